@@ -40,7 +40,13 @@ if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt 
   export YARN_HTTPS_CA_FILE_PATH=/etc/ssl/certs/ca-certificates.crt
 fi
 
-yarn() { node "$SSF_ROOT"/.yarn/releases/yarn-*.cjs "$@"; }
+# A yarn shim on PATH (not a shell function) so that timeout, xargs and child
+# scripts find it too.
+mkdir -p "$SSF_ROOT/.tools/bin"
+yarn_release="$(ls "$SSF_ROOT"/.yarn/releases/yarn-*.cjs | tail -n 1)"
+printf '#!/bin/sh\nexec node "%s" "$@"\n' "$yarn_release" > "$SSF_ROOT/.tools/bin/yarn"
+chmod +x "$SSF_ROOT/.tools/bin/yarn"
+export PATH="$SSF_ROOT/.tools/bin:$PATH"
 
 # Installs dependencies from the committed lockfile when node_modules is missing
 # or older than the lockfile.

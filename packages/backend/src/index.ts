@@ -69,4 +69,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// Shared Signals (SSF) transmitter, installed exactly as a user's portal does
+backend.add(import('@shared-signals/plugin-ssf-backend'));
+
 backend.start();

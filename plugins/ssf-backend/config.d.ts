@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Shared Signals Framework (SSF) plugin */
+  ssf?: {
+    transmitter?: {
+      /**
+       * The transmitter's issuer: the `iss` of every SET and of the metadata.
+       * Defaults to the backend base URL followed by `/api/ssf`.
+       */
+      issuer?: string;
+      /**
+       * At most this many streams exist in the portal (one per receiver client). Default 10.
+       */
+      maxStreams?: number;
+      /**
+       * Event types (CAEP and RISC URIs) this transmitter offers. Default: every
+       * CAEP 1.0 and RISC 1.0 event type.
+       */
+      eventsSupported?: string[];
+      /**
+       * The `min_verification_interval` of every stream. Default 30 seconds.
+       */
+      minVerificationInterval?: HumanDuration | string;
+      /**
+       * `default_subjects` in the metadata: whether a new stream carries events
+       * for every subject (ALL) or only for subjects added to it (NONE). Default ALL.
+       */
+      defaultSubjects?: 'ALL' | 'NONE';
+      signing?: {
+        /** `RS256` (2048-bit RSA, the default) or `ES256` (P-256). */
+        algorithm?: 'RS256' | 'ES256';
+        /**
+         * A PEM (PKCS#8) private key to sign with instead of generated keys.
+         * @visibility secret
+         */
+        privateKey?: string;
+        /** The `kid` published for `privateKey`. Default: its RFC 7638 thumbprint. */
+        keyId?: string;
+        /**
+         * A secret (at least 32 characters) that encrypts generated private keys
+         * before they are stored in the database, so that every replica and every
+         * restart signs with the same key. Without it each backend process keeps
+         * its generated private key in memory only and publishes its public part.
+         * @visibility secret
+         */
+        keyEncryptionSecret?: string;
+        /** How long a generated key signs before a new one replaces it. Default 30 days. */
+        rotationInterval?: HumanDuration | string;
+        /**
+         * How long a replaced key stays published, so that receivers can still
+         * verify SETs it signed that are queued or held. Default 14 days.
+         */
+        retiredKeyRetention?: HumanDuration | string;
+      };
+      delivery?: {
+        /**
+         * Allow `http:` endpoint URLs. Development only. Default false.
+         */
+        allowInsecureUrls?: boolean;
+        /**
+         * Allow endpoint URLs that are, or resolve to, loopback, private,
+         * link-local or other non-public addresses. Development only. Default false.
+         */
+        allowPrivateNetworks?: boolean;
+      };
+    };
+  };
+}

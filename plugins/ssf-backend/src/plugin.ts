@@ -1,0 +1,131 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  coreServices,
+  createBackendPlugin,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ssfPermissions } from '@shared-signals/plugin-ssf-common';
+import { readTransmitterConfig } from './config';
+import { SigningKeyStore } from './database/SigningKeyStore';
+import { StreamStore } from './database/StreamStore';
+import { SigningKeyManager } from './keys/SigningKeyManager';
+import { createRouter } from './router';
+import {
+  buildTransmitterMetadata,
+  rootWellKnownPath,
+} from './transmitter/metadata';
+import { createTransmitterRouter } from './transmitter/router';
+import { StreamService } from './transmitter/StreamService';
+
+/**
+ * The Shared Signals Framework (SSF) backend plugin: an SSF 1.0 transmitter
+ * (and, as it grows, receiver) mounted at `/api/ssf`.
+ *
+ * @public
+ */
+export const ssfPlugin = createBackendPlugin({
+  pluginId: 'ssf',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        discovery: coreServices.discovery,
+        httpRouter: coreServices.httpRouter,
+        rootHttpRouter: coreServices.rootHttpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+      },
+      async init(deps) {
+        const { config, logger, database, httpRouter, rootHttpRouter } = deps;
+        const transmitterConfig = readTransmitterConfig(config);
+        const baseUrl = (
+          await deps.discovery.getExternalBaseUrl('ssf')
+        ).replace(/\/+$/, '');
+
+        const knex = await database.getClient();
+        if (!database.migrations?.skip) {
+          await knex.migrate.latest({
+            directory: resolvePackagePath(
+              '@shared-signals/plugin-ssf-backend',
+              'migrations',
+            ),
+          });
+        }
+
+        deps.permissionsRegistry.addPermissions(ssfPermissions);
+
+        const keys = new SigningKeyManager({
+          store: new SigningKeyStore(knex),
+          config: transmitterConfig.signing,
+          logger,
+        });
+        const streams = new StreamService({
+          store: new StreamStore(knex),
+          config: transmitterConfig,
+          baseUrl,
+        });
+
+        // Every route authenticates its caller itself: the metadata and JWKS are
+        // public, and receivers must get an RFC 6750 challenge on a 401, which
+        // the default credentials barrier does not send.
+        httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+        httpRouter.use(
+          createRouter({
+            realm: transmitterConfig.issuer,
+            routers: [
+              createTransmitterRouter({
+                config: transmitterConfig,
+                baseUrl,
+                streams,
+                keys,
+                httpAuth: deps.httpAuth,
+                permissions: deps.permissions,
+                auditor: deps.auditor,
+              }),
+            ],
+          }),
+        );
+
+        // SSF 1.0 §7.2: the metadata also lives at the host root, with the
+        // issuer's path appended, when the issuer is on this backend's origin.
+        const backendOrigin = new URL(config.getString('backend.baseUrl'))
+          .origin;
+        if (new URL(transmitterConfig.issuer).origin === backendOrigin) {
+          const metadata = buildTransmitterMetadata(transmitterConfig, baseUrl);
+          rootHttpRouter.use(
+            rootWellKnownPath(transmitterConfig.issuer),
+            (req, res, next) => {
+              if (
+                req.method !== 'GET' ||
+                (req.path !== '/' && req.path !== '')
+              ) {
+                next();
+                return;
+              }
+              res.json(metadata);
+            },
+          );
+        }
+      },
+    });
+  },
+});

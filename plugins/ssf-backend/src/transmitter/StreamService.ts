@@ -1,0 +1,372 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  CreateStreamRequest,
+  DELIVERY_METHODS,
+  StreamConfiguration,
+  StreamDeliveryRequest,
+  StreamStatus,
+  StreamStatusValue,
+  TRANSMITTER_SUPPLIED_PROPERTIES,
+  UpdateStreamRequest,
+} from '@shared-signals/plugin-ssf-common';
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { TransmitterConfig } from '../config';
+import { StreamRecord, StreamStore } from '../database/StreamStore';
+import { checkOutboundUrl, HostResolver } from '../http/outboundUrlPolicy';
+
+/**
+ * Who is asking. A receiver (an OAuth client, seen as a service principal)
+ * owns at most one stream and sees only that one; a portal admin, already
+ * authorised by the route, sees and manages every stream.
+ *
+ * @internal
+ */
+export type StreamCaller =
+  | { type: 'client'; clientId: string }
+  | { type: 'admin'; userEntityRef: string };
+
+/**
+ * Stream management with SSF 1.0 semantics (§8.1.1 – §8.1.2). The routes turn
+ * HTTP into these calls; every rule about streams lives here.
+ *
+ * @internal
+ */
+export class StreamService {
+  readonly #store: StreamStore;
+  readonly #config: TransmitterConfig;
+  readonly #baseUrl: string;
+  readonly #resolve?: HostResolver;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    store: StreamStore;
+    config: TransmitterConfig;
+    /** The plugin's own external base URL, e.g. https://portal/api/ssf. */
+    baseUrl: string;
+    resolve?: HostResolver;
+    now?: () => Date;
+  }) {
+    this.#store = options.store;
+    this.#config = options.config;
+    this.#baseUrl = options.baseUrl;
+    this.#resolve = options.resolve;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async create(
+    caller: StreamCaller,
+    request: CreateStreamRequest,
+  ): Promise<StreamConfiguration> {
+    const clientId = this.#ownerFor(caller, request.client_id);
+    const streamId = randomUUID();
+    const delivery = await this.#delivery(
+      streamId,
+      request.delivery,
+      undefined,
+    );
+    const now = this.#now();
+    const record: StreamRecord = {
+      streamId,
+      clientId,
+      iss: this.#config.issuer,
+      aud: request.aud ?? clientId,
+      eventsRequested: dedupe(request.events_requested ?? []),
+      delivery,
+      description: request.description,
+      status: 'enabled',
+      minVerificationInterval: this.#config.minVerificationIntervalSeconds,
+      createdAt: now,
+      updatedAt: now,
+    };
+
+    try {
+      await this.#store.transaction(async tx => {
+        const existing = await this.#store.getByClientId(clientId, tx);
+        if (existing) {
+          throw new ConflictError(
+            `A stream already exists for client '${clientId}' (stream_id ${existing.streamId}); this transmitter supports one stream per client, update or delete it instead`,
+          );
+        }
+        if ((await this.#store.count(tx)) >= this.#config.maxStreams) {
+          throw new ConflictError(
+            `This transmitter allows at most ${
+              this.#config.maxStreams
+            } streams (ssf.transmitter.maxStreams); delete one before creating another`,
+          );
+        }
+        await this.#store.insert(record, tx);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `A stream already exists for client '${clientId}'; this transmitter supports one stream per client`,
+        );
+      }
+      throw error;
+    }
+    return this.toConfiguration(record);
+  }
+
+  async list(
+    caller: StreamCaller,
+    filter: { aud?: string },
+  ): Promise<StreamConfiguration[]> {
+    const streams = await this.#store.list({
+      clientId: caller.type === 'client' ? caller.clientId : undefined,
+      aud: filter.aud,
+    });
+    return streams.map(s => this.toConfiguration(s));
+  }
+
+  async get(
+    caller: StreamCaller,
+    streamId: string,
+  ): Promise<StreamConfiguration> {
+    return this.toConfiguration(await this.#visible(caller, streamId));
+  }
+
+  /** PUT: receiver-supplied properties that are absent are removed. */
+  async replace(
+    caller: StreamCaller,
+    request: UpdateStreamRequest & { delivery: StreamDeliveryRequest },
+  ): Promise<StreamConfiguration> {
+    return this.#change(caller, request, async current => ({
+      ...current,
+      eventsRequested: dedupe(request.events_requested ?? []),
+      description: request.description,
+      delivery: await this.#delivery(
+        current.streamId,
+        request.delivery,
+        current,
+      ),
+    }));
+  }
+
+  /** PATCH: only the properties present change. */
+  async update(
+    caller: StreamCaller,
+    request: UpdateStreamRequest,
+  ): Promise<StreamConfiguration> {
+    return this.#change(caller, request, async current => ({
+      ...current,
+      eventsRequested:
+        request.events_requested !== undefined
+          ? dedupe(request.events_requested)
+          : current.eventsRequested,
+      description:
+        request.description !== undefined
+          ? request.description
+          : current.description,
+      delivery: request.delivery
+        ? await this.#delivery(current.streamId, request.delivery, current)
+        : current.delivery,
+    }));
+  }
+
+  async delete(caller: StreamCaller, streamId: string): Promise<StreamRecord> {
+    return this.#store.transaction(async tx => {
+      const stream = await this.#visible(caller, streamId, tx);
+      await this.#store.delete(streamId, tx);
+      return stream;
+    });
+  }
+
+  async getStatus(
+    caller: StreamCaller,
+    streamId: string,
+  ): Promise<StreamStatus> {
+    return toStatus(await this.#visible(caller, streamId));
+  }
+
+  async updateStatus(
+    caller: StreamCaller,
+    request: { stream_id: string; status: StreamStatusValue; reason?: string },
+  ): Promise<{ previous: StreamStatus; current: StreamStatus }> {
+    return this.#store.transaction(async tx => {
+      const stream = await this.#visible(caller, request.stream_id, tx);
+      const updated: StreamRecord = {
+        ...stream,
+        status: request.status,
+        statusReason: request.reason,
+        updatedAt: this.#now(),
+      };
+      await this.#store.update(updated, tx);
+      return { previous: toStatus(stream), current: toStatus(updated) };
+    });
+  }
+
+  /** The wire form of a stream: secrets left out, derived fields computed. */
+  toConfiguration(stream: StreamRecord): StreamConfiguration {
+    const supported = this.#config.eventsSupported;
+    return {
+      stream_id: stream.streamId,
+      iss: stream.iss,
+      aud: stream.aud,
+      events_supported: [...supported],
+      events_requested: [...stream.eventsRequested],
+      events_delivered: stream.eventsRequested.filter(e =>
+        supported.includes(e),
+      ),
+      delivery: {
+        method: stream.delivery.method,
+        endpoint_url: stream.delivery.endpointUrl,
+      },
+      ...(stream.description !== undefined && {
+        description: stream.description,
+      }),
+      min_verification_interval: stream.minVerificationInterval,
+    };
+  }
+
+  async #change(
+    caller: StreamCaller,
+    request: UpdateStreamRequest,
+    apply: (current: StreamRecord) => Promise<StreamRecord>,
+  ): Promise<StreamConfiguration> {
+    // Validation that needs DNS happens before the transaction opens, so no
+    // database connection is held while waiting on the network.
+    const before = await this.#visible(caller, request.stream_id);
+    this.#assertTransmitterSuppliedUnchanged(request, before);
+    const next = { ...(await apply(before)), updatedAt: this.#now() };
+    await this.#store.transaction(async tx => {
+      const current = await this.#visible(caller, request.stream_id, tx);
+      if (current.updatedAt.getTime() !== before.updatedAt.getTime()) {
+        throw new ConflictError(
+          `Stream ${request.stream_id} was changed by another request; read it again and retry`,
+        );
+      }
+      await this.#store.update(next, tx);
+    });
+    return this.toConfiguration(next);
+  }
+
+  #assertTransmitterSuppliedUnchanged(
+    request: UpdateStreamRequest,
+    current: StreamRecord,
+  ) {
+    const held = this.toConfiguration(current) as unknown as Record<
+      string,
+      unknown
+    >;
+    const sent = request as Record<string, unknown>;
+    for (const property of TRANSMITTER_SUPPLIED_PROPERTIES) {
+      if (sent[property] === undefined) continue;
+      if (
+        !isDeepStrictEqual(normalise(sent[property]), normalise(held[property]))
+      ) {
+        throw new InputError(
+          `${property} is set by the transmitter and cannot be changed (it is ${JSON.stringify(
+            held[property],
+          )})`,
+        );
+      }
+    }
+  }
+
+  #ownerFor(caller: StreamCaller, requested: string | undefined): string {
+    if (caller.type === 'client') {
+      if (requested !== undefined && requested !== caller.clientId) {
+        throw new InputError(
+          'client_id can only be chosen by a portal administrator; a receiver always owns the stream it creates',
+        );
+      }
+      return caller.clientId;
+    }
+    return requested ?? caller.userEntityRef;
+  }
+
+  async #delivery(
+    streamId: string,
+    request: StreamDeliveryRequest | undefined,
+    current: StreamRecord | undefined,
+  ): Promise<StreamRecord['delivery']> {
+    const pollUrl = `${this.#baseUrl}/poll/${encodeURIComponent(streamId)}`;
+    if (!request || request.method === DELIVERY_METHODS.poll) {
+      if (
+        request?.endpoint_url !== undefined &&
+        request.endpoint_url !== pollUrl
+      ) {
+        throw new InputError(
+          current
+            ? `delivery.endpoint_url for poll delivery is set by the transmitter and must be ${pollUrl}`
+            : 'delivery.endpoint_url for poll delivery is set by the transmitter; leave it out',
+        );
+      }
+      return { method: DELIVERY_METHODS.poll, endpointUrl: pollUrl };
+    }
+    const { url } = await checkOutboundUrl(
+      request.endpoint_url,
+      this.#config.urlPolicy,
+      {
+        field: 'delivery.endpoint_url',
+        resolve: this.#resolve,
+        // Checked again, strictly, before every delivery.
+        unresolvable: 'allow',
+      },
+    );
+    return {
+      method: DELIVERY_METHODS.push,
+      endpointUrl: url.toString(),
+      authorizationHeader: request.authorization_header,
+    };
+  }
+
+  async #visible(
+    caller: StreamCaller,
+    streamId: string,
+    tx?: Parameters<StreamStore['get']>[1],
+  ) {
+    const stream = await this.#store.get(streamId, tx);
+    // Another client's stream is reported exactly like a missing one, so a
+    // receiver cannot probe for stream IDs it does not own.
+    if (
+      !stream ||
+      (caller.type === 'client' && stream.clientId !== caller.clientId)
+    ) {
+      throw new NotFoundError(`Stream ${streamId} not found`);
+    }
+    return stream;
+  }
+}
+
+function toStatus(stream: StreamRecord): StreamStatus {
+  return {
+    stream_id: stream.streamId,
+    status: stream.status,
+    ...(stream.statusReason !== undefined && { reason: stream.statusReason }),
+  };
+}
+
+function dedupe(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function normalise(value: unknown): unknown {
+  return Array.isArray(value) ? [...value].sort() : value;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === '23505' || // PostgreSQL unique_violation
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

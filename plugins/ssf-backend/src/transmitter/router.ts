@@ -1,0 +1,238 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import {
+  createStreamRequestSchema,
+  replaceStreamRequestSchema,
+  ssfStreamManagePermission,
+  ssfStreamReadPermission,
+  updateStreamRequestSchema,
+  updateStreamStatusRequestSchema,
+} from '@shared-signals/plugin-ssf-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { TransmitterConfig } from '../config';
+import { jsonBody, parseInput, queryParams } from '../http/validation';
+import { SigningKeyManager } from '../keys/SigningKeyManager';
+import { createCallerResolver } from './callers';
+import { buildTransmitterMetadata } from './metadata';
+import { StreamCaller, StreamService } from './StreamService';
+
+const streamIdQuery = z
+  .object({
+    stream_id: z
+      .string({ error: 'stream_id is required' })
+      .min(1, { error: 'stream_id must not be empty' }),
+  })
+  .strict();
+const listQuery = z
+  .object({
+    stream_id: z.string().min(1).optional(),
+    aud: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** @internal */
+export interface TransmitterRouterOptions {
+  config: TransmitterConfig;
+  baseUrl: string;
+  streams: StreamService;
+  keys: SigningKeyManager;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+}
+
+/**
+ * The transmitter's HTTP surface: metadata, JWKS and stream management
+ * (wire-compatible with the seed transmitter API, SSF 1.0 semantics).
+ *
+ * @internal
+ */
+export function createTransmitterRouter(
+  options: TransmitterRouterOptions,
+): express.Router {
+  const { config, baseUrl, streams, keys, auditor } = options;
+  const callerFor = createCallerResolver(options);
+  const router = Router();
+
+  const metadata = buildTransmitterMetadata(config, baseUrl);
+  router.get('/.well-known/ssf-configuration', (_req, res) => {
+    res.json(metadata);
+  });
+
+  router.get('/jwks', async (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json(await keys.getJwks());
+  });
+
+  /** Runs a stream mutation inside an audit event; secrets never reach the event. */
+  async function audited<T>(
+    req: Request,
+    actionType: string,
+    caller: StreamCaller,
+    fn: () => Promise<T>,
+    meta: (result: T) => JsonObject,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId: 'stream-mutate',
+      severityLevel: actionType === 'delete' ? 'high' : 'medium',
+      request: req,
+      meta: { actionType, caller: describe(caller) },
+    });
+    try {
+      const result = await fn();
+      await event.success({ meta: meta(result) });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  router.post('/streams', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(
+      createStreamRequestSchema,
+      jsonBody(req),
+      'stream configuration',
+    );
+    const created = await audited(
+      req,
+      'create',
+      caller,
+      () => streams.create(caller, body),
+      s => ({
+        streamId: s.stream_id,
+        deliveryMethod: s.delivery.method,
+      }),
+    );
+    res.status(201).json(created);
+  });
+
+  router.get('/streams', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamReadPermission);
+    const query = queryParams(req, listQuery);
+    if (query.stream_id !== undefined) {
+      const stream = await streams.get(caller, query.stream_id);
+      if (query.aud !== undefined && ![stream.aud].flat().includes(query.aud)) {
+        throw new InputError(
+          `Stream ${query.stream_id} does not have audience ${query.aud}`,
+        );
+      }
+      res.json(stream);
+      return;
+    }
+    res.json(await streams.list(caller, { aud: query.aud }));
+  });
+
+  router.put('/streams', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(
+      replaceStreamRequestSchema,
+      jsonBody(req),
+      'stream configuration',
+    );
+    const replaced = await audited(
+      req,
+      'replace',
+      caller,
+      () => streams.replace(caller, body),
+      s => ({
+        streamId: s.stream_id,
+      }),
+    );
+    res.json(replaced);
+  });
+
+  router.patch('/streams', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(
+      updateStreamRequestSchema,
+      jsonBody(req),
+      'stream configuration',
+    );
+    const updated = await audited(
+      req,
+      'update',
+      caller,
+      () => streams.update(caller, body),
+      s => ({
+        streamId: s.stream_id,
+      }),
+    );
+    res.json(updated);
+  });
+
+  router.delete('/streams', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const { stream_id } = queryParams(req, streamIdQuery);
+    await audited(
+      req,
+      'delete',
+      caller,
+      () => streams.delete(caller, stream_id),
+      s => ({
+        streamId: s.streamId,
+        clientId: s.clientId,
+      }),
+    );
+    res.status(204).end();
+  });
+
+  router.get('/streams/status', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamReadPermission);
+    const { stream_id } = queryParams(req, streamIdQuery);
+    res.json(await streams.getStatus(caller, stream_id));
+  });
+
+  router.post('/streams/status', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(
+      updateStreamStatusRequestSchema,
+      jsonBody(req),
+      'stream status',
+    );
+    const { current } = await audited(
+      req,
+      'update-status',
+      caller,
+      () => streams.updateStatus(caller, body),
+      r => ({
+        streamId: r.current.stream_id,
+        from: r.previous.status,
+        to: r.current.status,
+      }),
+    );
+    res.json(current);
+  });
+
+  return router;
+}
+
+function describe(caller: StreamCaller): string {
+  return caller.type === 'client'
+    ? `client:${caller.clientId}`
+    : caller.userEntityRef;
+}

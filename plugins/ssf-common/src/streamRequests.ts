@@ -1,0 +1,183 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { z } from 'zod';
+import { DELIVERY_METHODS, isSubscribableEventType } from './eventTypes';
+
+// Structural validation of stream management requests, shared by the backend
+// (which adds the outbound URL policy) and the admin pages (which mirror it).
+// Objects are strict: a misspelt or unsupported property is an error the
+// caller sees, rather than a silently ignored setting.
+
+const MAX_DESCRIPTION_LENGTH = 1024;
+const MAX_EVENTS_REQUESTED = 64;
+const MAX_URL_LENGTH = 2048;
+const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
+
+const eventTypeUri = z
+  .string()
+  .max(MAX_URL_LENGTH)
+  .refine(isSubscribableEventType, {
+    error: issue =>
+      `unknown or unsupported event type '${String(issue.input)}'`,
+  });
+
+/**
+ * The delivery object a receiver sends (SSF 1.0 §8.1.1).
+ *
+ * @public
+ */
+export const streamDeliveryRequestSchema = z.discriminatedUnion('method', [
+  z
+    .object({
+      method: z.literal(DELIVERY_METHODS.push),
+      endpoint_url: z.string().min(1).max(MAX_URL_LENGTH),
+      authorization_header: z
+        .string()
+        .min(1)
+        .max(MAX_AUTHORIZATION_HEADER_LENGTH)
+        // A header value with a line break would let a receiver inject headers.
+        .regex(/^[\t\x20-\x7e\x80-\xff]+$/, {
+          error: 'authorization_header must be a single-line header value',
+        })
+        .optional(),
+    })
+    .strict(),
+  z
+    .object({
+      method: z.literal(DELIVERY_METHODS.poll),
+      endpoint_url: z.string().max(MAX_URL_LENGTH).optional(),
+    })
+    .strict(),
+]);
+
+/**
+ * A delivery object in a request.
+ *
+ * @public
+ */
+export type StreamDeliveryRequest = z.infer<typeof streamDeliveryRequestSchema>;
+
+const audience = z.union([
+  z.string().min(1).max(MAX_URL_LENGTH),
+  z.array(z.string().min(1).max(MAX_URL_LENGTH)).min(1).max(16),
+]);
+
+const receiverSupplied = {
+  delivery: streamDeliveryRequestSchema,
+  events_requested: z.array(eventTypeUri).max(MAX_EVENTS_REQUESTED),
+  description: z.string().max(MAX_DESCRIPTION_LENGTH),
+};
+
+// Transmitter-supplied properties (SSF 1.0 §8.1.1): a receiver may echo them in
+// an update, but only with the values the transmitter holds.
+const transmitterSupplied = {
+  iss: z.string().optional(),
+  aud: audience.optional(),
+  events_supported: z.array(z.string()).optional(),
+  events_delivered: z.array(z.string()).optional(),
+  min_verification_interval: z.number().optional(),
+};
+
+/**
+ * Body of `POST /streams`. `aud` may be proposed at creation (it cannot change
+ * afterwards); `client_id` lets a portal admin create a stream on behalf of a
+ * receiver's OAuth client.
+ *
+ * @public
+ */
+export const createStreamRequestSchema = z
+  .object({
+    delivery: receiverSupplied.delivery.optional(),
+    events_requested: receiverSupplied.events_requested.optional(),
+    description: receiverSupplied.description.optional(),
+    aud: audience.optional(),
+    client_id: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+/**
+ * A create request.
+ *
+ * @public
+ */
+export type CreateStreamRequest = z.infer<typeof createStreamRequestSchema>;
+
+const streamId = z
+  .string()
+  .min(1, { error: 'stream_id must not be empty' })
+  .max(128);
+
+/**
+ * Body of `PUT /streams` (replace): absent receiver-supplied properties are removed.
+ *
+ * @public
+ */
+export const replaceStreamRequestSchema = z
+  .object({
+    stream_id: streamId,
+    delivery: receiverSupplied.delivery,
+    events_requested: receiverSupplied.events_requested.optional(),
+    description: receiverSupplied.description.optional(),
+    ...transmitterSupplied,
+  })
+  .strict();
+
+/**
+ * Body of `PATCH /streams` (update): absent properties are left as they are.
+ *
+ * @public
+ */
+export const updateStreamRequestSchema = z
+  .object({
+    stream_id: streamId,
+    delivery: receiverSupplied.delivery.optional(),
+    events_requested: receiverSupplied.events_requested.optional(),
+    description: receiverSupplied.description.optional(),
+    ...transmitterSupplied,
+  })
+  .strict();
+
+/**
+ * A replace or update request.
+ *
+ * @public
+ */
+export type UpdateStreamRequest = z.infer<typeof updateStreamRequestSchema>;
+
+/**
+ * Body of `POST /streams/status`.
+ *
+ * @public
+ */
+export const updateStreamStatusRequestSchema = z
+  .object({
+    stream_id: streamId,
+    status: z.enum(['enabled', 'paused', 'disabled'], {
+      error: "status must be one of 'enabled', 'paused' or 'disabled'",
+    }),
+    reason: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+  })
+  .strict();
+
+/**
+ * The transmitter-supplied stream properties, which a receiver may echo but not change.
+ *
+ * @public
+ */
+export const TRANSMITTER_SUPPLIED_PROPERTIES = Object.freeze(
+  Object.keys(transmitterSupplied),
+) as readonly string[];
