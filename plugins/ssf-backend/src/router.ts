@@ -17,6 +17,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { bearerChallenge } from './http/authChallenge';
+import { bodyParserErrors } from './http/bodyParserErrors';
 
 /** The largest JSON body any route accepts; larger ones get 413. @internal */
 export const MAX_JSON_BODY = '64kb';
@@ -34,6 +35,7 @@ export function createRouter(options: {
 }): express.Router {
   const router = Router();
   router.use(express.json({ limit: MAX_JSON_BODY, strict: true }));
+  router.use(bodyParserErrors(MAX_JSON_BODY));
   for (const r of options.routers) {
     router.use(r);
   }

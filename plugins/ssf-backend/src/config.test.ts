@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { ConfigReader } from '@backstage/config';
+import { readTransmitterConfig } from './config';
+
+const base = { backend: { baseUrl: 'https://portal.example.com/' } };
+const read = (transmitter: object) =>
+  readTransmitterConfig(new ConfigReader({ ...base, ssf: { transmitter } }));
+
+describe('readTransmitterConfig', () => {
+  it('has secure, documented defaults', () => {
+    const config = readTransmitterConfig(new ConfigReader(base));
+    expect(config).toMatchObject({
+      issuer: 'https://portal.example.com/api/ssf',
+      maxStreams: 10,
+      minVerificationIntervalSeconds: 30,
+      defaultSubjects: 'ALL',
+      signing: {
+        algorithm: 'RS256',
+        rotationIntervalMs: 30 * 24 * 3600 * 1000,
+        retiredKeyRetentionMs: 14 * 24 * 3600 * 1000,
+      },
+      urlPolicy: { allowInsecureUrls: false, allowPrivateNetworks: false },
+    });
+    expect(config.eventsSupported).toHaveLength(22);
+  });
+
+  it('reads every key', () => {
+    const config = read({
+      issuer: 'https://ssf.example.com/',
+      maxStreams: 3,
+      eventsSupported: [
+        'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
+      ],
+      minVerificationInterval: { minutes: 2 },
+      defaultSubjects: 'NONE',
+      signing: {
+        algorithm: 'ES256',
+        keyEncryptionSecret: 'x'.repeat(32),
+        rotationInterval: 'P7D',
+        retiredKeyRetention: { days: 2 },
+      },
+      delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+    });
+    expect(config).toMatchObject({
+      issuer: 'https://ssf.example.com',
+      maxStreams: 3,
+      minVerificationIntervalSeconds: 120,
+      defaultSubjects: 'NONE',
+      signing: {
+        algorithm: 'ES256',
+        rotationIntervalMs: 7 * 24 * 3600 * 1000,
+        retiredKeyRetentionMs: 2 * 24 * 3600 * 1000,
+      },
+      urlPolicy: { allowInsecureUrls: true, allowPrivateNetworks: true },
+    });
+  });
+
+  it.each([
+    [{ issuer: 'not a url' }, /issuer must be an absolute URL/],
+    [{ maxStreams: 0 }, /maxStreams must be a positive integer/],
+    [{ eventsSupported: ['urn:nope'] }, /unknown event types: urn:nope/],
+    [{ defaultSubjects: 'SOME' }, /defaultSubjects must be 'ALL' or 'NONE'/],
+    [
+      { signing: { algorithm: 'HS256' } },
+      /algorithm must be 'RS256' or 'ES256'/,
+    ],
+    [{ signing: { keyEncryptionSecret: 'short' } }, /at least 32 characters/],
+  ])('refuses %p', (transmitter, message) => {
+    expect(() => read(transmitter)).toThrow(message);
+  });
+});

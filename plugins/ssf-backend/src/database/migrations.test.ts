@@ -1,0 +1,59 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  createTestDatabases,
+  MIGRATIONS_DIR,
+} from '../__testUtils__/databases';
+
+jest.setTimeout(60_000);
+
+describe('migrations', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'migrate up and down on %p',
+    async id => {
+      const knex = await databases.init(id);
+      const config = { directory: MIGRATIONS_DIR };
+
+      await knex.migrate.latest(config);
+      for (const table of [
+        'ssf_streams',
+        'ssf_stream_subjects',
+        'ssf_signing_keys',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+
+      // Every migration can be rolled back, one at a time, to an empty schema.
+      while ((await knex.migrate.currentVersion(config)) !== 'none') {
+        await knex.migrate.down(config);
+      }
+      for (const table of [
+        'ssf_streams',
+        'ssf_stream_subjects',
+        'ssf_signing_keys',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+
+      await knex.migrate.latest(config);
+      expect(await knex.schema.hasTable('ssf_streams')).toBe(true);
+      await knex.destroy();
+    },
+  );
+});
