@@ -79,6 +79,33 @@ export interface Config {
          * link-local or other non-public addresses. Development only. Default false.
          */
         allowPrivateNetworks?: boolean;
+        /** How long one push may take before it counts as failed. Default 10 seconds. */
+        timeout?: HumanDuration | string;
+        /** Push attempts before a SET is dead-lettered. Default 8. */
+        maxAttempts?: number;
+        /** Delay before the first retry; doubled each time, with jitter. Default 1 second. */
+        initialBackoff?: HumanDuration | string;
+        /** Longest delay between retries. Default 10 minutes. */
+        maxBackoff?: HumanDuration | string;
+        /** SETs pushed to one stream at the same time, per backend instance. Default 8. */
+        perStreamConcurrency?: number;
+        /** SETs pushed at the same time in all, per backend instance. Default 64. */
+        maxConcurrency?: number;
+        /**
+         * How long a worker owns a SET it claimed; after that another replica
+         * may deliver it (the first one is presumed dead). Default 1 minute.
+         */
+        leaseDuration?: HumanDuration | string;
+        /** SETs a paused stream holds; beyond it the oldest are dropped. Default 10000. */
+        pausedHoldLimit?: number;
+        /** How long a paused stream holds a SET before dropping it. Default 7 days. */
+        pausedHoldMaxAge?: HumanDuration | string;
+        /** When a polled SET that was not acknowledged is offered again. Default 30 seconds. */
+        pollRedeliveryAfter?: HumanDuration | string;
+        /** Longest wait of a long poll (returnImmediately false). Default 20 seconds. */
+        longPollTimeout?: HumanDuration | string;
+        /** How long delivered and dropped SETs are kept for the admin views. Default 7 days. */
+        historyRetention?: HumanDuration | string;
       };
     };
   };

@@ -30,6 +30,23 @@ export interface TransmitterConfig {
   defaultSubjects: 'ALL' | 'NONE';
   signing: SigningConfig;
   urlPolicy: OutboundUrlPolicy;
+  delivery: DeliveryConfig;
+}
+
+/** How SETs are delivered. @internal */
+export interface DeliveryConfig {
+  timeoutMs: number;
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  perStreamConcurrency: number;
+  maxConcurrency: number;
+  leaseDurationMs: number;
+  pausedHoldLimit: number;
+  pausedHoldMaxAgeMs: number;
+  pollRedeliveryAfterMs: number;
+  longPollTimeoutMs: number;
+  historyRetentionMs: number;
 }
 
 /** @internal */
@@ -117,8 +134,37 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     );
   }
 
+  const d = t?.getOptionalConfig('delivery');
+  const positiveInt = (key: string, fallback: number) => {
+    const value = d?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`ssf.transmitter.delivery.${key} must be a positive integer`);
+    }
+    return value;
+  };
+  const delivery: DeliveryConfig = {
+    timeoutMs: readDuration(d, 'timeout', { seconds: 10 }),
+    maxAttempts: positiveInt('maxAttempts', 8),
+    initialBackoffMs: readDuration(d, 'initialBackoff', { seconds: 1 }),
+    maxBackoffMs: readDuration(d, 'maxBackoff', { minutes: 10 }),
+    perStreamConcurrency: positiveInt('perStreamConcurrency', 8),
+    maxConcurrency: positiveInt('maxConcurrency', 64),
+    leaseDurationMs: readDuration(d, 'leaseDuration', { minutes: 1 }),
+    pausedHoldLimit: positiveInt('pausedHoldLimit', 10_000),
+    pausedHoldMaxAgeMs: readDuration(d, 'pausedHoldMaxAge', { days: 7 }),
+    pollRedeliveryAfterMs: readDuration(d, 'pollRedeliveryAfter', { seconds: 30 }),
+    longPollTimeoutMs: readDuration(d, 'longPollTimeout', { seconds: 20 }),
+    historyRetentionMs: readDuration(d, 'historyRetention', { days: 7 }),
+  };
+  if (delivery.leaseDurationMs <= delivery.timeoutMs) {
+    throw new Error(
+      'ssf.transmitter.delivery.leaseDuration must be longer than ssf.transmitter.delivery.timeout',
+    );
+  }
+
   return {
     issuer,
+    delivery,
     maxStreams,
     eventsSupported,
     minVerificationIntervalSeconds: Math.ceil(

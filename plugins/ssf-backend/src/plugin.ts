@@ -21,16 +21,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ssfPermissions } from '@shared-signals/plugin-ssf-common';
 import { readTransmitterConfig } from './config';
-import { SigningKeyStore } from './database/SigningKeyStore';
-import { StreamStore } from './database/StreamStore';
-import { SigningKeyManager } from './keys/SigningKeyManager';
 import { createRouter } from './router';
 import {
   buildTransmitterMetadata,
   rootWellKnownPath,
 } from './transmitter/metadata';
-import { createTransmitterRouter } from './transmitter/router';
-import { StreamService } from './transmitter/StreamService';
+import { setUpTransmitter } from './transmitter/setUpTransmitter';
 
 /**
  * The Shared Signals Framework (SSF) backend plugin: an SSF 1.0 transmitter
@@ -53,6 +49,8 @@ export const ssfPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, rootHttpRouter } = deps;
@@ -73,15 +71,16 @@ export const ssfPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(ssfPermissions);
 
-        const keys = new SigningKeyManager({
-          store: new SigningKeyStore(knex),
-          config: transmitterConfig.signing,
-          logger,
-        });
-        const streams = new StreamService({
-          store: new StreamStore(knex),
+        const transmitter = await setUpTransmitter({
           config: transmitterConfig,
+          knex,
           baseUrl,
+          logger,
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          lifecycle: deps.lifecycle,
+          scheduler: deps.scheduler,
         });
 
         // Every route authenticates its caller itself: the metadata and JWKS are
@@ -91,17 +90,7 @@ export const ssfPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             realm: transmitterConfig.issuer,
-            routers: [
-              createTransmitterRouter({
-                config: transmitterConfig,
-                baseUrl,
-                streams,
-                keys,
-                httpAuth: deps.httpAuth,
-                permissions: deps.permissions,
-                auditor: deps.auditor,
-              }),
-            ],
+            routers: [...transmitter.routers],
           }),
         );
 

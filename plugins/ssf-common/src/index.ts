@@ -22,6 +22,8 @@
  */
 
 export * from './eventTypes';
+export * from './eventPayloads';
 export * from './permissions';
 export * from './streamRequests';
+export * from './subjects';
 export * from './types';

@@ -41,6 +41,8 @@ export interface StreamRecord {
   status: StreamStatusValue;
   statusReason?: string;
   minVerificationInterval: number;
+  /** The last verification the receiver asked for. */
+  verification?: { state?: string; jti: string; requestedAt: Date };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -93,8 +95,11 @@ export class StreamStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async list(filter: StreamFilter = {}): Promise<StreamRecord[]> {
-    const query = this.#knex(TABLE)
+  async list(
+    filter: StreamFilter = {},
+    tx?: Knex.Transaction,
+  ): Promise<StreamRecord[]> {
+    const query = (tx ?? this.#knex)(TABLE)
       .orderBy('created_at', 'asc')
       .orderBy('stream_id');
     if (filter.clientId !== undefined) {
@@ -140,6 +145,9 @@ function toRow(s: StreamRecord) {
     status: s.status,
     status_reason: s.statusReason ?? null,
     min_verification_interval: s.minVerificationInterval,
+    verification_state: s.verification?.state ?? null,
+    verification_jti: s.verification?.jti ?? null,
+    verification_requested_at: s.verification?.requestedAt ?? null,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
   };
@@ -161,6 +169,13 @@ function fromRow(row: any): StreamRecord {
     status: row.status,
     statusReason: row.status_reason ?? undefined,
     minVerificationInterval: Number(row.min_verification_interval),
+    ...(row.verification_jti && {
+      verification: {
+        state: row.verification_state ?? undefined,
+        jti: row.verification_jti,
+        requestedAt: toDate(row.verification_requested_at),
+      },
+    }),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };

@@ -19,6 +19,14 @@ import { promises as dns } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 import { OutboundUrlPolicy } from '../config';
 
+/**
+ * A host name that does not resolve. Unlike a policy refusal this may pass:
+ * delivery retries it.
+ *
+ * @internal
+ */
+export class UnresolvableHostError extends InputError {}
+
 /** Resolves a host name to every address it has. @internal */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
@@ -111,7 +119,7 @@ export async function checkOutboundUrl(
       addresses = [];
     }
     if (addresses.length === 0 && unresolvable === 'deny') {
-      throw new InputError(`${field} host '${host}' does not resolve`);
+      throw new UnresolvableHostError(`${field} host '${host}' does not resolve`);
     }
   }
 

@@ -144,8 +144,12 @@ describe('SigningKeyManager', () => {
       const first = (await manager.getSigningKey()).kid;
 
       now = new Date(now.getTime() + 31 * DAY);
-      const second = (await manager.getSigningKey()).kid;
+      // A retired key keeps signing until its successor is stored...
+      expect((await manager.getSigningKey()).kid).toBe(first);
+      const second = (await manager.refresh()).kid;
       expect(second).not.toBe(first);
+      // ...which then signs.
+      expect((await manager.getSigningKey()).kid).toBe(second);
       expect((await manager.getJwks()).keys.map(k => k.kid)).toEqual([
         second,
         first,

@@ -100,7 +100,34 @@ export class SigningKeyManager {
   }
 
   /** The key to sign a SET with now. */
+  /**
+   * The key to sign a SET with now. Once a key exists this never waits on the
+   * database: SETs are signed inside the transactions that store them, and on
+   * a single-connection database (SQLite) a key write there would wait on
+   * itself. A key past its rotation time keeps signing until its successor,
+   * generated in the background, is stored and published.
+   */
   async getSigningKey(): Promise<SigningKey> {
+    if (this.#config.privateKeyPem) {
+      return (await this.#loadConfiguredKey()).key;
+    }
+    const current = this.#current;
+    if (current) {
+      if (current.retireAt <= this.#now()) {
+        this.#rotate().catch(error =>
+          this.#logger.error(`SSF signing key rotation failed: ${(error as Error).message}`),
+        );
+      }
+      return current.key;
+    }
+    return this.#rotate();
+  }
+
+  /**
+   * Loads or makes the signing key, and rotates it when due; called at start
+   * and from outside any transaction, so rotation is normally done here.
+   */
+  async refresh(): Promise<SigningKey> {
     if (this.#config.privateKeyPem) {
       return (await this.#loadConfiguredKey()).key;
     }
@@ -108,6 +135,10 @@ export class SigningKeyManager {
     if (current && current.retireAt > this.#now()) {
       return current.key;
     }
+    return this.#rotate();
+  }
+
+  #rotate(): Promise<SigningKey> {
     if (!this.#pending) {
       this.#pending = this.#loadOrGenerate().finally(() => {
         this.#pending = undefined;
@@ -123,7 +154,7 @@ export class SigningKeyManager {
     }
     // Make sure the key this process will sign with is published before any
     // receiver asks for it.
-    await this.getSigningKey();
+    await this.refresh();
     const now = this.#now();
     const keys = await this.#store.listPublished(now);
     await this.#store.deleteExpired(now);

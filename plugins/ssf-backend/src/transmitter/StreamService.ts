@@ -25,6 +25,7 @@ import {
   TRANSMITTER_SUPPLIED_PROPERTIES,
   UpdateStreamRequest,
 } from '@shared-signals/plugin-ssf-common';
+import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { TransmitterConfig } from '../config';
@@ -43,6 +44,18 @@ export type StreamCaller =
   | { type: 'admin'; userEntityRef: string };
 
 /**
+ * Called, inside the transaction, when a stream's status is about to change.
+ *
+ * @internal
+ */
+export type StatusChangeHandler = (change: {
+  tx: Knex.Transaction;
+  before: StreamRecord;
+  after: StreamRecord;
+  caller: StreamCaller;
+}) => Promise<void>;
+
+/**
  * Stream management with SSF 1.0 semantics (§8.1.1 – §8.1.2). The routes turn
  * HTTP into these calls; every rule about streams lives here.
  *
@@ -54,6 +67,7 @@ export class StreamService {
   readonly #baseUrl: string;
   readonly #resolve?: HostResolver;
   readonly #now: () => Date;
+  readonly #onStatusChange?: StatusChangeHandler;
 
   constructor(options: {
     store: StreamStore;
@@ -62,12 +76,15 @@ export class StreamService {
     baseUrl: string;
     resolve?: HostResolver;
     now?: () => Date;
+    /** Runs inside the transaction that changes a stream's status. */
+    onStatusChange?: StatusChangeHandler;
   }) {
     this.#store = options.store;
     this.#config = options.config;
     this.#baseUrl = options.baseUrl;
     this.#resolve = options.resolve;
     this.#now = options.now ?? (() => new Date());
+    this.#onStatusChange = options.onStatusChange;
   }
 
   async create(
@@ -207,9 +224,19 @@ export class StreamService {
         statusReason: request.reason,
         updatedAt: this.#now(),
       };
+      await this.#onStatusChange?.({ tx, before: stream, after: updated, caller });
       await this.#store.update(updated, tx);
       return { previous: toStatus(stream), current: toStatus(updated) };
     });
+  }
+
+  /** The stored stream, if the caller may see it (else NotFoundError). */
+  async getRecord(
+    caller: StreamCaller,
+    streamId: string,
+    tx?: Knex.Transaction,
+  ): Promise<StreamRecord> {
+    return this.#visible(caller, streamId, tx);
   }
 
   /** The wire form of a stream: secrets left out, derived fields computed. */
@@ -331,7 +358,7 @@ export class StreamService {
   async #visible(
     caller: StreamCaller,
     streamId: string,
-    tx?: Parameters<StreamStore['get']>[1],
+    tx?: Knex.Transaction,
   ) {
     const stream = await this.#store.get(streamId, tx);
     // Another client's stream is reported exactly like a missing one, so a

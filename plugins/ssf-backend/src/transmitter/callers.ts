@@ -27,6 +27,16 @@ import { Request } from 'express';
 import { StreamCaller } from './StreamService';
 
 /**
+ * Resolves and authorises the caller of a stream route.
+ *
+ * @internal
+ */
+export type CallerResolver = (
+  req: Request,
+  permission: BasicPermission,
+) => Promise<StreamCaller>;
+
+/**
  * Works out who is calling a stream route. Service principals are receivers:
  * an external access token (static, JWKS or a custom OAuth 2.0 handler) whose
  * subject is the receiver's client ID, scoped to its own stream. Users are
@@ -37,12 +47,9 @@ import { StreamCaller } from './StreamService';
 export function createCallerResolver(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-}) {
+}): CallerResolver {
   const { httpAuth, permissions } = options;
-  return async (
-    req: Request,
-    permission: BasicPermission,
-  ): Promise<StreamCaller> => {
+  return async (req, permission) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

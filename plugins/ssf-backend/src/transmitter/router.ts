@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  AuditorService,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
@@ -35,7 +31,7 @@ import { z } from 'zod';
 import { TransmitterConfig } from '../config';
 import { jsonBody, parseInput, queryParams } from '../http/validation';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
-import { createCallerResolver } from './callers';
+import { CallerResolver } from './callers';
 import { buildTransmitterMetadata } from './metadata';
 import { StreamCaller, StreamService } from './StreamService';
 
@@ -59,8 +55,7 @@ export interface TransmitterRouterOptions {
   baseUrl: string;
   streams: StreamService;
   keys: SigningKeyManager;
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  callerFor: CallerResolver;
   auditor: AuditorService;
 }
 
@@ -73,8 +68,7 @@ export interface TransmitterRouterOptions {
 export function createTransmitterRouter(
   options: TransmitterRouterOptions,
 ): express.Router {
-  const { config, baseUrl, streams, keys, auditor } = options;
-  const callerFor = createCallerResolver(options);
+  const { config, baseUrl, streams, keys, auditor, callerFor } = options;
   const router = Router();
 
   const metadata = buildTransmitterMetadata(config, baseUrl);

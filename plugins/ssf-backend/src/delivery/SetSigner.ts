@@ -1,0 +1,71 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
+import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { SigningKeyManager } from '../keys/SigningKeyManager';
+
+/** What one SET says. @internal */
+export interface SetContent {
+  iss: string;
+  aud: string | string[];
+  txn: string;
+  subject: SubjectIdentifier;
+  eventType: string;
+  payload: Record<string, unknown>;
+}
+
+/** A signed SET and its identifier. @internal */
+export interface SignedSet {
+  jti: string;
+  jws: string;
+}
+
+/**
+ * Builds and signs Security Event Tokens as SSF 1.0 §4 profiles RFC 8417:
+ * header `typ: secevent+jwt` with the signing key's `kid` and algorithm;
+ * claims `iss`, `aud`, `iat`, a fresh `jti`, `txn`, `sub_id` and an
+ * `events` object with exactly one event. Never `sub` or `exp`.
+ *
+ * @internal
+ */
+export class SetSigner {
+  readonly #keys: SigningKeyManager;
+  readonly #now: () => Date;
+
+  constructor(keys: SigningKeyManager, now: () => Date = () => new Date()) {
+    this.#keys = keys;
+    this.#now = now;
+  }
+
+  async sign(content: SetContent): Promise<SignedSet> {
+    const key = await this.#keys.getSigningKey();
+    const jti = randomUUID();
+    const jws = await new SignJWT({
+      sub_id: content.subject as unknown as Record<string, unknown>,
+      txn: content.txn,
+      events: { [content.eventType]: content.payload },
+    })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'secevent+jwt' })
+      .setIssuer(content.iss)
+      .setAudience(content.aud)
+      .setIssuedAt(Math.floor(this.#now().getTime() / 1000))
+      .setJti(jti)
+      .sign(key.privateKey);
+    return { jti, jws };
+  }
+}

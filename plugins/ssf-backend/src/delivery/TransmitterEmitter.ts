@@ -1,0 +1,204 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { InputError } from '@backstage/errors';
+import {
+  SSF_EVENT_TYPES,
+  SubjectIdentifier,
+  subjectSchema,
+  validateEventPayload,
+} from '@shared-signals/plugin-ssf-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { TransmitterConfig } from '../config';
+import { StreamRecord, StreamStore } from '../database/StreamStore';
+import { SubjectStore } from '../database/SubjectStore';
+import { parseInput } from '../http/validation';
+import { streamWantsSubject } from '../subjects/subjectMatching';
+import { NewOutboxEntry, OutboxStore } from './OutboxStore';
+import { SetSigner } from './SetSigner';
+
+/** An event to send to every stream that wants it. @internal */
+export interface EmitRequest {
+  type: string;
+  subject: SubjectIdentifier;
+  payload: Record<string, unknown>;
+  /** Ties together SETs from one cause; made up when absent. */
+  txn?: string;
+}
+
+/** The SETs an emit produced, one per stream. @internal */
+export interface EmitResult {
+  txn: string;
+  sets: Array<{ streamId: string; jti: string }>;
+}
+
+/**
+ * Turns events into signed SETs in the outbox, inside the caller's
+ * transaction when it has one, so a SET exists exactly when the change that
+ * caused it was committed. After the commit it wakes the local deliverers.
+ *
+ * @internal
+ */
+export class TransmitterEmitter {
+  readonly #knex: Knex;
+  readonly #streams: StreamStore;
+  readonly #subjects: SubjectStore;
+  readonly #outbox: OutboxStore;
+  readonly #signer: SetSigner;
+  readonly #config: TransmitterConfig;
+  readonly #onCommitted: (streamIds: string[]) => void;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    knex: Knex;
+    streams: StreamStore;
+    subjects: SubjectStore;
+    outbox: OutboxStore;
+    signer: SetSigner;
+    config: TransmitterConfig;
+    /** Called after the SETs are committed, with the streams that got one. */
+    onCommitted: (streamIds: string[]) => void;
+    now?: () => Date;
+  }) {
+    this.#knex = options.knex;
+    this.#streams = options.streams;
+    this.#subjects = options.subjects;
+    this.#outbox = options.outbox;
+    this.#signer = options.signer;
+    this.#config = options.config;
+    this.#onCommitted = options.onCommitted;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Validates an event and stores one SET for every enabled or paused stream
+   * that delivers its type and wants its subject (SSF §8.1.3.1). Disabled
+   * streams get nothing. An invalid event is refused here, never later.
+   */
+  async emit(request: EmitRequest, options: { tx?: Knex.Transaction } = {}): Promise<EmitResult> {
+    this.validate(request);
+    const txn = request.txn ?? randomUUID();
+    return this.#inTransaction(options.tx, async tx => {
+      const candidates = (await this.#streams.list({}, tx)).filter(
+        s => s.status !== 'disabled' && s.eventsRequested.includes(request.type),
+      );
+      const subjects = await this.#subjects.listByStream(
+        candidates.map(s => s.streamId),
+        tx,
+      );
+      const targets = candidates.filter(s =>
+        streamWantsSubject(
+          this.#config.defaultSubjects,
+          subjects.get(s.streamId) ?? [],
+          request.subject,
+        ),
+      );
+      const entries = await this.#sign(targets, request.type, request.subject, request.payload, txn);
+      await this.#store(entries, targets, tx);
+      return {
+        txn,
+        sets: entries.map(e => ({ streamId: e.streamId, jti: e.jti })),
+      };
+    });
+  }
+
+  /**
+   * Stores one SET for one stream whatever it subscribed to: verification
+   * and stream-updated events (SSF §8.1.4-5), whose subject is the stream.
+   */
+  async emitToStream(
+    stream: StreamRecord,
+    type: typeof SSF_EVENT_TYPES.verification | typeof SSF_EVENT_TYPES.streamUpdated,
+    payload: Record<string, unknown>,
+    options: { tx?: Knex.Transaction; control?: boolean } = {},
+  ): Promise<string> {
+    const problems = validateEventPayload(type, payload);
+    if (problems.length) {
+      throw new InputError(`Invalid ${type} payload: ${problems.join('; ')}`);
+    }
+    const subject: SubjectIdentifier = { format: 'opaque', id: stream.streamId };
+    const [entry] = await this.#sign([stream], type, subject, payload, randomUUID());
+    entry.control = options.control;
+    await this.#inTransaction(options.tx, tx => this.#store([entry], [stream], tx));
+    return entry.jti;
+  }
+
+  /** Refuses an event that could never be delivered as asked. */
+  validate(request: EmitRequest) {
+    if (!this.#config.eventsSupported.includes(request.type)) {
+      throw new InputError(
+        `Event type '${request.type}' is not supported by this transmitter (ssf.transmitter.eventsSupported)`,
+      );
+    }
+    parseInput(subjectSchema, request.subject, 'event subject');
+    const problems = validateEventPayload(request.type, request.payload);
+    if (problems.length) {
+      throw new InputError(`Invalid ${request.type} payload: ${problems.join('; ')}`);
+    }
+  }
+
+  async #sign(
+    streams: StreamRecord[],
+    eventType: string,
+    subject: SubjectIdentifier,
+    payload: Record<string, unknown>,
+    txn: string,
+  ): Promise<NewOutboxEntry[]> {
+    return Promise.all(
+      streams.map(async stream => {
+        const { jti, jws } = await this.#signer.sign({
+          iss: stream.iss,
+          aud: stream.aud,
+          txn,
+          subject,
+          eventType,
+          payload,
+        });
+        return { jti, streamId: stream.streamId, eventType, txn, setJws: jws };
+      }),
+    );
+  }
+
+  async #store(entries: NewOutboxEntry[], streams: StreamRecord[], tx: Knex.Transaction) {
+    const now = this.#now();
+    await this.#outbox.insert(entries, now, tx);
+    for (const stream of streams) {
+      if (stream.status === 'paused') {
+        await this.#outbox.enforceHoldLimit(
+          stream.streamId,
+          this.#config.delivery.pausedHoldLimit,
+          now,
+          tx,
+        );
+      }
+    }
+    const streamIds = [...new Set(entries.map(e => e.streamId))];
+    if (streamIds.length) {
+      tx.executionPromise.then(
+        () => this.#onCommitted(streamIds),
+        () => {},
+      );
+    }
+  }
+
+  #inTransaction<T>(
+    tx: Knex.Transaction | undefined,
+    fn: (tx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    return tx ? fn(tx) : this.#knex.transaction(fn);
+  }
+}

@@ -1,0 +1,168 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  AuditorService,
+  HttpAuthService,
+  LifecycleService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { TransmitterConfig } from '../config';
+import { SigningKeyStore } from '../database/SigningKeyStore';
+import { StreamStore } from '../database/StreamStore';
+import { SubjectStore } from '../database/SubjectStore';
+import { DeliveryWorker } from '../delivery/DeliveryWorker';
+import { OutboxStore } from '../delivery/OutboxStore';
+import { PollService } from '../delivery/PollService';
+import { createDeliveryRouter } from '../delivery/router';
+import { SetSigner } from '../delivery/SetSigner';
+import { deliveryStatusEffects } from '../delivery/statusEffects';
+import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
+import { SigningKeyManager } from '../keys/SigningKeyManager';
+import { createCallerResolver } from './callers';
+import { createTransmitterRouter } from './router';
+import { StreamService } from './StreamService';
+
+const MAINTENANCE_TASK_ID = 'ssf-transmitter-maintenance';
+
+/** The transmitter's parts, for the plugin to mount and for other concerns to use. @internal */
+export interface Transmitter {
+  routers: express.Router[];
+  emitter: TransmitterEmitter;
+  streams: StreamService;
+}
+
+/**
+ * Builds the transmitter: stores, signing, the outbox emitter, the push
+ * worker (started and stopped with the backend), poll delivery, the routes,
+ * and a global maintenance task that ages out held and finished SETs.
+ *
+ * @internal
+ */
+export async function setUpTransmitter(options: {
+  config: TransmitterConfig;
+  knex: Knex;
+  baseUrl: string;
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  lifecycle: LifecycleService;
+  scheduler: SchedulerService;
+}): Promise<Transmitter> {
+  const { config, knex, baseUrl, logger } = options;
+  const keys = new SigningKeyManager({
+    store: new SigningKeyStore(knex),
+    config: config.signing,
+    logger,
+  });
+  // Have a published key before any request can sign with it.
+  await keys.refresh();
+  const streamStore = new StreamStore(knex);
+  const subjects = new SubjectStore(knex);
+  const outbox = new OutboxStore(knex);
+
+  const worker = new DeliveryWorker({
+    outbox,
+    streams: streamStore,
+    config: config.delivery,
+    policy: config.urlPolicy,
+    logger,
+    owner: `${hostname()}-${randomUUID().slice(0, 8)}`,
+  });
+  const poll = new PollService({ outbox, config: config.delivery });
+  const emitter = new TransmitterEmitter({
+    knex,
+    streams: streamStore,
+    subjects,
+    outbox,
+    signer: new SetSigner(keys),
+    config,
+    onCommitted: streamIds => {
+      worker.wake();
+      poll.notify(streamIds);
+    },
+  });
+  const streams = new StreamService({
+    store: streamStore,
+    config,
+    baseUrl,
+    onStatusChange: deliveryStatusEffects({ emitter, outbox }),
+  });
+
+  options.lifecycle.addStartupHook(() => worker.start());
+  options.lifecycle.addShutdownHook(() => worker.stop());
+  await options.scheduler.scheduleTask({
+    id: MAINTENANCE_TASK_ID,
+    frequency: { minutes: 5 },
+    timeout: { minutes: 2 },
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      const now = new Date();
+      const paused = (await streamStore.list())
+        .filter(s => s.status === 'paused')
+        .map(s => s.streamId);
+      const dropped = await outbox.dropHeldOlderThan(
+        paused,
+        new Date(now.getTime() - config.delivery.pausedHoldMaxAgeMs),
+        now,
+      );
+      const removed = await outbox.deleteFinishedBefore(
+        new Date(now.getTime() - config.delivery.historyRetentionMs),
+      );
+      if (dropped || removed) {
+        logger.info(
+          `SSF maintenance: dropped ${dropped} SETs held too long, removed ${removed} finished SETs`,
+        );
+      }
+    },
+  });
+
+  const callerFor = createCallerResolver(options);
+  return {
+    emitter,
+    streams,
+    routers: [
+      createTransmitterRouter({
+        config,
+        baseUrl,
+        streams,
+        keys,
+        callerFor,
+        auditor: options.auditor,
+      }),
+      createDeliveryRouter({
+        config,
+        streams,
+        streamStore,
+        subjects,
+        outbox,
+        emitter,
+        poll,
+        callerFor,
+        httpAuth: options.httpAuth,
+        auditor: options.auditor,
+        wake: () => worker.wake(),
+      }),
+    ],
+  };
+}
