@@ -42,11 +42,9 @@ const opaque = z.object({ format: z.literal('opaque'), id: str }).strict();
 const phoneNumber = z
   .object({
     format: z.literal('phone_number'),
-    phone_number: z
-      .string()
-      .regex(/^\+[1-9]\d{1,14}$/, {
-        error: 'phone_number must be in E.164 form, e.g. +12065550100',
-      }),
+    phone_number: z.string().regex(/^\+[1-9]\d{1,14}$/, {
+      error: 'phone_number must be in E.164 form, e.g. +12065550100',
+    }),
   })
   .strict();
 const did = z

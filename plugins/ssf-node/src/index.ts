@@ -23,6 +23,8 @@
  * @packageDocumentation
  */
 
+export * from './transmitter';
+
 export type {
   StreamConfiguration,
   StreamStatus,

@@ -23,6 +23,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
 import { ssfPlugin } from '../plugin';
 
 /** An Authorization header for a receiver whose OAuth client ID is `clientId`. */
@@ -42,10 +43,12 @@ export async function startSsfBackend(options: {
   databases: TestDatabases;
   id: TestDatabaseId;
   config?: JsonObject;
+  /** Share this database instead of making a fresh one (several replicas). */
+  knex?: Knex;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
-  const knex = await options.databases.init(options.id);
+  const knex = options.knex ?? (await options.databases.init(options.id));
   const backend = await startTestBackend({
     features: [
       ssfPlugin,

@@ -21,6 +21,8 @@ import {
 
 jest.setTimeout(60_000);
 
+const TABLES = ['ssf_streams', 'ssf_stream_subjects', 'ssf_signing_keys', 'ssf_outbox'];
+
 describe('migrations', () => {
   const databases = createTestDatabases();
 

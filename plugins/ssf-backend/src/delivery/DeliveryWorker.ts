@@ -240,13 +240,15 @@ export class DeliveryWorker {
       await this.#outbox.markDead([set.jti], error, now);
       return;
     }
-    const delay = Math.max(this.backoff(set.attempts), result.retryAfterMs ?? 0);
-    await this.#outbox.markRetry(
-      set.jti,
-      result.error,
-      now,
-      new Date(now.getTime() + Math.min(delay, this.#config.maxBackoffMs)),
+    const delay = Math.min(
+      Math.max(this.backoff(set.attempts), result.retryAfterMs ?? 0),
+      this.#config.maxBackoffMs,
     );
+    await this.#outbox.markRetry(set.jti, result.error, now, new Date(now.getTime() + delay));
+    // Come back when the retry is due rather than at the next idle check.
+    if (delay < IDLE_INTERVAL_MS) {
+      setTimeout(() => this.wake(), delay).unref();
+    }
   }
 
   /** Exponential backoff with jitter: half fixed, half random. */

@@ -73,7 +73,10 @@ function identities(subject: Subject): string[] {
  *
  * @internal
  */
-export function subjectCovers(listed: SubjectIdentifier, event: SubjectIdentifier): boolean {
+export function subjectCovers(
+  listed: SubjectIdentifier,
+  event: SubjectIdentifier,
+): boolean {
   const l = listed as Subject;
   const e = event as Subject;
   if (l.format === 'complex') {
