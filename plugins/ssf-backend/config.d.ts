@@ -108,5 +108,68 @@ export interface Config {
         historyRetention?: HumanDuration | string;
       };
     };
+    receiver?: {
+      /**
+       * The `aud` values SETs pushed or polled to this receiver may carry; a SET
+       * must name at least one. Default: the plugin's external base URL
+       * (e.g. https://portal.example.com/api/ssf).
+       */
+      audience?: string | string[];
+      /**
+       * Allow `http:` provider URLs (well-known, JWKS, poll, token). Development
+       * only. Default: ssf.transmitter.delivery.allowInsecureUrls, else false.
+       */
+      allowInsecureUrls?: boolean;
+      /**
+       * Allow provider URLs that are, or resolve to, loopback, private or
+       * link-local addresses. Development only. Default:
+       * ssf.transmitter.delivery.allowPrivateNetworks, else false.
+       */
+      allowPrivateNetworks?: boolean;
+      /** How far in the future a SET's iat may be. Default 1 minute. */
+      clockSkew?: HumanDuration | string;
+      /** The largest SET accepted, in bytes. Default 65536. */
+      maxSetBytes?: number;
+      /**
+       * How long a provider lookup is cached; changes made on another replica
+       * (e.g. a deactivation) take effect within it. Default 5 seconds.
+       */
+      providerCacheTtl?: HumanDuration | string;
+      keys?: {
+        /** How long a provider's JWKS is used before it is fetched again. Default 1 hour. */
+        cacheTtl?: HumanDuration | string;
+        /** At most one refetch per provider for an unknown kid within this time. Default 30 seconds. */
+        refetchCooldown?: HumanDuration | string;
+        /** Timeout of metadata, JWKS and token requests. Default 5 seconds. */
+        fetchTimeout?: HumanDuration | string;
+      };
+      poll?: {
+        /** Whether the scheduled poll task runs. Default true. */
+        enabled?: boolean;
+        /** How often poll-connected providers are polled. Default 30 seconds. */
+        frequency?: HumanDuration | string;
+        /** maxEvents of each poll request. Default 100. */
+        maxEvents?: number;
+        /** Timeout of one poll request. Default 30 seconds. */
+        timeout?: HumanDuration | string;
+      };
+      /**
+       * Credentials for calling a provider's transmitter (poll endpoint),
+       * matched by issuer: a static bearer `token`, or an OAuth 2.0 client
+       * credentials grant (`tokenUrl`, `clientId`, `clientSecret`, `scope`,
+       * `audience`).
+       */
+      credentials?: Array<{
+        issuer: string;
+        /** @visibility secret */
+        token?: string;
+        tokenUrl?: string;
+        clientId?: string;
+        /** @visibility secret */
+        clientSecret?: string;
+        scope?: string;
+        audience?: string;
+      }>;
+    };
   };
 }

@@ -19,8 +19,12 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ssfPermissions } from '@shared-signals/plugin-ssf-common';
+import { ssfReceivedEventHandlersExtensionPoint } from '@shared-signals/plugin-ssf-node';
 import { readTransmitterConfig } from './config';
+import { createReceiver } from './receiver/createReceiver';
+import { ReceivedEventHandlers } from './receiver/ReceivedEventHandlers';
 import { createRouter } from './router';
 import {
   buildTransmitterMetadata,
@@ -37,6 +41,13 @@ import { setUpTransmitter } from './transmitter/setUpTransmitter';
 export const ssfPlugin = createBackendPlugin({
   pluginId: 'ssf',
   register(env) {
+    // Receiver: modules add handlers for received SETs through this point.
+    const receivedEventHandlers = new ReceivedEventHandlers();
+    env.registerExtensionPoint(
+      ssfReceivedEventHandlersExtensionPoint,
+      receivedEventHandlers,
+    );
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -51,6 +62,7 @@ export const ssfPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, rootHttpRouter } = deps;
@@ -83,6 +95,21 @@ export const ssfPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
         });
 
+        // Receiver (Security Events Providers, SET ingestion, received events).
+        const receiver = await createReceiver({
+          config,
+          baseUrl,
+          knex,
+          logger,
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          events: deps.events,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          handlers: receivedEventHandlers,
+        });
+
         // Every route authenticates its caller itself: the metadata and JWKS are
         // public, and receivers must get an RFC 6750 challenge on a 401, which
         // the default credentials barrier does not send.
@@ -90,7 +117,7 @@ export const ssfPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             realm: transmitterConfig.issuer,
-            routers: [...transmitter.routers],
+            routers: [...transmitter.routers, receiver.router],
           }),
         );
 

@@ -24,6 +24,7 @@
 export * from './eventTypes';
 export * from './eventPayloads';
 export * from './permissions';
+export * from './receiver';
 export * from './streamRequests';
 export * from './subjects';
 export * from './types';

@@ -23,6 +23,7 @@
  * @packageDocumentation
  */
 
+export * from './receiver';
 export * from './transmitter';
 
 export type {

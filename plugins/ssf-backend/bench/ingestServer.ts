@@ -1,0 +1,141 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// The backend side of `yarn bench:ingest`, in its own process so that its
+// RSS is the backend's alone: the SSF plugin on the full Backstage HTTP stack
+// (startTestBackend: the real root HTTP router and middleware, mock auth),
+// on SQLite or PostgreSQL, with one provider whose JWKS the bench serves.
+
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { ssfPlugin } from '../src/plugin';
+
+interface Options {
+  db: 'sqlite' | 'pg';
+  pgUrl: string;
+  issuer: string;
+  jwksUrl: string;
+  audience: string;
+}
+
+async function openDatabase(options: Options): Promise<{
+  knex: Knex;
+  cleanup: () => Promise<void>;
+}> {
+  if (options.db === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssf-bench-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'bench.sqlite') },
+      useNullAsDefault: true,
+    });
+    // What a file-backed production SQLite would use.
+    await knex.raw('PRAGMA journal_mode = WAL');
+    return {
+      knex,
+      cleanup: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `ssf_bench_${process.pid}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(options.pgUrl);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 2, max: 10 },
+  });
+  return {
+    knex,
+    cleanup: async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+async function main() {
+  const options: Options = JSON.parse(process.argv[2]);
+  const { knex, cleanup } = await openDatabase(options);
+  const backend = await startTestBackend({
+    features: [
+      ssfPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          ssf: {
+            receiver: {
+              audience: options.audience,
+              allowInsecureUrls: true,
+              allowPrivateNetworks: true,
+            },
+          },
+        },
+      }),
+    ],
+  });
+  const port = backend.server.port();
+  const res = await fetch(
+    `http://127.0.0.1:${port}/api/ssf/security-events-providers`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'bench',
+        type: 'bench',
+        settings: { issuer: options.issuer, jwks_url: options.jwksUrl },
+      }),
+    },
+  );
+  if (res.status !== 200) {
+    throw new Error(`creating the provider failed: ${await res.text()}`);
+  }
+
+  const count = async () => {
+    const [{ n }] = await knex('ssf_received_events').count({ n: '*' });
+    return Number(n);
+  };
+  process.on('message', async (message: { type: string }) => {
+    if (message.type === 'stats') {
+      process.send!({
+        type: 'stats',
+        rss: process.memoryUsage().rss,
+        stored: await count(),
+      });
+    } else if (message.type === 'stop') {
+      await backend.stop();
+      await cleanup();
+      process.send!({ type: 'stopped' });
+      process.exit(0);
+    }
+  });
+  process.send!({ type: 'ready', port });
+}
+
+main().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});

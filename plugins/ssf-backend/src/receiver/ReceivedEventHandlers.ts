@@ -1,0 +1,49 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  ReceivedSsfEventHandler,
+  SsfReceivedEventHandlersExtensionPoint,
+} from '@shared-signals/plugin-ssf-node';
+
+/**
+ * The implementation behind `ssfReceivedEventHandlersExtensionPoint`: modules
+ * add handlers during registration, the receiver reads them when dispatching.
+ *
+ * @internal
+ */
+export class ReceivedEventHandlers
+  implements SsfReceivedEventHandlersExtensionPoint
+{
+  readonly #handlers: ReceivedSsfEventHandler[] = [];
+
+  addHandler(
+    ...handlers: Array<ReceivedSsfEventHandler | ReceivedSsfEventHandler[]>
+  ): void {
+    for (const handler of handlers.flat()) {
+      if (typeof handler?.handle !== 'function' || !handler.id) {
+        throw new Error(
+          'A received-event handler needs an id and a handle function',
+        );
+      }
+      this.#handlers.push(handler);
+    }
+  }
+
+  get handlers(): ReceivedSsfEventHandler[] {
+    return this.#handlers;
+  }
+}

@@ -1,0 +1,264 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+/** The audience the receiver test backends are configured with. */
+export const RECEIVER_AUDIENCE = 'https://receiver.example.com/api/ssf';
+
+export const SESSION_REVOKED =
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+export const VERIFICATION =
+  'https://schemas.openid.net/secevent/ssf/event-type/verification';
+export const STREAM_UPDATED =
+  'https://schemas.openid.net/secevent/ssf/event-type/stream-updated';
+
+interface SigningKey {
+  kid: string;
+  privateKey: KeyLike;
+  publicJwk: JWK;
+}
+
+/** A JSON request the test transmitter received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/**
+ * A real SSF transmitter for tests, on 127.0.0.1 with a random port: it
+ * serves its metadata at the SSF §7.2 well-known location and its JWKS, and
+ * signs SETs with its own keys. It can rotate its key, serve a metadata
+ * document claiming another issuer, queue SETs for RFC 8936 polling, and
+ * answer stream management calls.
+ */
+export class TestTransmitter {
+  readonly alg: 'RS256' | 'ES256';
+  readonly #server: http.Server;
+  #keys: SigningKey[] = [];
+  /** Keys that sign but are not published (to forge SETs). */
+  #unpublished?: SigningKey;
+  jwksRequests = 0;
+  metadataRequests = 0;
+  metadataIssuerOverride?: string;
+  /** SETs waiting to be polled, by jti. */
+  readonly pollQueue = new Map<string, string>();
+  readonly requests: RecordedRequest[] = [];
+  /** Replies for paths other than metadata, JWKS and poll. */
+  readonly replies = new Map<string, { status: number; body?: unknown }>();
+
+  private constructor(alg: 'RS256' | 'ES256') {
+    this.alg = alg;
+    this.#server = http.createServer((req, res) => this.#handle(req, res));
+  }
+
+  static async start(
+    options: { alg?: 'RS256' | 'ES256' } = {},
+  ): Promise<TestTransmitter> {
+    const t = new TestTransmitter(options.alg ?? 'RS256');
+    t.#keys = [await t.#newKey()];
+    await new Promise<void>(resolve =>
+      t.#server.listen(0, '127.0.0.1', resolve),
+    );
+    return t;
+  }
+
+  get origin(): string {
+    const { port } = this.#server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get issuer(): string {
+    return `${this.origin}/tenant`;
+  }
+
+  get wellKnownUrl(): string {
+    return `${this.origin}/.well-known/ssf-configuration/tenant`;
+  }
+
+  get jwksUrl(): string {
+    return `${this.origin}/tenant/jwks`;
+  }
+
+  get pollUrl(): string {
+    return `${this.origin}/tenant/poll`;
+  }
+
+  get kid(): string {
+    return this.#keys[0].kid;
+  }
+
+  /** Replaces the signing key with a new one (new kid); the old one is no longer published. */
+  async rotateKey(): Promise<void> {
+    this.#keys = [await this.#newKey()];
+  }
+
+  /** Default SET claims, overridden (or removed, with undefined) by `claims`. */
+  claims(claims: Record<string, unknown> = {}): Record<string, unknown> {
+    const base: Record<string, unknown> = {
+      iss: this.issuer,
+      jti: randomUUID(),
+      iat: Math.floor(Date.now() / 1000),
+      aud: RECEIVER_AUDIENCE,
+      txn: randomUUID(),
+      sub_id: { format: 'email', email: 'alice@example.com' },
+      events: {
+        [SESSION_REVOKED]: {
+          event_timestamp: Math.floor(Date.now() / 1000),
+          initiating_entity: 'policy',
+        },
+      },
+    };
+    const merged = { ...base, ...claims };
+    for (const [k, v] of Object.entries(merged)) {
+      if (v === undefined) delete merged[k];
+    }
+    return merged;
+  }
+
+  /** Signs a SET; `header` overrides the protected header. */
+  async sign(
+    claims: Record<string, unknown> = {},
+    options: {
+      header?: Record<string, unknown>;
+      /** Sign with a key that is not published, under the published kid. */
+      forge?: boolean;
+    } = {},
+  ): Promise<string> {
+    let key = this.#keys[0];
+    if (options.forge) {
+      this.#unpublished ??= await this.#newKey();
+      key = { ...this.#unpublished, kid: this.#keys[0].kid };
+    }
+    return new SignJWT(this.claims(claims))
+      .setProtectedHeader({
+        alg: this.alg,
+        kid: key.kid,
+        typ: 'secevent+jwt',
+        ...options.header,
+      } as any)
+      .sign(key.privateKey);
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise(resolve => this.#server.close(resolve));
+  }
+
+  async #newKey(): Promise<SigningKey> {
+    const { privateKey, publicKey } = await generateKeyPair(this.alg, {
+      extractable: true,
+    });
+    const kid = randomUUID();
+    const publicJwk = {
+      ...(await exportJWK(publicKey)),
+      kid,
+      alg: this.alg,
+      use: 'sig',
+    };
+    return { kid, privateKey, publicJwk };
+  }
+
+  #handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0];
+      const json = (status: number, body?: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(body === undefined ? undefined : JSON.stringify(body));
+      };
+      if (
+        req.method === 'GET' &&
+        path === '/.well-known/ssf-configuration/tenant'
+      ) {
+        this.metadataRequests++;
+        json(200, {
+          spec_version: '1_0',
+          issuer: this.metadataIssuerOverride ?? this.issuer,
+          jwks_uri: this.jwksUrl,
+          delivery_methods_supported: [
+            'urn:ietf:rfc:8935',
+            'urn:ietf:rfc:8936',
+          ],
+          configuration_endpoint: `${this.issuer}/streams`,
+          status_endpoint: `${this.issuer}/streams/status`,
+          verification_endpoint: `${this.issuer}/streams/verify`,
+        });
+        return;
+      }
+      if (req.method === 'GET' && path === '/tenant/jwks') {
+        this.jwksRequests++;
+        json(200, { keys: this.#keys.map(k => k.publicJwk) });
+        return;
+      }
+      let body: any;
+      try {
+        body = chunks.length
+          ? JSON.parse(Buffer.concat(chunks).toString('utf8'))
+          : undefined;
+      } catch {
+        body = Buffer.concat(chunks).toString('utf8');
+      }
+      this.requests.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body,
+      });
+      if (req.method === 'POST' && path === '/tenant/poll') {
+        for (const jti of body?.ack ?? []) this.pollQueue.delete(jti);
+        for (const jti of Object.keys(body?.setErrs ?? {})) {
+          this.pollQueue.delete(jti);
+        }
+        const max = body?.maxEvents ?? 100;
+        const sets = Object.fromEntries([...this.pollQueue].slice(0, max));
+        json(200, {
+          sets,
+          moreAvailable: this.pollQueue.size > Object.keys(sets).length,
+        });
+        return;
+      }
+      const reply = this.replies.get(`${req.method} ${path}`);
+      if (reply) {
+        json(reply.status, reply.body);
+        return;
+      }
+      json(404, { error: 'not found' });
+    });
+  }
+}
+
+/** Retries an assertion until it passes (for work the backend does after answering). */
+export async function eventually(
+  assertion: () => Promise<void> | void,
+  attempts = 100,
+): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (i >= attempts) throw error;
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+  }
+}

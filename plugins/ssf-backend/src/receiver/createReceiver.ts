@@ -1,0 +1,181 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  AuditorService,
+  HttpAuthService,
+  LifecycleService,
+  LoggerService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { EventsService } from '@backstage/plugin-events-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { Knex } from 'knex';
+import { HostResolver } from '../http/outboundUrlPolicy';
+import { readReceiverConfig } from './config';
+import { ReceivedEventDispatcher } from './events/ReceivedEventDispatcher';
+import { ReceivedEventStore } from './events/ReceivedEventStore';
+import { ReceivedEventWriter } from './events/ReceivedEventWriter';
+import { createReceivedEventsRouter } from './events/router';
+import { IngestionService } from './ingestion/IngestionService';
+import { createIngestionRouter } from './ingestion/router';
+import { SetVerifier } from './ingestion/SetVerifier';
+import { ProviderKeyCache } from './keys/ProviderKeyCache';
+import { ProviderLookup } from './providers/ProviderLookup';
+import { createProvidersRouter } from './providers/router';
+import { ProviderService } from './providers/ProviderService';
+import { ProviderStore } from './providers/ProviderStore';
+import { ProviderPoller } from './poll/ProviderPoller';
+import { TransmitterCredentials } from './remote/TransmitterCredentials';
+import { ReceivedEventHandlers } from './ReceivedEventHandlers';
+
+/** What the receiver needs from the plugin. @internal */
+export interface ReceiverOptions {
+  config: Config;
+  /** The plugin's external base URL, e.g. https://portal/api/ssf. */
+  baseUrl: string;
+  knex: Knex;
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  events: EventsService;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  handlers: ReceivedEventHandlers;
+  resolve?: HostResolver;
+}
+
+/** The assembled receiver. @internal */
+export interface Receiver {
+  router: express.Router;
+  providers: ProviderService;
+  ingestion: IngestionService;
+  dispatcher: ReceivedEventDispatcher;
+  poller: ProviderPoller;
+}
+
+/**
+ * Builds the SSF receiver: Security Events Providers (seed API), push
+ * ingestion (RFC 8935) and the received-events listing, all under the
+ * plugin's base URL. Tables come from the plugin's migrations.
+ *
+ * @internal
+ */
+export async function createReceiver(
+  options: ReceiverOptions,
+): Promise<Receiver> {
+  const { knex, logger } = options;
+  const config = readReceiverConfig(options.config, {
+    baseUrl: options.baseUrl,
+  });
+
+  const providerStore = new ProviderStore(knex);
+  const eventStore = new ReceivedEventStore(knex);
+  const providers = new ProviderService({
+    store: providerStore,
+    config,
+    resolve: options.resolve,
+  });
+  const lookup = new ProviderLookup({
+    store: providerStore,
+    ttlMs: config.providerCacheTtlMs,
+  });
+  const keys = new ProviderKeyCache({
+    config,
+    logger,
+    resolve: options.resolve,
+  });
+  providers.onChange(({ id, issuer }) => {
+    lookup.invalidate(issuer);
+    keys.invalidate(id);
+  });
+
+  const dispatcher = new ReceivedEventDispatcher({
+    events: options.events,
+    handlers: () => options.handlers.handlers,
+    store: eventStore,
+    logger,
+  });
+  options.lifecycle.addShutdownHook(() => dispatcher.idle());
+
+  const ingestion = new IngestionService({
+    verifier: new SetVerifier({ config, providers: lookup, keys }),
+    writer: new ReceivedEventWriter(eventStore),
+    events: eventStore,
+    providers: providerStore,
+    lookup,
+    dispatcher,
+  });
+
+  const credentials = new TransmitterCredentials({
+    config,
+    resolve: options.resolve,
+  });
+  const poller = new ProviderPoller({
+    store: providerStore,
+    ingestion,
+    config,
+    credentials,
+    logger,
+    resolve: options.resolve,
+  });
+  if (config.poll.enabled) {
+    // Global: one replica polls each cycle, so a SET is not fetched twice.
+    await options.scheduler.scheduleTask({
+      id: 'ssf-receiver-poll',
+      frequency: config.poll.frequency,
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 10 },
+      scope: 'global',
+      fn: signal => poller.pollAll(signal),
+    });
+  }
+
+  const router = Router();
+  router.use(
+    '/security-events-providers',
+    createProvidersRouter({
+      providers,
+      httpAuth: options.httpAuth,
+      permissions: options.permissions,
+      auditor: options.auditor,
+      logger,
+      pollNow: provider => poller.poll(provider),
+    }),
+  );
+  router.use(
+    '/security-events',
+    createIngestionRouter({
+      ingestion,
+      maxSetBytes: config.maxSetBytes,
+      logger,
+    }),
+  );
+  router.use(
+    '/received-events',
+    createReceivedEventsRouter({
+      store: eventStore,
+      httpAuth: options.httpAuth,
+      permissions: options.permissions,
+    }),
+  );
+
+  return { router, providers, ingestion, dispatcher, poller };
+}

@@ -1,0 +1,74 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  DELIVERY_METHODS,
+  SecurityEventsProvider,
+  SecurityEventsProviderRemoteStream,
+} from '@shared-signals/plugin-ssf-common';
+import { ProviderRecord } from './ProviderStore';
+
+/**
+ * A provider as the API returns it: the seed's shape (`id`, `name`, `type`,
+ * `status`, `settings`, `_links` with hints only), plus extensions that appear
+ * only when they apply. The bearer secret never leaves the database.
+ *
+ * @internal
+ */
+export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
+  const wire: SecurityEventsProvider = {
+    id: p.id,
+    name: p.name,
+    type: p.type,
+    status: p.status,
+    settings: {
+      issuer: p.issuer,
+      jwks_url: p.jwksUrl,
+      ...(p.wellKnownUrl !== undefined && { well_known_url: p.wellKnownUrl }),
+    },
+    _links: {
+      self: { hints: { allow: ['GET', 'PUT', 'DELETE'] } },
+      ...(p.status === 'ACTIVE'
+        ? { deactivate: { hints: { allow: ['POST'] } } }
+        : { activate: { hints: { allow: ['POST'] } } }),
+    },
+  };
+  if (p.deliveryMethod === DELIVERY_METHODS.poll) {
+    wire.delivery = {
+      method: DELIVERY_METHODS.poll,
+      endpoint_url: p.pollEndpointUrl,
+    };
+  }
+  if (p.authorizationSecretHash) {
+    wire.has_authorization_secret = true;
+  }
+  const remote: SecurityEventsProviderRemoteStream = {
+    stream_id: p.remoteStreamId,
+    status: p.remoteStreamStatus,
+    reason: p.remoteStreamReason,
+    status_updated_at: p.remoteStreamUpdatedAt?.toISOString(),
+    last_verified_at: p.lastVerifiedAt?.toISOString(),
+    last_poll_at: p.lastPollAt?.toISOString(),
+    last_poll_error: p.lastPollError,
+  };
+  const known = Object.fromEntries(
+    Object.entries(remote).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(known).length) {
+    wire.remote_stream = known;
+  }
+  return wire;
+}
