@@ -1,0 +1,174 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  CAEP_EVENT_TYPES,
+  DELIVERY_METHODS,
+  SUBSCRIBABLE_EVENT_TYPES,
+  TransmitterMetadata,
+} from '@shared-signals/plugin-ssf-common';
+import { AdminStream, SsfApi, StreamSet } from '../api';
+import {
+  ReceivedSecurityEvent,
+  SecurityEventsProvider,
+} from '@shared-signals/plugin-ssf-common';
+
+export const BASE_URL = 'http://localhost:7007/api/ssf';
+
+export const metadata: TransmitterMetadata = {
+  spec_version: '1_0',
+  issuer: BASE_URL,
+  jwks_uri: `${BASE_URL}/jwks`,
+  delivery_methods_supported: [DELIVERY_METHODS.push, DELIVERY_METHODS.poll],
+  configuration_endpoint: `${BASE_URL}/streams`,
+  status_endpoint: `${BASE_URL}/streams/status`,
+  verification_endpoint: `${BASE_URL}/streams/verify`,
+  add_subject_endpoint: `${BASE_URL}/subjects:add`,
+  remove_subject_endpoint: `${BASE_URL}/subjects:remove`,
+  authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6749' }],
+  default_subjects: 'ALL',
+};
+
+export function adminStream(overrides: Partial<AdminStream> = {}): AdminStream {
+  return {
+    stream_id: 'stream-1',
+    client_id: 'receiver-a',
+    iss: BASE_URL,
+    aud: 'receiver-a',
+    events_supported: [...SUBSCRIBABLE_EVENT_TYPES],
+    events_requested: [CAEP_EVENT_TYPES.sessionRevoked],
+    events_delivered: [CAEP_EVENT_TYPES.sessionRevoked],
+    delivery: {
+      method: DELIVERY_METHODS.push,
+      endpoint_url: 'https://receiver-a.example.com/events',
+    },
+    description: 'Receiver A',
+    min_verification_interval: 30,
+    status: 'enabled',
+    created_at: '2026-11-01T10:00:00.000Z',
+    updated_at: '2026-11-02T10:00:00.000Z',
+    stats: { pending: 2, held: 0, delivered: 40, dead: 1, dropped: 0 },
+    ...overrides,
+  };
+}
+
+function base64url(value: unknown): string {
+  return btoa(JSON.stringify(value))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+/** A SET in compact form; the signature is a placeholder. */
+export function compactSet(claims: Record<string, unknown>): string {
+  return `${base64url({
+    alg: 'RS256',
+    kid: 'key-1',
+    typ: 'secevent+jwt',
+  })}.${base64url(claims)}.c2ln`;
+}
+
+export function streamSet(overrides: Partial<StreamSet> = {}): StreamSet {
+  return {
+    jti: 'set-1',
+    event_type: CAEP_EVENT_TYPES.sessionRevoked,
+    state: 'dead',
+    attempts: 5,
+    created_at: '2026-11-02T11:00:00.000Z',
+    last_error: 'receiver answered 400 invalid_request',
+    set: compactSet({
+      iss: BASE_URL,
+      jti: 'set-1',
+      aud: 'receiver-a',
+      events: { [CAEP_EVENT_TYPES.sessionRevoked]: {} },
+    }),
+    ...overrides,
+  };
+}
+
+/** An SsfApi whose every method is a jest mock that rejects until set up. */
+export function mockSsfApi(
+  overrides: Partial<SsfApi> = {},
+): jest.Mocked<SsfApi> {
+  const notSetUp = (name: string) =>
+    jest.fn(async () => {
+      throw new Error(`${name} was not expected in this test`);
+    });
+  const api = {
+    getTransmitterMetadata: notSetUp('getTransmitterMetadata'),
+    getJwks: notSetUp('getJwks'),
+    listStreams: notSetUp('listStreams'),
+    createStream: notSetUp('createStream'),
+    updateStream: notSetUp('updateStream'),
+    deleteStream: notSetUp('deleteStream'),
+    setStreamStatus: notSetUp('setStreamStatus'),
+    verifyStream: notSetUp('verifyStream'),
+    listStreamSets: notSetUp('listStreamSets'),
+    redeliverStreamSets: notSetUp('redeliverStreamSets'),
+    listProviders: notSetUp('listProviders'),
+    createProvider: notSetUp('createProvider'),
+    replaceProvider: notSetUp('replaceProvider'),
+    deleteProvider: notSetUp('deleteProvider'),
+    setProviderActive: notSetUp('setProviderActive'),
+    listReceivedEvents: notSetUp('listReceivedEvents'),
+    getReceivedEvent: notSetUp('getReceivedEvent'),
+  } as unknown as jest.Mocked<SsfApi>;
+  for (const [key, fn] of Object.entries(overrides)) {
+    (api as any)[key] = jest.fn(fn as any);
+  }
+  return api;
+}
+
+export function provider(
+  overrides: Partial<SecurityEventsProvider> = {},
+): SecurityEventsProvider {
+  return {
+    id: 'sse1abc',
+    name: 'Okta',
+    type: 'SSF',
+    status: 'ACTIVE',
+    settings: {
+      issuer: 'https://okta.example.com',
+      jwks_url: 'https://okta.example.com/oauth2/v1/keys',
+      well_known_url: 'https://okta.example.com/.well-known/ssf-configuration',
+    },
+    _links: {
+      self: { hints: { allow: ['GET', 'PUT', 'DELETE'] } },
+      deactivate: { hints: { allow: ['POST'] } },
+    },
+    remote_stream: { last_verified_at: '2026-11-02T09:00:00.000Z' },
+    ...overrides,
+  };
+}
+
+export function receivedEvent(
+  overrides: Partial<ReceivedSecurityEvent> = {},
+): ReceivedSecurityEvent {
+  return {
+    id: '41',
+    provider_id: 'sse1abc',
+    iss: 'https://okta.example.com',
+    jti: 'jti-41',
+    event_type: CAEP_EVENT_TYPES.sessionRevoked,
+    event_types: [CAEP_EVENT_TYPES.sessionRevoked],
+    subject: { format: 'email', value: 'alice@example.com' },
+    iat: '2026-11-02T08:59:00.000Z',
+    received_at: '2026-11-02T09:00:00.000Z',
+    delivery_method: DELIVERY_METHODS.push,
+    events: { [CAEP_EVENT_TYPES.sessionRevoked]: {} },
+    ...overrides,
+  };
+}

@@ -1,0 +1,70 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  SubPageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { RiBroadcastLine } from '@remixicon/react';
+import { SsfClient, ssfApiRef } from './api';
+import { rootRouteRef } from './routes';
+import { SSF_TABS } from './tabs';
+import { tabLoaders } from './components/SsfPage/tabElements';
+
+const ssfApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: ssfApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SsfClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const ssfPage = PageBlueprint.make({
+  params: {
+    path: '/ssf',
+    title: 'Shared Signals',
+    routeRef: rootRouteRef,
+  },
+});
+
+const ssfTabs = SSF_TABS.map(t =>
+  SubPageBlueprint.make({
+    name: t.path,
+    params: { path: t.path, title: t.title, loader: tabLoaders[t.path] },
+  }),
+);
+
+/**
+ * The Shared Signals plugin for the new frontend system: one page, `/ssf`,
+ * with a tab each for streams, providers, received events, lifecycle hooks
+ * and the transmitter.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'ssf',
+  title: 'Shared Signals',
+  icon: <RiBroadcastLine />,
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [ssfApi, ssfPage, ...ssfTabs],
+});

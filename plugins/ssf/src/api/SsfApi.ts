@@ -1,0 +1,108 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  CreateSecurityEventsProviderRequest,
+  CreateStreamRequest,
+  ReceivedSecurityEventList,
+  ReplaceSecurityEventsProviderRequest,
+  SecurityEventsProvider,
+  StreamConfiguration,
+  StreamStatus,
+  StreamStatusValue,
+  TransmitterMetadata,
+  UpdateStreamRequest,
+} from '@shared-signals/plugin-ssf-common';
+import {
+  AdminStream,
+  JsonWebKeySet,
+  Page,
+  ReceivedEventDetail,
+  ReceivedEventsQuery,
+  StreamSet,
+  StreamSetsQuery,
+} from './types';
+
+/**
+ * Client for the Shared Signals backend (`/api/ssf`). Every method rejects
+ * with an `Error` whose message is fit to show to a user.
+ *
+ * @public
+ */
+export interface SsfApi {
+  /** The transmitter configuration metadata (SSF §7.1). */
+  getTransmitterMetadata(): Promise<TransmitterMetadata>;
+  /** The transmitter's public signing keys. */
+  getJwks(): Promise<JsonWebKeySet>;
+
+  /** Every stream with its owner, status and delivery statistics. */
+  listStreams(): Promise<AdminStream[]>;
+  /** Creates a stream, for the client in `client_id` when given. */
+  createStream(request: CreateStreamRequest): Promise<StreamConfiguration>;
+  /** Changes the properties present in the request (`PATCH /streams`). */
+  updateStream(request: UpdateStreamRequest): Promise<StreamConfiguration>;
+  deleteStream(streamId: string): Promise<void>;
+  setStreamStatus(
+    streamId: string,
+    status: StreamStatusValue,
+    reason?: string,
+  ): Promise<StreamStatus>;
+  /** Asks the transmitter to send a verification event to the stream. */
+  verifyStream(streamId: string, state?: string): Promise<void>;
+  /** The SETs of a stream, newest first. */
+  listStreamSets(
+    streamId: string,
+    query?: StreamSetsQuery,
+  ): Promise<Page<StreamSet>>;
+  /** Puts dead-lettered SETs (or the one with `jti`) back in the queue. */
+  redeliverStreamSets(
+    streamId: string,
+    jti?: string,
+  ): Promise<{ redelivered: number }>;
+
+  /** Every Security Events Provider (transmitter this portal receives from). */
+  listProviders(): Promise<SecurityEventsProvider[]>;
+  createProvider(
+    request: CreateSecurityEventsProviderRequest,
+  ): Promise<SecurityEventsProvider>;
+  replaceProvider(
+    id: string,
+    request: ReplaceSecurityEventsProviderRequest,
+  ): Promise<SecurityEventsProvider>;
+  deleteProvider(id: string): Promise<void>;
+  /** Activates (`true`) or deactivates (`false`) a provider. */
+  setProviderActive(
+    id: string,
+    active: boolean,
+  ): Promise<SecurityEventsProvider>;
+
+  /** A page of received events, newest first. */
+  listReceivedEvents(
+    query?: ReceivedEventsQuery,
+  ): Promise<ReceivedSecurityEventList>;
+  /** One received event with its SET. */
+  getReceivedEvent(id: string): Promise<ReceivedEventDetail>;
+}
+
+/**
+ * Utility API reference for {@link SsfApi}.
+ *
+ * @public
+ */
+export const ssfApiRef = createApiRef<SsfApi>({
+  id: 'plugin.ssf.service',
+});

@@ -1,0 +1,31 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { screen } from '@testing-library/react';
+import { mockSsfApi } from '../../__testUtils__/fixtures';
+import { renderTab } from '../../__testUtils__/render';
+import { HooksTab } from './HooksTab';
+
+describe('HooksTab', () => {
+  it('says that hooks are not available yet, without calling the backend', async () => {
+    const api = mockSsfApi();
+    renderTab(<HooksTab />, { api });
+    expect(
+      await screen.findByText('Lifecycle hooks are not available yet'),
+    ).toBeInTheDocument();
+    expect(Object.values(api).some(fn => fn.mock.calls.length > 0)).toBe(false);
+  });
+});

@@ -1,0 +1,223 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { SsfApi } from '../../api';
+import { SsfRequestError } from '../../api/errors';
+import { mockSsfApi, provider } from '../../__testUtils__/fixtures';
+import { renderTab } from '../../__testUtils__/render';
+import { ProvidersTab } from './ProvidersTab';
+
+jest.setTimeout(30_000);
+
+function render(
+  api: SsfApi,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  return renderTab(<ProvidersTab />, { api, authorize });
+}
+
+describe('ProvidersTab', () => {
+  it('lists providers with issuer, status and last verification', async () => {
+    render(
+      mockSsfApi({
+        listProviders: async () => [
+          provider(),
+          provider({
+            id: 'sse2',
+            name: 'Entra',
+            status: 'INACTIVE',
+            settings: {
+              issuer: 'https://entra.example.com',
+              jwks_url: 'https://entra.example.com/keys',
+            },
+            remote_stream: undefined,
+          }),
+        ],
+      }),
+    );
+    expect(await screen.findByText('Okta')).toBeInTheDocument();
+    expect(screen.getByText('https://okta.example.com')).toBeInTheDocument();
+    expect(
+      screen.getByText('keys at https://entra.example.com/keys'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Active')).toBeInTheDocument();
+    expect(screen.getByText('Inactive')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Activate Entra' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a loading state and then an empty state that says what to do', async () => {
+    let resolve: (v: []) => void = () => {};
+    render(
+      mockSsfApi({ listProviders: () => new Promise(r => (resolve = r)) }),
+    );
+    expect(screen.getByText('Loading providers…')).toBeInTheDocument();
+    resolve([]);
+    expect(await screen.findByText('No providers yet')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Add a provider for each transmitter/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows backend errors in words', async () => {
+    render(
+      mockSsfApi({
+        listProviders: async () => {
+          throw new SsfRequestError(
+            'You do not have permission to do this',
+            403,
+          );
+        },
+      }),
+    );
+    expect(
+      await screen.findByText('Could not load the providers'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('You do not have permission to do this'),
+    ).toBeInTheDocument();
+  });
+
+  it('switches the form between well-known URL and issuer + JWKS URL, and validates', async () => {
+    const api = mockSsfApi({
+      listProviders: async () => [],
+      createProvider: async () => provider(),
+    });
+    render(api);
+    const add = (
+      await screen.findAllByRole('button', { name: 'Add provider' })
+    )[0];
+    await waitFor(() => expect(add).toBeEnabled());
+    await userEvent.click(add);
+    const form = within(await screen.findByRole('dialog'));
+    await userEvent.click(form.getByRole('button', { name: 'Add' }));
+    expect(await form.findByText('Enter a name')).toBeInTheDocument();
+    expect(form.getByText('Enter the well-known URL')).toBeInTheDocument();
+
+    await userEvent.click(form.getByRole('radio', { name: /issuer and JWKS/ }));
+    expect(
+      form.queryByRole('textbox', { name: /Well-known URL/ }),
+    ).not.toBeInTheDocument();
+    await userEvent.type(form.getByRole('textbox', { name: /Name/ }), 'Okta');
+    await userEvent.type(
+      form.getByRole('textbox', { name: /Issuer/ }),
+      'https://okta.example.com',
+    );
+    await userEvent.type(
+      form.getByRole('textbox', { name: /JWKS URL/ }),
+      'ftp://okta.example.com/keys',
+    );
+    await userEvent.type(form.getByLabelText('Bearer secret'), 'short');
+    await userEvent.click(form.getByRole('button', { name: 'Add' }));
+    expect(
+      await form.findByText('The JWKS URL must use https'),
+    ).toBeInTheDocument();
+    expect(
+      form.getByText('authorization_secret must be at least 16 characters'),
+    ).toBeInTheDocument();
+    expect(api.createProvider).not.toHaveBeenCalled();
+
+    const jwks = form.getByRole('textbox', { name: /JWKS URL/ });
+    await userEvent.clear(jwks);
+    await userEvent.type(jwks, 'https://okta.example.com/keys');
+    await userEvent.clear(form.getByLabelText('Bearer secret'));
+    await userEvent.click(form.getByRole('button', { name: 'Add' }));
+    await waitFor(() =>
+      expect(api.createProvider).toHaveBeenCalledWith({
+        name: 'Okta',
+        type: 'SSF',
+        settings: {
+          issuer: 'https://okta.example.com',
+          jwks_url: 'https://okta.example.com/keys',
+        },
+        delivery: { method: 'urn:ietf:rfc:8935' },
+      }),
+    );
+  });
+
+  it('shows the seed error body of a refused create in words', async () => {
+    const api = mockSsfApi({
+      listProviders: async () => [],
+      createProvider: async () => {
+        throw new SsfRequestError(
+          'Api validation failed: settings: issuer is already used by provider Okta',
+          400,
+        );
+      },
+    });
+    render(api);
+    const add = (
+      await screen.findAllByRole('button', { name: 'Add provider' })
+    )[0];
+    await waitFor(() => expect(add).toBeEnabled());
+    await userEvent.click(add);
+    const form = within(await screen.findByRole('dialog'));
+    await userEvent.type(form.getByRole('textbox', { name: /Name/ }), 'Okta');
+    await userEvent.type(
+      form.getByRole('textbox', { name: /Well-known URL/ }),
+      'https://okta.example.com/.well-known/ssf-configuration',
+    );
+    await userEvent.click(form.getByRole('button', { name: 'Add' }));
+    expect(
+      await form.findByText(/issuer is already used by provider Okta/),
+    ).toBeInTheDocument();
+  });
+
+  it('deactivates a provider and deletes one after confirmation', async () => {
+    const api = mockSsfApi({
+      listProviders: async () => [provider()],
+      setProviderActive: async () => provider({ status: 'INACTIVE' }),
+      deleteProvider: async () => {},
+    });
+    render(api);
+    const deactivate = await screen.findByRole('button', {
+      name: 'Deactivate Okta',
+    });
+    await waitFor(() => expect(deactivate).toBeEnabled());
+    await userEvent.click(deactivate);
+    await waitFor(() =>
+      expect(api.setProviderActive).toHaveBeenCalledWith('sse1abc', false),
+    );
+    expect(
+      await screen.findByText('Okta is now inactive.'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Delete Okta' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Delete' }));
+    await waitFor(() =>
+      expect(api.deleteProvider).toHaveBeenCalledWith('sse1abc'),
+    );
+  });
+
+  it('disables management for users without the permission, saying why', async () => {
+    render(
+      mockSsfApi({ listProviders: async () => [provider()] }),
+      AuthorizeResult.DENY,
+    );
+    const del = await screen.findByRole('button', { name: 'Delete Okta' });
+    await waitFor(() => expect(del).toBeDisabled());
+    expect(del).toHaveAccessibleDescription(
+      'You need the ssf.provider.manage permission to delete providers.',
+    );
+  });
+});

@@ -1,0 +1,178 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { useApi } from '@backstage/core-plugin-api';
+import { Alert, Button, Flex, Table, Text } from '@backstage/ui';
+import {
+  SecurityEventsProvider,
+  ssfProviderManagePermission,
+} from '@shared-signals/plugin-ssf-common';
+import { RiAddLine, RiRefreshLine } from '@remixicon/react';
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ssfApiRef } from '../../api';
+import {
+  ConfirmDialog,
+  EmptyState,
+  ErrorPanel,
+  LoadingState,
+  PermissionButton,
+} from '../common';
+import { ProviderFormDialog } from './ProviderFormDialog';
+import { providerColumns } from './providerColumns';
+
+type Editing = { provider?: SecurityEventsProvider } | undefined;
+
+/** The Providers tab: transmitters whose SETs this portal accepts. */
+export function ProvidersTab() {
+  const ssfApi = useApi(ssfApiRef);
+  const providers = useAsyncRetry(() => ssfApi.listProviders(), [ssfApi]);
+  const [editing, setEditing] = useState<Editing>();
+  const [deleting, setDeleting] = useState<SecurityEventsProvider>();
+  const [actionError, setActionError] = useState<Error>();
+  const [notice, setNotice] = useState<string>();
+
+  const toggle = async (p: SecurityEventsProvider) => {
+    setActionError(undefined);
+    try {
+      await ssfApi.setProviderActive(p.id, p.status !== 'ACTIVE');
+      setNotice(
+        `${p.name} is now ${p.status === 'ACTIVE' ? 'inactive' : 'active'}.`,
+      );
+      providers.retry();
+    } catch (e) {
+      setActionError(e as Error);
+    }
+  };
+
+  const manage = {
+    permission: ssfProviderManagePermission,
+    size: 'small',
+    variant: 'secondary',
+  } as const;
+  const columns = providerColumns(p => (
+    <>
+      <PermissionButton
+        {...manage}
+        purpose="to edit providers"
+        aria-label={`Edit ${p.name}`}
+        onPress={() => setEditing({ provider: p })}
+      >
+        Edit
+      </PermissionButton>
+      <PermissionButton
+        {...manage}
+        purpose="to activate or deactivate providers"
+        aria-label={`${p.status === 'ACTIVE' ? 'Deactivate' : 'Activate'} ${
+          p.name
+        }`}
+        onPress={() => toggle(p)}
+      >
+        {p.status === 'ACTIVE' ? 'Deactivate' : 'Activate'}
+      </PermissionButton>
+      <PermissionButton
+        {...manage}
+        destructive
+        purpose="to delete providers"
+        aria-label={`Delete ${p.name}`}
+        onPress={() => setDeleting(p)}
+      >
+        Delete
+      </PermissionButton>
+    </>
+  ));
+  const addButton = (
+    <PermissionButton
+      permission={ssfProviderManagePermission}
+      purpose="to add providers"
+      iconStart={<RiAddLine />}
+      onPress={() => setEditing({})}
+    >
+      Add provider
+    </PermissionButton>
+  );
+
+  return (
+    <Flex direction="column" gap="4">
+      <Flex justify="between" align="center" gap="3">
+        <Text as="p" color="secondary">
+          Transmitters whose Security Event Tokens this portal accepts.
+        </Text>
+        <Flex gap="2">
+          <Button
+            variant="secondary"
+            iconStart={<RiRefreshLine />}
+            onPress={providers.retry}
+          >
+            Refresh
+          </Button>
+          {addButton}
+        </Flex>
+      </Flex>
+      {notice && <Alert status="success" icon title={notice} role="status" />}
+      {actionError && (
+        <ErrorPanel
+          title="The provider could not be changed"
+          error={actionError}
+        />
+      )}
+      {providers.loading && !providers.value && (
+        <LoadingState label="providers" />
+      )}
+      {providers.error && (
+        <ErrorPanel
+          title="Could not load the providers"
+          error={providers.error}
+          onRetry={providers.retry}
+        />
+      )}
+      {!providers.error && providers.value?.length === 0 && (
+        <EmptyState
+          title="No providers yet"
+          description="Add a provider for each transmitter (identity provider, SaaS application) that should send security events to this portal, with its well-known URL or its issuer and JWKS URL."
+          action={addButton}
+        />
+      )}
+      {!providers.error && !!providers.value?.length && (
+        <Table
+          columnConfig={columns}
+          data={providers.value}
+          isStale={providers.loading}
+          pagination={{ type: 'none' }}
+        />
+      )}
+      {editing && (
+        <ProviderFormDialog
+          provider={editing.provider}
+          onClose={() => setEditing(undefined)}
+          onSaved={providers.retry}
+        />
+      )}
+      <ConfirmDialog
+        isOpen={!!deleting}
+        title="Delete provider"
+        description={`Delete ${deleting?.name}? SETs from its transmitter will be refused from now on. Received events are kept.`}
+        confirmLabel="Delete"
+        destructive
+        onClose={() => setDeleting(undefined)}
+        onConfirm={async () => {
+          await ssfApi.deleteProvider(deleting!.id);
+          providers.retry();
+        }}
+      />
+    </Flex>
+  );
+}

@@ -1,0 +1,167 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { useApi } from '@backstage/core-plugin-api';
+import { CellText, ColumnConfig, Flex, Grid, Table } from '@backstage/ui';
+import { ReceivedSecurityEvent } from '@shared-signals/plugin-ssf-common';
+import { useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ssfApiRef } from '../../api';
+import {
+  EmptyState,
+  ErrorPanel,
+  LoadingState,
+  eventTypeLabel,
+  formatTime,
+} from '../common';
+import { EventFilters } from './EventFilters';
+import { EventPanel } from './EventPanel';
+import { EventFilterValues, NO_FILTERS, toEventsQuery } from './eventFilters';
+
+const PAGE_SIZE = 25;
+
+/** The Received events tab: SETs providers sent, newest first. */
+export function ReceivedEventsTab() {
+  const ssfApi = useApi(ssfApiRef);
+  const providers = useAsync(() => ssfApi.listProviders(), [ssfApi]);
+  const [filters, setFilters] = useState<EventFilterValues>(NO_FILTERS);
+  // cursors[i] opens page i; page 0 needs none.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const page = cursors.length - 1;
+  const [selected, setSelected] = useState<string>();
+  const events = useAsyncRetry(
+    () =>
+      ssfApi.listReceivedEvents({
+        ...toEventsQuery(filters),
+        limit: PAGE_SIZE,
+        cursor: cursors[page],
+      }),
+    [ssfApi, filters, cursors],
+  );
+
+  const providerNames = useMemo(
+    () => new Map((providers.value ?? []).map(p => [p.id, p.name])),
+    [providers.value],
+  );
+  const columns: ColumnConfig<ReceivedSecurityEvent>[] = [
+    {
+      id: 'received',
+      label: 'Received',
+      isRowHeader: true,
+      cell: e => (
+        <CellText title={formatTime(e.received_at)} description={e.jti} />
+      ),
+    },
+    {
+      id: 'provider',
+      label: 'Provider',
+      cell: e => (
+        <CellText
+          title={
+            e.provider_id
+              ? providerNames.get(e.provider_id) ?? e.provider_id
+              : 'deleted provider'
+          }
+          description={e.iss}
+        />
+      ),
+    },
+    {
+      id: 'type',
+      label: 'Type',
+      cell: e => <CellText title={eventTypeLabel(e.event_type)} />,
+    },
+    {
+      id: 'subject',
+      label: 'Subject',
+      cell: e => (
+        <CellText
+          title={e.subject?.value ?? '—'}
+          description={e.subject?.format}
+        />
+      ),
+    },
+  ];
+  const filtered = Object.values(filters).some(Boolean);
+
+  return (
+    <Flex direction="column" gap="4">
+      <EventFilters
+        providers={providers.value ?? []}
+        onApply={values => {
+          setFilters(values);
+          setCursors([undefined]);
+          setSelected(undefined);
+        }}
+      />
+      {events.error && (
+        <ErrorPanel
+          title="Could not load the received events"
+          error={events.error}
+          onRetry={events.retry}
+        />
+      )}
+      {events.loading && !events.value && (
+        <LoadingState label="received events" />
+      )}
+      {!events.error && events.value?.items.length === 0 && page === 0 && (
+        <EmptyState
+          title={
+            filtered
+              ? 'No events match these filters'
+              : 'No events received yet'
+          }
+          description={
+            filtered
+              ? 'Widen the dates or clear a filter.'
+              : 'Events appear here once an active provider sends a verified SET. Add and activate a provider in the Providers tab, then ask its transmitter for a verification event.'
+          }
+        />
+      )}
+      {!events.error && events.value && events.value.items.length > 0 && (
+        <Grid.Root columns={{ initial: '1', lg: selected ? '2' : '1' }} gap="4">
+          <Table
+            columnConfig={columns}
+            data={events.value.items}
+            isStale={events.loading}
+            rowConfig={{ onClick: e => setSelected(e.id) }}
+            pagination={{
+              type: 'page',
+              pageSize: PAGE_SIZE,
+              pageSizeOptions: [],
+              offset: page * PAGE_SIZE,
+              hasPreviousPage: page > 0,
+              hasNextPage: !!events.value.next_cursor,
+              onPreviousPage: () => setCursors(c => c.slice(0, -1)),
+              onNextPage: () =>
+                setCursors(c => [...c, events.value?.next_cursor]),
+              getLabel: () => `Page ${page + 1}`,
+            }}
+          />
+          {selected && (
+            <EventPanel
+              eventId={selected}
+              onClose={() => setSelected(undefined)}
+            />
+          )}
+        </Grid.Root>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,188 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { useApi } from '@backstage/core-plugin-api';
+import { Alert, Button, Flex, Text } from '@backstage/ui';
+import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
+import { RiArrowLeftLine } from '@remixicon/react';
+import { useState } from 'react';
+import { AdminStream, ssfApiRef } from '../../api';
+import { ConfirmDialog, PermissionButton } from '../common';
+import { StreamDetails } from './StreamDetails';
+import { StreamFormDialog } from './StreamFormDialog';
+import { StreamSetsCard } from './StreamSetsCard';
+import { StreamStatusDialog } from './StreamStatusDialog';
+import { VerificationCard } from './VerificationCard';
+import { VerifyStreamDialog } from './VerifyStreamDialog';
+
+type OpenDialog = 'edit' | 'status' | 'verify' | 'redeliver' | 'delete';
+
+/** One stream: its configuration, actions, verification and recent SETs. */
+export function StreamDetailView(props: {
+  stream: AdminStream;
+  onBack: () => void;
+  onChanged: () => void;
+}) {
+  const { stream, onBack, onChanged } = props;
+  const ssfApi = useApi(ssfApiRef);
+  const [dialog, setDialog] = useState<OpenDialog>();
+  const [notice, setNotice] = useState<string>();
+  // Remounts the SET list after an action that changes it.
+  const [setsVersion, setSetsVersion] = useState(0);
+  const close = () => setDialog(undefined);
+  const changed = (message: string) => {
+    setNotice(message);
+    setSetsVersion(v => v + 1);
+    onChanged();
+  };
+  const manage = {
+    permission: ssfStreamManagePermission,
+    size: 'small',
+    variant: 'secondary',
+  } as const;
+
+  return (
+    <Flex direction="column" gap="4">
+      <Flex align="center" gap="3" style={{ flexWrap: 'wrap' }}>
+        <Button
+          variant="tertiary"
+          size="small"
+          iconStart={<RiArrowLeftLine />}
+          onPress={onBack}
+        >
+          All streams
+        </Button>
+        <Text as="h2" variant="title-medium" weight="bold">
+          {stream.client_id}
+        </Text>
+      </Flex>
+      <Flex
+        gap="2"
+        style={{ flexWrap: 'wrap' }}
+        role="toolbar"
+        aria-label="Stream actions"
+      >
+        <PermissionButton
+          {...manage}
+          purpose="to edit streams"
+          onPress={() => setDialog('edit')}
+        >
+          Edit
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          purpose="to change a stream's status"
+          onPress={() => setDialog('status')}
+        >
+          Enable / pause / disable
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          purpose="to verify streams"
+          disabledReason={
+            stream.status === 'enabled'
+              ? undefined
+              : 'Only an enabled stream can be verified.'
+          }
+          onPress={() => setDialog('verify')}
+        >
+          Verify
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          purpose="to redeliver SETs"
+          disabledReason={
+            stream.stats.dead > 0
+              ? undefined
+              : 'There are no dead-lettered SETs to redeliver.'
+          }
+          onPress={() => setDialog('redeliver')}
+        >
+          Redeliver dead-lettered ({stream.stats.dead})
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          destructive
+          purpose="to delete streams"
+          onPress={() => setDialog('delete')}
+        >
+          Delete
+        </PermissionButton>
+      </Flex>
+      {notice && <Alert status="success" icon title={notice} role="status" />}
+
+      <StreamDetails stream={stream} />
+      <VerificationCard verification={stream.last_verification} />
+      <StreamSetsCard
+        key={setsVersion}
+        streamId={stream.stream_id}
+        onRedelivered={n => changed(`${n} SET(s) queued for redelivery.`)}
+      />
+
+      {dialog === 'edit' && (
+        <StreamFormDialog
+          stream={stream}
+          onClose={close}
+          onSaved={() => changed('The stream was saved.')}
+        />
+      )}
+      {dialog === 'status' && (
+        <StreamStatusDialog
+          stream={stream}
+          onClose={close}
+          onSaved={() => changed('The stream status was changed.')}
+        />
+      )}
+      {dialog === 'verify' && (
+        <VerifyStreamDialog
+          stream={stream}
+          onClose={close}
+          onRequested={() =>
+            changed(
+              'Verification requested. Its result appears under Verification once the receiver has the event.',
+            )
+          }
+        />
+      )}
+      <ConfirmDialog
+        isOpen={dialog === 'redeliver'}
+        title="Redeliver dead-lettered SETs"
+        description={`Queue the ${stream.stats.dead} dead-lettered SET(s) of this stream for delivery again?`}
+        confirmLabel="Redeliver"
+        onClose={close}
+        onConfirm={async () => {
+          const { redelivered } = await ssfApi.redeliverStreamSets(
+            stream.stream_id,
+          );
+          changed(`${redelivered} SET(s) queued for redelivery.`);
+        }}
+      />
+      <ConfirmDialog
+        isOpen={dialog === 'delete'}
+        title="Delete stream"
+        description={`Delete the stream of ${stream.client_id} (${stream.stream_id})? The receiver stops getting events, and undelivered SETs are discarded. This cannot be undone.`}
+        confirmLabel="Delete"
+        destructive
+        onClose={close}
+        onConfirm={async () => {
+          await ssfApi.deleteStream(stream.stream_id);
+          onChanged();
+          onBack();
+        }}
+      />
+    </Flex>
+  );
+}

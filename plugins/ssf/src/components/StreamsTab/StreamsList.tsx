@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { Flex, Table, Text, Button } from '@backstage/ui';
+import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
+import { RiAddLine, RiRefreshLine } from '@remixicon/react';
+import { AdminStream } from '../../api';
+import {
+  EmptyState,
+  ErrorPanel,
+  LoadingState,
+  PermissionButton,
+} from '../common';
+import { StreamRow, streamColumns } from './streamColumns';
+
+/** The table of every stream, with create and refresh. */
+export function StreamsList(props: {
+  streams?: AdminStream[];
+  loading: boolean;
+  error?: Error;
+  onRetry: () => void;
+  onCreate: () => void;
+  onSelect: (streamId: string) => void;
+}) {
+  const { streams, loading, error, onRetry, onCreate, onSelect } = props;
+  const rows: StreamRow[] | undefined = streams?.map(s => ({
+    ...s,
+    id: s.stream_id,
+  }));
+  const createButton = (
+    <PermissionButton
+      permission={ssfStreamManagePermission}
+      purpose="to create streams"
+      iconStart={<RiAddLine />}
+      onPress={onCreate}
+    >
+      Create stream
+    </PermissionButton>
+  );
+
+  return (
+    <Flex direction="column" gap="4">
+      <Flex
+        justify="between"
+        align="center"
+        gap="3"
+        style={{ flexWrap: 'wrap' }}
+      >
+        <Text as="p" color="secondary">
+          Every stream receivers have with this transmitter. Select a stream to
+          see its SETs, verify it or change it.
+        </Text>
+        <Flex gap="2">
+          <Button
+            variant="secondary"
+            iconStart={<RiRefreshLine />}
+            onPress={onRetry}
+          >
+            Refresh
+          </Button>
+          {createButton}
+        </Flex>
+      </Flex>
+      {error && (
+        <ErrorPanel
+          title="Could not load the streams"
+          error={error}
+          onRetry={onRetry}
+        />
+      )}
+      {!error && rows?.length === 0 && (
+        <EmptyState
+          title="No streams yet"
+          description="A receiver creates its stream itself with POST /streams and its access token (see the Transmitter tab for how it connects), or you can create one for a receiver's client ID here."
+          action={createButton}
+        />
+      )}
+      {!error && loading && !rows && <LoadingState label="streams" />}
+      {!error && rows && rows.length > 0 && (
+        <Table
+          columnConfig={streamColumns}
+          data={rows}
+          isStale={loading}
+          pagination={{ type: 'none' }}
+          rowConfig={{ onClick: s => onSelect(s.stream_id) }}
+        />
+      )}
+    </Flex>
+  );
+}

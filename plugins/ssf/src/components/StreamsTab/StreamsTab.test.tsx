@@ -1,0 +1,458 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CAEP_EVENT_TYPES,
+  DELIVERY_METHODS,
+} from '@shared-signals/plugin-ssf-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { SsfApi } from '../../api';
+import { renderTab } from '../../__testUtils__/render';
+import { SsfRequestError } from '../../api/errors';
+import {
+  adminStream,
+  mockSsfApi,
+  streamSet,
+} from '../../__testUtils__/fixtures';
+import { StreamsTab } from './StreamsTab';
+
+jest.setTimeout(30_000);
+
+function render(
+  api: SsfApi,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  return renderTab(<StreamsTab />, { api, authorize });
+}
+
+async function openCreateDialog() {
+  const button = await screen.findByRole('button', { name: 'Create stream' });
+  await waitFor(() => expect(button).toBeEnabled());
+  await userEvent.click(button);
+  return screen.findByRole('dialog');
+}
+
+describe('StreamsTab', () => {
+  it('lists every stream with its delivery, status and counters', async () => {
+    render(
+      mockSsfApi({
+        listStreams: async () => [
+          adminStream({
+            last_error: {
+              message: 'receiver answered 503',
+              at: '2026-11-02T12:00:00.000Z',
+            },
+          }),
+          adminStream({
+            stream_id: 'stream-2',
+            client_id: 'receiver-b',
+            status: 'paused',
+            reason: 'maintenance',
+            delivery: {
+              method: DELIVERY_METHODS.poll,
+              endpoint_url: 'http://localhost:7007/api/ssf/poll/stream-2',
+            },
+          }),
+        ],
+      }),
+    );
+    expect(await screen.findByText('receiver-a')).toBeInTheDocument();
+    expect(screen.getByText('receiver-b')).toBeInTheDocument();
+    expect(
+      screen.getByText('https://receiver-a.example.com/events'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Poll')).toBeInTheDocument();
+    expect(screen.getByText('Paused')).toBeInTheDocument();
+    expect(screen.getByText('maintenance')).toBeInTheDocument();
+    expect(screen.getAllByText('2 / 40 / 1')).toHaveLength(2);
+    expect(screen.getByText('receiver answered 503')).toBeInTheDocument();
+    expect(screen.getAllByText('CAEP session-revoked')).toHaveLength(2);
+  });
+
+  it('shows a loading state, then an empty state that says what to do', async () => {
+    let resolve: (streams: []) => void = () => {};
+    render(
+      mockSsfApi({
+        listStreams: () => new Promise(r => (resolve = r)),
+      }),
+    );
+    expect(screen.getByText('Loading streams…')).toBeInTheDocument();
+    resolve([]);
+    expect(await screen.findByText('No streams yet')).toBeInTheDocument();
+    expect(screen.getByText(/creates its stream itself/)).toBeInTheDocument();
+  });
+
+  it('shows backend errors in words, with a retry', async () => {
+    const api = mockSsfApi({
+      listStreams: async () => {
+        throw new SsfRequestError('You do not have permission to do this', 403);
+      },
+    });
+    render(api);
+    expect(
+      await screen.findByText('Could not load the streams'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('You do not have permission to do this'),
+    ).toBeInTheDocument();
+    api.listStreams.mockResolvedValueOnce([adminStream()]);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('receiver-a')).toBeInTheDocument();
+  });
+
+  it('disables create for users without the manage permission, saying why', async () => {
+    render(mockSsfApi({ listStreams: async () => [] }), AuthorizeResult.DENY);
+    await screen.findByText('No streams yet');
+    const buttons = screen.getAllByRole('button', { name: 'Create stream' });
+    for (const button of buttons) {
+      await waitFor(() => expect(button).toBeDisabled());
+      expect(button).toHaveAccessibleDescription(
+        'You need the ssf.stream.manage permission to create streams.',
+      );
+    }
+  });
+
+  describe('create form', () => {
+    it('validates like the backend and sends nothing invalid', async () => {
+      const api = mockSsfApi({ listStreams: async () => [] });
+      render(api);
+      const dialog = await openCreateDialog();
+      const form = within(dialog);
+
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText('Enter the URL the transmitter pushes events to'),
+      ).toBeInTheDocument();
+
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Endpoint URL/ }),
+        'http://receiver.example.com/events',
+      );
+      await userEvent.type(
+        form.getByLabelText('Authorization header'),
+        'Bearer a{Enter}',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/The URL must use https/),
+      ).toBeInTheDocument();
+      expect(api.createStream).not.toHaveBeenCalled();
+    });
+
+    it('refuses an authorization header with unsendable characters and a long description', async () => {
+      const api = mockSsfApi({ listStreams: async () => [] });
+      render(api);
+      const dialog = await openCreateDialog();
+      const form = within(dialog);
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Endpoint URL/ }),
+        'https://receiver.example.com/events',
+      );
+      // Characters a header value cannot carry are refused before sending.
+      await userEvent.type(
+        form.getByLabelText('Authorization header'),
+        'Bearer t€st',
+      );
+      await userEvent.click(form.getByRole('textbox', { name: /Description/ }));
+      await userEvent.paste('x'.repeat(1025));
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(
+          'The authorization header cannot contain the character "€"; use printable ASCII (or Latin-1) only',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        form.getByText(/The description must be at most 1024 characters/),
+      ).toBeInTheDocument();
+      expect(api.createStream).not.toHaveBeenCalled();
+    });
+
+    it('creates a push stream with the chosen events and reloads the list', async () => {
+      const api = mockSsfApi({
+        listStreams: async () => [],
+        createStream: async () => adminStream(),
+      });
+      render(api);
+      const dialog = await openCreateDialog();
+      const form = within(dialog);
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Client ID/ }),
+        'receiver-a',
+      );
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Endpoint URL/ }),
+        'https://receiver.example.com/events',
+      );
+      await userEvent.type(
+        form.getByLabelText('Authorization header'),
+        'Bearer s3cret',
+      );
+      await userEvent.click(
+        form.getByRole('button', { name: /Events requested/ }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'session-revoked' }),
+      );
+      await userEvent.click(
+        screen.getByRole('option', { name: 'account-disabled' }),
+      );
+      await userEvent.keyboard('{Escape}');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith({
+          client_id: 'receiver-a',
+          delivery: {
+            method: DELIVERY_METHODS.push,
+            endpoint_url: 'https://receiver.example.com/events',
+            authorization_header: 'Bearer s3cret',
+          },
+          events_requested: [
+            CAEP_EVENT_TYPES.sessionRevoked,
+            'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+          ],
+        }),
+      );
+      await waitFor(() => expect(api.listStreams).toHaveBeenCalledTimes(2));
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+    });
+
+    it('keeps the dialog open with the backend refusal in words', async () => {
+      const api = mockSsfApi({
+        listStreams: async () => [],
+        createStream: async () => {
+          throw new SsfRequestError(
+            'Client receiver-a already has stream stream-1',
+            409,
+          );
+        },
+      });
+      render(api);
+      const dialog = await openCreateDialog();
+      const form = within(dialog);
+      await userEvent.click(form.getByRole('radio', { name: /Poll/ }));
+      expect(
+        form.queryByRole('textbox', { name: /Endpoint URL/ }),
+      ).not.toBeInTheDocument();
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText('The stream could not be created'),
+      ).toBeInTheDocument();
+      expect(
+        form.getByText('Client receiver-a already has stream stream-1'),
+      ).toBeInTheDocument();
+      expect(api.createStream).toHaveBeenCalledWith({
+        delivery: { method: DELIVERY_METHODS.poll },
+        events_requested: [],
+      });
+    });
+  });
+
+  describe('stream detail', () => {
+    async function openDetail(api: jest.Mocked<SsfApi>) {
+      render(api);
+      await userEvent.click(await screen.findByText('receiver-a'));
+      return screen.findByRole('toolbar', { name: 'Stream actions' });
+    }
+
+    function detailApi(overrides: Partial<SsfApi> = {}) {
+      return mockSsfApi({
+        listStreams: async () => [
+          adminStream({
+            last_verification: {
+              state: 'abc',
+              requested_at: '2026-11-02T10:00:00.000Z',
+              delivered_at: '2026-11-02T10:00:01.000Z',
+            },
+          }),
+        ],
+        listStreamSets: async () => ({ items: [streamSet()], total: 1 }),
+        ...overrides,
+      });
+    }
+
+    it('shows the configuration, the verification and the decoded SETs', async () => {
+      await openDetail(detailApi());
+      expect(screen.getByText('Delivered to the receiver')).toBeInTheDocument();
+      expect(screen.getByText('abc')).toBeInTheDocument();
+      const setRow = await screen.findByText('set-1');
+      expect(
+        screen.getByText('receiver answered 400 invalid_request'),
+      ).toBeInTheDocument();
+      await userEvent.click(setRow);
+      const panel = await screen.findByRole('region', { name: 'SET set-1' });
+      expect(within(panel).getByLabelText('SET header')).toHaveTextContent(
+        '"kid": "key-1"',
+      );
+      expect(within(panel).getByLabelText('SET claims')).toHaveTextContent(
+        CAEP_EVENT_TYPES.sessionRevoked,
+      );
+    });
+
+    it('verifies a stream and shows a rate limit in words', async () => {
+      const api = detailApi({
+        verifyStream: async () => {
+          throw new SsfRequestError(
+            'Verification was requested less than 30 seconds ago',
+            429,
+          );
+        },
+      });
+      const toolbar = await openDetail(api);
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Verify' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /State/ }),
+        'xyz',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Send verification' }),
+      );
+      expect(
+        await dialog.findByText(
+          'Verification was requested less than 30 seconds ago',
+        ),
+      ).toBeInTheDocument();
+      expect(api.verifyStream).toHaveBeenCalledWith('stream-1', 'xyz');
+
+      api.verifyStream.mockResolvedValueOnce(undefined);
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Send verification' }),
+      );
+      expect(
+        await screen.findByText(/Verification requested/),
+      ).toBeInTheDocument();
+    });
+
+    it('pauses a stream with a reason', async () => {
+      const api = detailApi({
+        setStreamStatus: async () => ({
+          stream_id: 'stream-1',
+          status: 'paused',
+          reason: 'maintenance',
+        }),
+      });
+      const toolbar = await openDetail(api);
+      await userEvent.click(
+        within(toolbar).getByRole('button', {
+          name: 'Enable / pause / disable',
+        }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await userEvent.click(dialog.getByRole('radio', { name: /Paused/ }));
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Reason/ }),
+        'maintenance',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Change status' }),
+      );
+      await waitFor(() =>
+        expect(api.setStreamStatus).toHaveBeenCalledWith(
+          'stream-1',
+          'paused',
+          'maintenance',
+        ),
+      );
+      expect(
+        await screen.findByText('The stream status was changed.'),
+      ).toBeInTheDocument();
+    });
+
+    it('redelivers dead-lettered SETs after confirmation', async () => {
+      const api = detailApi({
+        redeliverStreamSets: async () => ({ redelivered: 1 }),
+      });
+      const toolbar = await openDetail(api);
+      await userEvent.click(
+        within(toolbar).getByRole('button', {
+          name: 'Redeliver dead-lettered (1)',
+        }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      await userEvent.click(dialog.getByRole('button', { name: 'Redeliver' }));
+      expect(
+        await screen.findByText('1 SET(s) queued for redelivery.'),
+      ).toBeInTheDocument();
+      expect(api.redeliverStreamSets).toHaveBeenCalledWith('stream-1');
+    });
+
+    it('deletes a stream only after confirmation', async () => {
+      const api = detailApi({ deleteStream: async () => {} });
+      const toolbar = await openDetail(api);
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Delete' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      expect(dialog.getByText(/This cannot be undone/)).toBeInTheDocument();
+      await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
+      expect(api.deleteStream).not.toHaveBeenCalled();
+
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Delete' }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Delete',
+        }),
+      );
+      await waitFor(() =>
+        expect(api.deleteStream).toHaveBeenCalledWith('stream-1'),
+      );
+    });
+
+    it('edits a stream without echoing the authorization header', async () => {
+      const api = detailApi({ updateStream: async () => adminStream() });
+      const toolbar = await openDetail(api);
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Edit' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      expect(dialog.getByLabelText('Authorization header')).toHaveValue('');
+      const description = dialog.getByRole('textbox', { name: /Description/ });
+      await userEvent.clear(description);
+      await userEvent.type(description, 'Renamed');
+      await userEvent.click(dialog.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.updateStream).toHaveBeenCalledWith({
+          stream_id: 'stream-1',
+          description: 'Renamed',
+        }),
+      );
+    });
+
+    it('disables the actions for users without the manage permission', async () => {
+      render(detailApi(), AuthorizeResult.DENY);
+      await userEvent.click(await screen.findByText('receiver-a'));
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Stream actions',
+      });
+      const del = within(toolbar).getByRole('button', { name: 'Delete' });
+      await waitFor(() => expect(del).toBeDisabled());
+      expect(del).toHaveAccessibleDescription(
+        'You need the ssf.stream.manage permission to delete streams.',
+      );
+    });
+  });
+});
