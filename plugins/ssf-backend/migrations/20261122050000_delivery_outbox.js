@@ -24,7 +24,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('ssf_outbox', table => {
-    table.comment('Signed SETs waiting for, or done with, delivery to one stream');
+    table.comment(
+      'Signed SETs waiting for, or done with, delivery to one stream',
+    );
     table.string('jti', 64).primary().notNullable();
     table
       .string('stream_id', 64)
@@ -67,7 +69,9 @@ exports.up = async function up(knex) {
       .boolean('included')
       .notNullable()
       .defaultTo(true)
-      .comment('true: added (SSF subjects:add); false: removed from a default-ALL stream');
+      .comment(
+        'true: added (SSF subjects:add); false: removed from a default-ALL stream',
+      );
   });
 };
 

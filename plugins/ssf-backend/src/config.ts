@@ -138,7 +138,9 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
   const positiveInt = (key: string, fallback: number) => {
     const value = d?.getOptionalNumber(key) ?? fallback;
     if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`ssf.transmitter.delivery.${key} must be a positive integer`);
+      throw new Error(
+        `ssf.transmitter.delivery.${key} must be a positive integer`,
+      );
     }
     return value;
   };
@@ -152,7 +154,9 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     leaseDurationMs: readDuration(d, 'leaseDuration', { minutes: 1 }),
     pausedHoldLimit: positiveInt('pausedHoldLimit', 10_000),
     pausedHoldMaxAgeMs: readDuration(d, 'pausedHoldMaxAge', { days: 7 }),
-    pollRedeliveryAfterMs: readDuration(d, 'pollRedeliveryAfter', { seconds: 30 }),
+    pollRedeliveryAfterMs: readDuration(d, 'pollRedeliveryAfter', {
+      seconds: 30,
+    }),
     longPollTimeoutMs: readDuration(d, 'longPollTimeout', { seconds: 20 }),
     historyRetentionMs: readDuration(d, 'historyRetention', { days: 7 }),
   };

@@ -67,50 +67,55 @@ export interface SsfTransmitterService {
  *
  * @public
  */
-export const ssfTransmitterServiceRef = createServiceRef<SsfTransmitterService>({
-  id: 'ssf.transmitter',
-  scope: 'plugin',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { auth: coreServices.auth, discovery: coreServices.discovery },
-      factory({ auth, discovery }) {
-        return {
-          async emit(request) {
-            const baseUrl = await discovery.getBaseUrl('ssf');
-            const { token } = await auth.getPluginRequestToken({
-              onBehalfOf: await auth.getOwnServiceCredentials(),
-              targetPluginId: 'ssf',
-            });
-            const response = await fetch(`${baseUrl}/emit`, {
-              method: 'POST',
-              headers: {
-                'Content-Type': 'application/json',
-                Authorization: `Bearer ${token}`,
-              },
-              body: JSON.stringify({ payload: {}, ...request }),
-            });
-            if (!response.ok) {
-              const error = await ResponseError.fromResponse(response);
-              // A refused event is the caller's mistake: say what was wrong.
-              if (response.status === 400) {
-                throw new InputError(
-                  `The SSF transmitter refused the event: ${error.body.error.message}`,
-                  error,
-                );
+export const ssfTransmitterServiceRef = createServiceRef<SsfTransmitterService>(
+  {
+    id: 'ssf.transmitter',
+    scope: 'plugin',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: { auth: coreServices.auth, discovery: coreServices.discovery },
+        factory({ auth, discovery }) {
+          return {
+            async emit(request) {
+              const baseUrl = await discovery.getBaseUrl('ssf');
+              const { token } = await auth.getPluginRequestToken({
+                onBehalfOf: await auth.getOwnServiceCredentials(),
+                targetPluginId: 'ssf',
+              });
+              const response = await fetch(`${baseUrl}/emit`, {
+                method: 'POST',
+                headers: {
+                  'Content-Type': 'application/json',
+                  Authorization: `Bearer ${token}`,
+                },
+                body: JSON.stringify({ payload: {}, ...request }),
+              });
+              if (!response.ok) {
+                const error = await ResponseError.fromResponse(response);
+                // A refused event is the caller's mistake: say what was wrong.
+                if (response.status === 400) {
+                  throw new InputError(
+                    `The SSF transmitter refused the event: ${error.body.error.message}`,
+                    error,
+                  );
+                }
+                throw error;
               }
-              throw error;
-            }
-            const body = (await response.json()) as {
-              txn: string;
-              sets: Array<{ stream_id: string; jti: string }>;
-            };
-            return {
-              txn: body.txn,
-              sets: body.sets.map(s => ({ streamId: s.stream_id, jti: s.jti })),
-            };
-          },
-        };
-      },
-    }),
-});
+              const body = (await response.json()) as {
+                txn: string;
+                sets: Array<{ stream_id: string; jti: string }>;
+              };
+              return {
+                txn: body.txn,
+                sets: body.sets.map(s => ({
+                  streamId: s.stream_id,
+                  jti: s.jti,
+                })),
+              };
+            },
+          };
+        },
+      }),
+  },
+);

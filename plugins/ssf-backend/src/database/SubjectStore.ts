@@ -65,7 +65,9 @@ export class SubjectStore {
     streamIds: string[],
     tx?: Knex.Transaction,
   ): Promise<Map<string, StreamSubjectEntry[]>> {
-    const result = new Map<string, StreamSubjectEntry[]>(streamIds.map(id => [id, []]));
+    const result = new Map<string, StreamSubjectEntry[]>(
+      streamIds.map(id => [id, []]),
+    );
     if (streamIds.length === 0) {
       return result;
     }

@@ -21,7 +21,12 @@ import {
 
 jest.setTimeout(60_000);
 
-const TABLES = ['ssf_streams', 'ssf_stream_subjects', 'ssf_signing_keys', 'ssf_outbox'];
+const TABLES = [
+  'ssf_streams',
+  'ssf_stream_subjects',
+  'ssf_signing_keys',
+  'ssf_outbox',
+];
 
 describe('migrations', () => {
   const databases = createTestDatabases();
@@ -33,11 +38,7 @@ describe('migrations', () => {
       const config = { directory: MIGRATIONS_DIR };
 
       await knex.migrate.latest(config);
-      for (const table of [
-        'ssf_streams',
-        'ssf_stream_subjects',
-        'ssf_signing_keys',
-      ]) {
+      for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
 
@@ -45,11 +46,7 @@ describe('migrations', () => {
       while ((await knex.migrate.currentVersion(config)) !== 'none') {
         await knex.migrate.down(config);
       }
-      for (const table of [
-        'ssf_streams',
-        'ssf_stream_subjects',
-        'ssf_signing_keys',
-      ]) {
+      for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }
 

@@ -61,6 +61,8 @@ export class DeliveryWorker {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #claimAhead: number;
   #active = 0;
+  #delivered: string[] = [];
+  #deliveredFlush?: Promise<void>;
   #running = false;
   #wakeRequested = false;
   #wakeUp?: () => void;
@@ -122,7 +124,9 @@ export class DeliveryWorker {
       try {
         claimed = await this.#claimRound();
       } catch (error) {
-        this.#logger.warn(`SSF delivery could not claim SETs: ${(error as Error).message}`);
+        this.#logger.warn(
+          `SSF delivery could not claim SETs: ${(error as Error).message}`,
+        );
         await this.#sleep(ERROR_PAUSE_MS);
         continue;
       }
@@ -168,7 +172,9 @@ export class DeliveryWorker {
       this.#lanes.set(stream.streamId, lane);
 
       const budget =
-        this.#config.perStreamConcurrency * this.#claimAhead - lane.queue.length - lane.active;
+        this.#config.perStreamConcurrency * this.#claimAhead -
+        lane.queue.length -
+        lane.active;
       if (budget <= 0) continue;
       const now = this.#now();
       const sets = await this.#outbox.claim({
@@ -199,7 +205,9 @@ export class DeliveryWorker {
       const push = this.#push(lane.stream, set)
         .catch(error =>
           this.#logger.error(
-            `SSF delivery of SET ${set.jti} to stream ${set.streamId} failed unexpectedly: ${(error as Error).message}`,
+            `SSF delivery of SET ${set.jti} to stream ${
+              set.streamId
+            } failed unexpectedly: ${(error as Error).message}`,
           ),
         )
         .finally(() => {
@@ -224,7 +232,7 @@ export class DeliveryWorker {
     });
     const now = this.#now();
     if (result.outcome === 'delivered') {
-      await this.#outbox.markDelivered([set.jti], now);
+      await this.#recordDelivered(set.jti);
       return;
     }
     if (result.outcome === 'dead') {
@@ -236,7 +244,9 @@ export class DeliveryWorker {
     }
     if (set.attempts >= this.#config.maxAttempts) {
       const error = `gave up after ${set.attempts} attempts; last: ${result.error}`;
-      this.#logger.warn(`SSF SET ${set.jti} to stream ${set.streamId} dead-lettered: ${error}`);
+      this.#logger.warn(
+        `SSF SET ${set.jti} to stream ${set.streamId} dead-lettered: ${error}`,
+      );
       await this.#outbox.markDead([set.jti], error, now);
       return;
     }
@@ -244,11 +254,36 @@ export class DeliveryWorker {
       Math.max(this.backoff(set.attempts), result.retryAfterMs ?? 0),
       this.#config.maxBackoffMs,
     );
-    await this.#outbox.markRetry(set.jti, result.error, now, new Date(now.getTime() + delay));
+    await this.#outbox.markRetry(
+      set.jti,
+      result.error,
+      now,
+      new Date(now.getTime() + delay),
+    );
     // Come back when the retry is due rather than at the next idle check.
     if (delay < IDLE_INTERVAL_MS) {
       setTimeout(() => this.wake(), delay).unref();
     }
+  }
+
+  /**
+   * Marks SETs delivered in batches: at high rates one UPDATE (one commit)
+   * per SET would cap throughput at the database's commit rate. A SET whose
+   * mark is lost to a crash is pushed again after its lease, which RFC 8935
+   * receivers handle as a redelivery.
+   */
+  #recordDelivered(jti: string): Promise<void> {
+    this.#delivered.push(jti);
+    if (!this.#deliveredFlush) {
+      this.#deliveredFlush = new Promise<void>(resolve =>
+        setImmediate(resolve),
+      ).then(async () => {
+        const jtis = this.#delivered.splice(0);
+        this.#deliveredFlush = undefined;
+        await this.#outbox.markDelivered(jtis, this.#now());
+      });
+    }
+    return this.#deliveredFlush;
   }
 
   /** Exponential backoff with jitter: half fixed, half random. */

@@ -131,12 +131,22 @@ export class OutboxStore {
     /** Poll claims do not count as push attempts. */
     countAttempt: boolean;
   }): Promise<ClaimedSet[]> {
-    const { streamId, owner, now, leaseUntil, limit, controlOnly, countAttempt } = options;
+    const {
+      streamId,
+      owner,
+      now,
+      leaseUntil,
+      limit,
+      controlOnly,
+      countAttempt,
+    } = options;
     const due = this.#knex(TABLE)
       .select('jti')
       .where({ stream_id: streamId, state: 'pending' })
       .andWhere('next_attempt_at', '<=', now)
-      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
+      .andWhere(q =>
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+      )
       .orderBy('created_at')
       .orderBy('jti')
       .limit(limit);
@@ -153,9 +163,19 @@ export class OutboxStore {
         lease_expires_at: leaseUntil,
         ...(countAttempt && { attempts: this.#knex.raw('attempts + 1') }),
       })
-      .returning(['jti', 'stream_id', 'event_type', 'set_jws', 'attempts', 'created_at']);
+      .returning([
+        'jti',
+        'stream_id',
+        'event_type',
+        'set_jws',
+        'attempts',
+        'created_at',
+      ]);
     return (rows as any[])
-      .sort((a, b) => toDate(a.created_at).getTime() - toDate(b.created_at).getTime())
+      .sort(
+        (a, b) =>
+          toDate(a.created_at).getTime() - toDate(b.created_at).getTime(),
+      )
       .map(r => ({
         jti: r.jti,
         streamId: r.stream_id,
@@ -166,11 +186,17 @@ export class OutboxStore {
   }
 
   /** Whether a stream has due SETs beyond those just claimed (poll `moreAvailable`). */
-  async hasDue(streamId: string, now: Date, controlOnly: boolean): Promise<boolean> {
+  async hasDue(
+    streamId: string,
+    now: Date,
+    controlOnly: boolean,
+  ): Promise<boolean> {
     const query = this.#knex(TABLE)
       .where({ stream_id: streamId, state: 'pending' })
       .andWhere('next_attempt_at', '<=', now)
-      .andWhere(q => q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now))
+      .andWhere(q =>
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+      )
       .first('jti');
     if (controlOnly) {
       query.andWhere('control', true);
@@ -178,7 +204,12 @@ export class OutboxStore {
     return (await query) !== undefined;
   }
 
-  async markDelivered(jtis: string[], now: Date, streamId?: string, tx?: Knex.Transaction) {
+  async markDelivered(
+    jtis: string[],
+    now: Date,
+    streamId?: string,
+    tx?: Knex.Transaction,
+  ) {
     if (jtis.length === 0) return 0;
     const query = (tx ?? this.#knex)(TABLE)
       .whereIn('jti', jtis)
@@ -202,7 +233,9 @@ export class OutboxStore {
       .update({
         lease_owner: null,
         lease_expires_at: null,
-        attempts: this.#knex.raw('CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END'),
+        attempts: this.#knex.raw(
+          'CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END',
+        ),
       });
   }
 
@@ -241,17 +274,33 @@ export class OutboxStore {
   }
 
   /** Drops a stream's pending SETs, except control ones (the stream was disabled). */
-  async dropPending(streamId: string, reason: string, now: Date, tx?: Knex.Transaction) {
+  async dropPending(
+    streamId: string,
+    reason: string,
+    now: Date,
+    tx?: Knex.Transaction,
+  ) {
     return (tx ?? this.#knex)(TABLE)
       .where({ stream_id: streamId, state: 'pending', control: false })
-      .update({ state: 'dropped', last_error: reason, last_error_at: now, lease_owner: null, lease_expires_at: null });
+      .update({
+        state: 'dropped',
+        last_error: reason,
+        last_error_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+      });
   }
 
   /**
    * Keeps at most `limit` pending SETs for a paused stream, dropping the
    * oldest; returns how many were dropped.
    */
-  async enforceHoldLimit(streamId: string, limit: number, now: Date, tx?: Knex.Transaction) {
+  async enforceHoldLimit(
+    streamId: string,
+    limit: number,
+    now: Date,
+    tx?: Knex.Transaction,
+  ) {
     const db = tx ?? this.#knex;
     const keep = db(TABLE)
       .select('jti')
@@ -278,14 +327,18 @@ export class OutboxStore {
       .andWhere('created_at', '<', cutoff)
       .update({
         state: 'dropped',
-        last_error: 'dropped: held by the paused stream for longer than allowed',
+        last_error:
+          'dropped: held by the paused stream for longer than allowed',
         last_error_at: now,
       });
   }
 
   /** Sends dead SETs of a stream (or one of them) again; returns how many. */
   async redeliver(streamId: string, jti: string | undefined, now: Date) {
-    const query = this.#knex(TABLE).where({ stream_id: streamId, state: 'dead' });
+    const query = this.#knex(TABLE).where({
+      stream_id: streamId,
+      state: 'dead',
+    });
     if (jti) query.andWhere({ jti });
     return query.update({
       state: 'pending',
@@ -331,7 +384,10 @@ export class OutboxStore {
 
   async stats(streamIds: string[]): Promise<Map<string, StreamDeliveryStats>> {
     const result = new Map<string, StreamDeliveryStats>(
-      streamIds.map(id => [id, { pending: 0, delivered: 0, dead: 0, dropped: 0 }]),
+      streamIds.map(id => [
+        id,
+        { pending: 0, delivered: 0, dead: 0, dropped: 0 },
+      ]),
     );
     if (streamIds.length === 0) return result;
     const counts = await this.#knex(TABLE)

@@ -29,7 +29,10 @@ const DEFAULT_MAX_EVENTS = 100;
 const LONG_POLL_RECHECK_MS = 1000;
 
 const rfc8935Error = z
-  .object({ err: z.string().min(1).max(256), description: z.string().max(4096).optional() })
+  .object({
+    err: z.string().min(1).max(256),
+    description: z.string().max(4096).optional(),
+  })
   .loose();
 
 /**
@@ -105,13 +108,18 @@ export class PollService {
       Object.keys(errors),
       jti => {
         const { err, description } = errors[jti];
-        return `rejected by the receiver: ${err}${description ? `: ${description}` : ''}`;
+        return `rejected by the receiver: ${err}${
+          description ? `: ${description}` : ''
+        }`;
       },
       now,
       stream.streamId,
     );
 
-    const maxEvents = Math.min(request.maxEvents ?? DEFAULT_MAX_EVENTS, MAX_EVENTS_LIMIT);
+    const maxEvents = Math.min(
+      request.maxEvents ?? DEFAULT_MAX_EVENTS,
+      MAX_EVENTS_LIMIT,
+    );
     if (maxEvents === 0) {
       return { sets: {}, moreAvailable: await this.#hasMore(stream) };
     }
@@ -129,7 +137,11 @@ export class PollService {
       if (left <= 0) {
         return { sets: {}, moreAvailable: false };
       }
-      await this.#waitForArrival(stream.streamId, Math.min(left, LONG_POLL_RECHECK_MS), signal);
+      await this.#waitForArrival(
+        stream.streamId,
+        Math.min(left, LONG_POLL_RECHECK_MS),
+        signal,
+      );
     }
   }
 
@@ -147,18 +159,23 @@ export class PollService {
   }
 
   #hasMore(stream: StreamRecord) {
-    return this.#outbox.hasDue(stream.streamId, this.#now(), stream.status !== 'enabled');
+    return this.#outbox.hasDue(
+      stream.streamId,
+      this.#now(),
+      stream.status !== 'enabled',
+    );
   }
 
   #waitForArrival(streamId: string, ms: number, signal?: AbortSignal) {
     return new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
         this.#arrivals.off(streamId, done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      timer = setTimeout(done, ms);
       this.#arrivals.on(streamId, done);
       signal?.addEventListener('abort', done);
     });

@@ -46,6 +46,24 @@ export interface EmitResult {
   sets: Array<{ streamId: string; jti: string }>;
 }
 
+// At most this many queued emits share one transaction.
+const MAX_GROUP_COMMIT = 250;
+
+type PreparedEmit = EmitRequest & { txn: string };
+type PlannedEntry = NewOutboxEntry & { request: number };
+
+function toResults(
+  requests: PreparedEmit[],
+  entries: PlannedEntry[],
+): EmitResult[] {
+  return requests.map((request, index) => ({
+    txn: request.txn,
+    sets: entries
+      .filter(e => e.request === index)
+      .map(e => ({ streamId: e.streamId, jti: e.jti })),
+  }));
+}
+
 /**
  * Turns events into signed SETs in the outbox, inside the caller's
  * transaction when it has one, so a SET exists exactly when the change that
@@ -62,6 +80,12 @@ export class TransmitterEmitter {
   readonly #config: TransmitterConfig;
   readonly #onCommitted: (streamIds: string[]) => void;
   readonly #now: () => Date;
+  readonly #queue: Array<{
+    request: PreparedEmit;
+    resolve: (result: EmitResult) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  #draining = false;
 
   constructor(options: {
     knex: Knex;
@@ -88,32 +112,99 @@ export class TransmitterEmitter {
    * Validates an event and stores one SET for every enabled or paused stream
    * that delivers its type and wants its subject (SSF §8.1.3.1). Disabled
    * streams get nothing. An invalid event is refused here, never later.
+   *
+   * Inside a caller's transaction the SETs are part of it. Otherwise emits
+   * that arrive together are committed together (group commit): the promise
+   * still resolves only once its SETs are durable, but a burst of events
+   * costs one transaction rather than one each.
    */
-  async emit(request: EmitRequest, options: { tx?: Knex.Transaction } = {}): Promise<EmitResult> {
+  async emit(
+    request: EmitRequest,
+    options: { tx?: Knex.Transaction } = {},
+  ): Promise<EmitResult> {
     this.validate(request);
-    const txn = request.txn ?? randomUUID();
-    return this.#inTransaction(options.tx, async tx => {
-      const candidates = (await this.#streams.list({}, tx)).filter(
-        s => s.status !== 'disabled' && s.eventsRequested.includes(request.type),
-      );
-      const subjects = await this.#subjects.listByStream(
-        candidates.map(s => s.streamId),
-        tx,
-      );
-      const targets = candidates.filter(s =>
-        streamWantsSubject(
-          this.#config.defaultSubjects,
-          subjects.get(s.streamId) ?? [],
-          request.subject,
-        ),
-      );
-      const entries = await this.#sign(targets, request.type, request.subject, request.payload, txn);
-      await this.#store(entries, targets, tx);
-      return {
-        txn,
-        sets: entries.map(e => ({ streamId: e.streamId, jti: e.jti })),
-      };
+    const prepared = { ...request, txn: request.txn ?? randomUUID() };
+    if (options.tx) {
+      const tx = options.tx;
+      const entries = await this.#plan([prepared], tx);
+      await this.#store(entries, await this.#streams.list({}, tx), tx);
+      return toResults([prepared], entries)[0];
+    }
+    return new Promise<EmitResult>((resolve, reject) => {
+      this.#queue.push({ request: prepared, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
+  }
+
+  async #drain() {
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#queue.splice(0, MAX_GROUP_COMMIT);
+        try {
+          const results = await this.#emitGroup(group.map(g => g.request));
+          group.forEach((g, i) => g.resolve(results[i]));
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #emitGroup(requests: PreparedEmit[]): Promise<EmitResult[]> {
+    // Targets are chosen and SETs signed before the transaction opens, so the
+    // database is held only for the writes.
+    const planned = await this.#plan(requests);
+    return this.#knex.transaction(async tx => {
+      // A stream deleted or disabled meanwhile gets nothing.
+      const live = (await this.#streams.list({}, tx)).filter(
+        s => s.status !== 'disabled',
+      );
+      const liveIds = new Set(live.map(s => s.streamId));
+      const entries = planned.filter(e => liveIds.has(e.streamId));
+      await this.#store(entries, live, tx);
+      return toResults(requests, entries);
+    });
+  }
+
+  /** The signed SETs a set of events gives, each tagged with its event. */
+  async #plan(
+    requests: PreparedEmit[],
+    tx?: Knex.Transaction,
+  ): Promise<PlannedEntry[]> {
+    const streams = (await this.#streams.list({}, tx)).filter(
+      s => s.status !== 'disabled',
+    );
+    const subjects = await this.#subjects.listByStream(
+      streams.map(s => s.streamId),
+      tx,
+    );
+    const planned = await Promise.all(
+      requests.map(async (request, index) => {
+        const targets = streams.filter(
+          s =>
+            s.eventsRequested.includes(request.type) &&
+            streamWantsSubject(
+              this.#config.defaultSubjects,
+              subjects.get(s.streamId) ?? [],
+              request.subject,
+            ),
+        );
+        const entries = await this.#sign(
+          targets,
+          request.type,
+          request.subject,
+          request.payload,
+          request.txn,
+        );
+        return entries.map(e => ({ ...e, request: index }));
+      }),
+    );
+    return planned.flat();
   }
 
   /**
@@ -122,7 +213,9 @@ export class TransmitterEmitter {
    */
   async emitToStream(
     stream: StreamRecord,
-    type: typeof SSF_EVENT_TYPES.verification | typeof SSF_EVENT_TYPES.streamUpdated,
+    type:
+      | typeof SSF_EVENT_TYPES.verification
+      | typeof SSF_EVENT_TYPES.streamUpdated,
     payload: Record<string, unknown>,
     options: { tx?: Knex.Transaction; control?: boolean } = {},
   ): Promise<string> {
@@ -130,10 +223,21 @@ export class TransmitterEmitter {
     if (problems.length) {
       throw new InputError(`Invalid ${type} payload: ${problems.join('; ')}`);
     }
-    const subject: SubjectIdentifier = { format: 'opaque', id: stream.streamId };
-    const [entry] = await this.#sign([stream], type, subject, payload, randomUUID());
+    const subject: SubjectIdentifier = {
+      format: 'opaque',
+      id: stream.streamId,
+    };
+    const [entry] = await this.#sign(
+      [stream],
+      type,
+      subject,
+      payload,
+      randomUUID(),
+    );
     entry.control = options.control;
-    await this.#inTransaction(options.tx, tx => this.#store([entry], [stream], tx));
+    await this.#inTransaction(options.tx, tx =>
+      this.#store([entry], [stream], tx),
+    );
     return entry.jti;
   }
 
@@ -147,7 +251,9 @@ export class TransmitterEmitter {
     parseInput(subjectSchema, request.subject, 'event subject');
     const problems = validateEventPayload(request.type, request.payload);
     if (problems.length) {
-      throw new InputError(`Invalid ${request.type} payload: ${problems.join('; ')}`);
+      throw new InputError(
+        `Invalid ${request.type} payload: ${problems.join('; ')}`,
+      );
     }
   }
 
@@ -173,11 +279,16 @@ export class TransmitterEmitter {
     );
   }
 
-  async #store(entries: NewOutboxEntry[], streams: StreamRecord[], tx: Knex.Transaction) {
+  async #store(
+    entries: NewOutboxEntry[],
+    streams: StreamRecord[],
+    tx: Knex.Transaction,
+  ) {
     const now = this.#now();
     await this.#outbox.insert(entries, now, tx);
+    const touched = new Set(entries.map(e => e.streamId));
     for (const stream of streams) {
-      if (stream.status === 'paused') {
+      if (stream.status === 'paused' && touched.has(stream.streamId)) {
         await this.#outbox.enforceHoldLimit(
           stream.streamId,
           this.#config.delivery.pausedHoldLimit,

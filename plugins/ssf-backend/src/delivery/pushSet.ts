@@ -56,7 +56,9 @@ export async function pushSet(options: {
       headers: {
         'Content-Type': 'application/secevent+jwt',
         Accept: 'application/json',
-        ...(options.authorizationHeader && { Authorization: options.authorizationHeader }),
+        ...(options.authorizationHeader && {
+          Authorization: options.authorizationHeader,
+        }),
       },
       body: options.setJws,
       timeoutMs: options.timeoutMs,
@@ -66,7 +68,10 @@ export async function pushSet(options: {
     });
   } catch (error) {
     if (error instanceof OutboundRequestError && error.kind === 'policy') {
-      return { outcome: 'dead', error: `refused by the outbound URL policy: ${error.message}` };
+      return {
+        outcome: 'dead',
+        error: `refused by the outbound URL policy: ${error.message}`,
+      };
     }
     return { outcome: 'retry', error: (error as Error).message };
   }
@@ -86,7 +91,10 @@ export async function pushSet(options: {
     };
   }
   if (status >= 300 && status < 400) {
-    return { outcome: 'dead', error: `HTTP ${status}: redirects are not followed` };
+    return {
+      outcome: 'dead',
+      error: `HTTP ${status}: redirects are not followed`,
+    };
   }
   return { outcome: 'dead', error: `HTTP ${status}${snippet(response.body)}` };
 }
@@ -111,7 +119,10 @@ function snippet(body: string): string {
 }
 
 /** Retry-After as delta-seconds or an HTTP date, in milliseconds. @internal */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) {
     return Number(value.trim()) * 1000;

@@ -37,7 +37,10 @@ import { TransmitterEmitter } from './TransmitterEmitter';
 import { requestVerification, TooManyRequestsError } from './verification';
 
 const verifyBody = z
-  .object({ stream_id: z.string().min(1).max(128), state: z.string().max(1024).optional() })
+  .object({
+    stream_id: z.string().min(1).max(128),
+    state: z.string().max(1024).optional(),
+  })
   .strict();
 const subjectBody = z
   .object({
@@ -63,7 +66,10 @@ const setsQuery = z
   })
   .strict();
 const redeliverBody = z
-  .object({ stream_id: z.string().min(1).max(128), jti: z.string().min(1).max(128).optional() })
+  .object({
+    stream_id: z.string().min(1).max(128),
+    jti: z.string().min(1).max(128).optional(),
+  })
   .strict();
 
 /** @internal */
@@ -89,9 +95,20 @@ export interface DeliveryRouterOptions {
  *
  * @internal
  */
-export function createDeliveryRouter(options: DeliveryRouterOptions): express.Router {
-  const { config, streams, streamStore, subjects, outbox, emitter, poll, callerFor, auditor } =
-    options;
+export function createDeliveryRouter(
+  options: DeliveryRouterOptions,
+): express.Router {
+  const {
+    config,
+    streams,
+    streamStore,
+    subjects,
+    outbox,
+    emitter,
+    poll,
+    callerFor,
+    auditor,
+  } = options;
   const router = Router();
 
   async function audit<T>(
@@ -100,7 +117,12 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
     meta: JsonObject,
     fn: () => Promise<T>,
   ): Promise<T> {
-    const event = await auditor.createEvent({ eventId, severityLevel: 'medium', request: req, meta });
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
     try {
       const result = await fn();
       await event.success();
@@ -115,15 +137,19 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
     const caller = await callerFor(req, ssfStreamManagePermission);
     const body = parseInput(verifyBody, jsonBody(req), 'verification request');
     try {
-      await audit(req, 'stream-verify', { streamId: body.stream_id, caller: describe(caller) }, () =>
-        requestVerification({
-          caller,
-          streamId: body.stream_id,
-          state: body.state,
-          streams,
-          store: streamStore,
-          emitter,
-        }),
+      await audit(
+        req,
+        'stream-verify',
+        { streamId: body.stream_id, caller: describe(caller) },
+        () =>
+          requestVerification({
+            caller,
+            streamId: body.stream_id,
+            state: body.state,
+            streams,
+            store: streamStore,
+            emitter,
+          }),
       );
     } catch (error) {
       if (error instanceof TooManyRequestsError) {
@@ -137,28 +163,54 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
   router.post('/subjects\\:add', async (req, res) => {
     const caller = await callerFor(req, ssfStreamManagePermission);
     const body = parseInput(subjectBody, jsonBody(req), 'add subject request');
-    await audit(req, 'stream-subject', { actionType: 'add', streamId: body.stream_id, caller: describe(caller) }, () =>
-      streamStore.transaction(async tx => {
-        await streams.getRecord(caller, body.stream_id, tx);
-        await subjects.set(body.stream_id, body.subject, { included: true, verified: body.verified ?? true }, tx);
-      }),
+    await audit(
+      req,
+      'stream-subject',
+      { actionType: 'add', streamId: body.stream_id, caller: describe(caller) },
+      () =>
+        streamStore.transaction(async tx => {
+          await streams.getRecord(caller, body.stream_id, tx);
+          await subjects.set(
+            body.stream_id,
+            body.subject,
+            { included: true, verified: body.verified ?? true },
+            tx,
+          );
+        }),
     );
     res.status(200).end();
   });
 
   router.post('/subjects\\:remove', async (req, res) => {
     const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(subjectBody, jsonBody(req), 'remove subject request');
-    await audit(req, 'stream-subject', { actionType: 'remove', streamId: body.stream_id, caller: describe(caller) }, () =>
-      streamStore.transaction(async tx => {
-        await streams.getRecord(caller, body.stream_id, tx);
-        if (config.defaultSubjects === 'ALL') {
-          // Everything is included by default, so removal is remembered.
-          await subjects.set(body.stream_id, body.subject, { included: false, verified: body.verified ?? true }, tx);
-        } else {
-          await subjects.delete(body.stream_id, body.subject, tx);
-        }
-      }),
+    const body = parseInput(
+      subjectBody,
+      jsonBody(req),
+      'remove subject request',
+    );
+    await audit(
+      req,
+      'stream-subject',
+      {
+        actionType: 'remove',
+        streamId: body.stream_id,
+        caller: describe(caller),
+      },
+      () =>
+        streamStore.transaction(async tx => {
+          await streams.getRecord(caller, body.stream_id, tx);
+          if (config.defaultSubjects === 'ALL') {
+            // Everything is included by default, so removal is remembered.
+            await subjects.set(
+              body.stream_id,
+              body.subject,
+              { included: false, verified: body.verified ?? true },
+              tx,
+            );
+          } else {
+            await subjects.delete(body.stream_id, body.subject, tx);
+          }
+        }),
     );
     res.status(204).end();
   });
@@ -176,9 +228,13 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
   });
 
   router.post('/emit', async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, { allow: ['service'] });
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['service'],
+    });
     if (!credentials.principal.subject.startsWith('plugin:')) {
-      throw new NotAllowedError('Only Backstage backend plugins may emit events');
+      throw new NotAllowedError(
+        'Only Backstage backend plugins may emit events',
+      );
     }
     const body = parseInput(emitBody, jsonBody(req), 'event');
     const result = await emitter.emit(body);
@@ -204,12 +260,16 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
       records.map(async record => {
         const s = stats.get(record.streamId)!;
         const verification = record.verification;
-        const verificationSet = verification ? await outbox.get(verification.jti) : undefined;
+        const verificationSet = verification
+          ? await outbox.get(verification.jti)
+          : undefined;
         return {
           ...streams.toConfiguration(record),
           client_id: record.clientId,
           status: record.status,
-          ...(record.statusReason !== undefined && { reason: record.statusReason }),
+          ...(record.statusReason !== undefined && {
+            reason: record.statusReason,
+          }),
           created_at: record.createdAt.toISOString(),
           updated_at: record.updatedAt.toISOString(),
           stats: {
@@ -220,18 +280,27 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
             dropped: s.dropped,
           },
           ...(s.lastError && {
-            last_error: { message: s.lastError.message, at: s.lastError.at.toISOString() },
+            last_error: {
+              message: s.lastError.message,
+              at: s.lastError.at.toISOString(),
+            },
           }),
-          ...(s.lastDeliveredAt && { last_delivered_at: s.lastDeliveredAt.toISOString() }),
+          ...(s.lastDeliveredAt && {
+            last_delivered_at: s.lastDeliveredAt.toISOString(),
+          }),
           ...(verification && {
             last_verification: {
-              ...(verification.state !== undefined && { state: verification.state }),
+              ...(verification.state !== undefined && {
+                state: verification.state,
+              }),
               requested_at: verification.requestedAt.toISOString(),
               status: verificationSet?.state ?? 'unknown',
               ...(verificationSet?.deliveredAt && {
                 delivered_at: verificationSet.deliveredAt.toISOString(),
               }),
-              ...(verificationSet?.state === 'dead' && { error: verificationSet.lastError }),
+              ...(verificationSet?.state === 'dead' && {
+                error: verificationSet.lastError,
+              }),
             },
           }),
         };
@@ -272,7 +341,11 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
     const redelivered = await audit(
       req,
       'stream-redeliver',
-      { streamId: body.stream_id, ...(body.jti && { jti: body.jti }), caller: describe(caller) },
+      {
+        streamId: body.stream_id,
+        ...(body.jti && { jti: body.jti }),
+        caller: describe(caller),
+      },
       () => outbox.redeliver(body.stream_id, body.jti, new Date()),
     );
     options.wake();
@@ -284,5 +357,7 @@ export function createDeliveryRouter(options: DeliveryRouterOptions): express.Ro
 }
 
 function describe(caller: StreamCaller): string {
-  return caller.type === 'client' ? `client:${caller.clientId}` : caller.userEntityRef;
+  return caller.type === 'client'
+    ? `client:${caller.clientId}`
+    : caller.userEntityRef;
 }

@@ -50,17 +50,24 @@ export function deliveryStatusEffects(options: {
     if (after.status === 'disabled') {
       await outbox.dropPending(
         after.streamId,
-        `dropped: the stream was disabled${after.statusReason ? ` (${after.statusReason})` : ''}`,
+        `dropped: the stream was disabled${
+          after.statusReason ? ` (${after.statusReason})` : ''
+        }`,
         now(),
         tx,
       );
     }
     const announce = after.status === 'enabled' || caller.type === 'admin';
     if (announce) {
-      await emitter.emitToStream(after, SSF_EVENT_TYPES.streamUpdated, payload, {
-        tx,
-        control: true,
-      });
+      await emitter.emitToStream(
+        after,
+        SSF_EVENT_TYPES.streamUpdated,
+        payload,
+        {
+          tx,
+          control: true,
+        },
+      );
     }
   };
 }

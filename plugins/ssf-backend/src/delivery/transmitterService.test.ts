@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { createBackendPlugin, coreServices } from '@backstage/backend-plugin-api';
+import {
+  createBackendPlugin,
+  coreServices,
+} from '@backstage/backend-plugin-api';
 import { ssfTransmitterServiceRef } from '@shared-signals/plugin-ssf-node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -22,7 +25,8 @@ import { clientAuth, startSsfBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
-const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const SESSION_REVOKED =
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 describe('ssfTransmitterServiceRef', () => {
   const databases = createTestDatabases();
@@ -34,7 +38,10 @@ describe('ssfTransmitterServiceRef', () => {
       pluginId: 'hr-sync',
       register(env) {
         env.registerInit({
-          deps: { ssf: ssfTransmitterServiceRef, lifecycle: coreServices.lifecycle },
+          deps: {
+            ssf: ssfTransmitterServiceRef,
+            lifecycle: coreServices.lifecycle,
+          },
           async init({ ssf, lifecycle }) {
             lifecycle.addStartupHook(async () => {
               outcomes.push(

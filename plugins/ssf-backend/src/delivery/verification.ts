@@ -64,7 +64,8 @@ export async function requestVerification(options: {
       );
     }
     if (stream.verification) {
-      const elapsed = (now.getTime() - stream.verification.requestedAt.getTime()) / 1000;
+      const elapsed =
+        (now.getTime() - stream.verification.requestedAt.getTime()) / 1000;
       const wait = Math.ceil(stream.minVerificationInterval - elapsed);
       if (wait > 0) {
         throw new TooManyRequestsError(
@@ -79,7 +80,10 @@ export async function requestVerification(options: {
       state !== undefined ? { state } : {},
       { tx },
     );
-    await store.update({ ...stream, verification: { state, jti, requestedAt: now } }, tx);
+    await store.update(
+      { ...stream, verification: { state, jti, requestedAt: now } },
+      tx,
+    );
     return { jti };
   });
 }

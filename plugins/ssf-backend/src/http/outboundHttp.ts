@@ -81,7 +81,9 @@ const agents = {
  *
  * @internal
  */
-export async function outboundRequest(request: OutboundRequest): Promise<OutboundResponse> {
+export async function outboundRequest(
+  request: OutboundRequest,
+): Promise<OutboundResponse> {
   let checked;
   try {
     checked = await checkOutboundUrl(request.url, request.policy, {
@@ -112,6 +114,7 @@ export async function outboundRequest(request: OutboundRequest): Promise<Outboun
   const maxBytes = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   return new Promise<OutboundResponse>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined = undefined;
     const req = client.request(
       url,
       {
@@ -132,7 +135,10 @@ export async function outboundRequest(request: OutboundRequest): Promise<Outboun
           size += chunk.length;
           if (size > maxBytes) {
             req.destroy(
-              new OutboundRequestError('too-large', `The response from ${request.field} exceeded ${maxBytes} bytes`),
+              new OutboundRequestError(
+                'too-large',
+                `The response from ${request.field} exceeded ${maxBytes} bytes`,
+              ),
             );
             return;
           }
@@ -152,9 +158,12 @@ export async function outboundRequest(request: OutboundRequest): Promise<Outboun
         });
       },
     );
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy(
-        new OutboundRequestError('timeout', `No answer from ${request.field} within ${request.timeoutMs} ms`),
+        new OutboundRequestError(
+          'timeout',
+          `No answer from ${request.field} within ${request.timeoutMs} ms`,
+        ),
       );
     }, request.timeoutMs);
     req.on('error', error => {

@@ -119,7 +119,9 @@ export async function checkOutboundUrl(
       addresses = [];
     }
     if (addresses.length === 0 && unresolvable === 'deny') {
-      throw new UnresolvableHostError(`${field} host '${host}' does not resolve`);
+      throw new UnresolvableHostError(
+        `${field} host '${host}' does not resolve`,
+      );
     }
   }
 

@@ -115,7 +115,9 @@ export class SigningKeyManager {
     if (current) {
       if (current.retireAt <= this.#now()) {
         this.#rotate().catch(error =>
-          this.#logger.error(`SSF signing key rotation failed: ${(error as Error).message}`),
+          this.#logger.error(
+            `SSF signing key rotation failed: ${(error as Error).message}`,
+          ),
         );
       }
       return current.key;

@@ -224,7 +224,12 @@ export class StreamService {
         statusReason: request.reason,
         updatedAt: this.#now(),
       };
-      await this.#onStatusChange?.({ tx, before: stream, after: updated, caller });
+      await this.#onStatusChange?.({
+        tx,
+        before: stream,
+        after: updated,
+        caller,
+      });
       await this.#store.update(updated, tx);
       return { previous: toStatus(stream), current: toStatus(updated) };
     });

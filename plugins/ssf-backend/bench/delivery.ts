@@ -1,0 +1,477 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* eslint-disable no-console */
+
+// `yarn bench:delivery`: how fast the transmitter gets SETs to receivers.
+//
+// - Push: SETs per second emitted, signed, stored in the outbox, pushed to a
+//   local receiver (its own process) and marked delivered, end to end, with
+//   the outbox on SQLite and on PostgreSQL, signed RS256 and ES256.
+// - Poll: SETs per second drained by a receiver polling with maxEvents 1000
+//   and acknowledging each batch in the next poll.
+// - Latency: p50/p99 from emit to arrival at the receiver at a steady
+//   100 events/s.
+// - The backend's RSS, and in the same run the raw jose sign rate on one core
+//   as the ceiling, with each push figure's ratio to it.
+//
+// Options: --sets N (per push run, default 3000), --poll-sets N (default
+// 10000), --db sqlite,pg, --alg RS256,ES256, --rate 100, --rate-seconds 10,
+// --pg URL (default $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
+// postgresql://postgres@127.0.0.1:5432).
+
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { generateKeyPair, SignJWT } from 'jose';
+import knexFactory, { Knex } from 'knex';
+import { ConfigReader } from '@backstage/config';
+import { readTransmitterConfig, TransmitterConfig } from '../src/config';
+import { SigningKeyStore } from '../src/database/SigningKeyStore';
+import { StreamStore } from '../src/database/StreamStore';
+import { SubjectStore } from '../src/database/SubjectStore';
+import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
+import { OutboxStore } from '../src/delivery/OutboxStore';
+import { PollService } from '../src/delivery/PollService';
+import { SetSigner } from '../src/delivery/SetSigner';
+import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+
+type Alg = 'RS256' | 'ES256';
+type Db = 'sqlite' | 'pg';
+
+const SESSION_REVOKED =
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const PUSH = 'urn:ietf:rfc:8935';
+const POLL = 'urn:ietf:rfc:8936';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const options = {
+  sets: Number(arg('sets', '3000')),
+  pollSets: Number(arg('poll-sets', '10000')),
+  dbs: arg('db', 'sqlite,pg').split(',') as Db[],
+  algs: arg('alg', 'RS256,ES256').split(',') as Alg[],
+  rate: Number(arg('rate', '100')),
+  rateSeconds: Number(arg('rate-seconds', '10')),
+  pgUrl: arg(
+    'pg',
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+      'postgresql://postgres@127.0.0.1:5432',
+  ),
+};
+
+const quiet: LoggerService = {
+  info() {},
+  debug() {},
+  warn: (m: string) => console.warn(`  warn: ${m}`),
+  error: (m: string) => console.error(`  error: ${m}`),
+  child() {
+    return quiet;
+  },
+};
+
+// ---------------------------------------------------------------- helpers
+
+async function rawSignRate(alg: Alg, seconds = 3): Promise<number> {
+  const { privateKey } = await generateKeyPair(alg, { modulusLength: 2048 });
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    await new SignJWT({
+      sub_id: { format: 'email', email: 'a@example.com' },
+      events: { [SESSION_REVOKED]: {} },
+    })
+      .setProtectedHeader({ alg, kid: 'k', typ: 'secevent+jwt' })
+      .setIssuer('https://portal.example.com/api/ssf')
+      .setAudience('bench')
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .sign(privateKey);
+    n += 1;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function openDatabase(
+  db: Db,
+): Promise<{ knex: Knex; drop: () => Promise<void> }> {
+  if (db === 'sqlite') {
+    // The portal's embedded default: in-memory SQLite, one connection.
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    return { knex, drop: () => knex.destroy() };
+  }
+  const name = `ssf_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(options.pgUrl);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 2, max: 10 },
+  });
+  return {
+    knex,
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+interface Receiver {
+  url: string;
+  report(): Promise<{ arrivals: Record<string, number>; duplicates: number }>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const child: ChildProcess = fork(
+    path.join(__dirname, 'deliveryReceiver.ts'),
+    [],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+    },
+  );
+  // The TypeScript loader also talks over IPC ({type: 'watch'}); only the
+  // receiver's own messages, which never carry a type, are answers.
+  const next = <T>() =>
+    new Promise<T>(resolve => {
+      const onMessage = (m: any) => {
+        if (m && m.type === undefined) {
+          child.off('message', onMessage);
+          resolve(m as T);
+        }
+      };
+      child.on('message', onMessage);
+    });
+  const ask = <T>(type: string) => {
+    const answer = next<T>();
+    child.send({ type });
+    return answer;
+  };
+  const { port } = await next<{ port: number }>();
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    report: () => ask('report'),
+    reset: async () => {
+      await ask('reset');
+    },
+    stop: () => child.send({ type: 'exit' }),
+  };
+}
+
+function transmitterConfig(alg: Alg): TransmitterConfig {
+  return readTransmitterConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://localhost:7007' },
+      ssf: {
+        transmitter: {
+          signing: { algorithm: alg },
+          delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+        },
+      },
+    }),
+  );
+}
+
+async function buildTransmitter(knex: Knex, alg: Alg) {
+  await knex.migrate.latest({
+    directory: path.resolve(__dirname, '../migrations'),
+  });
+  const config = transmitterConfig(alg);
+  const keys = new SigningKeyManager({
+    store: new SigningKeyStore(knex),
+    config: config.signing,
+    logger: quiet,
+  });
+  await keys.refresh();
+  const streams = new StreamStore(knex);
+  const outbox = new OutboxStore(knex);
+  const worker = new DeliveryWorker({
+    outbox,
+    streams,
+    config: config.delivery,
+    policy: config.urlPolicy,
+    logger: quiet,
+    owner: 'bench',
+  });
+  const poll = new PollService({ outbox, config: config.delivery });
+  const emitter = new TransmitterEmitter({
+    knex,
+    streams,
+    subjects: new SubjectStore(knex),
+    outbox,
+    signer: new SetSigner(keys),
+    config,
+    onCommitted: ids => {
+      worker.wake();
+      poll.notify(ids);
+    },
+  });
+  const addStream = async (method: string, endpointUrl: string) => {
+    const now = new Date();
+    const streamId = randomUUID();
+    await streams.insert({
+      streamId,
+      clientId: `bench-${streamId}`,
+      iss: config.issuer,
+      aud: 'bench',
+      eventsRequested: [SESSION_REVOKED],
+      delivery: { method: method as typeof PUSH, endpointUrl },
+      status: 'enabled',
+      minVerificationInterval: 30,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return streamId;
+  };
+  return { emitter, worker, poll, outbox, streams, addStream };
+}
+
+/** Emits `count` events, `parallel` at a time, each in its own transaction. */
+async function emitMany(
+  emitter: TransmitterEmitter,
+  count: number,
+  parallel = 16,
+) {
+  let next = 0;
+  const run = async () => {
+    while (next < count) {
+      const i = next++;
+      await emitter.emit({
+        type: SESSION_REVOKED,
+        subject: { format: 'opaque', id: `user-${i}` },
+        payload: { initiating_entity: 'policy' },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, run));
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+// ---------------------------------------------------------------- runs
+
+async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
+  const { knex, drop } = await openDatabase(db);
+  try {
+    const t = await buildTransmitter(knex, alg);
+    await t.addStream(PUSH, receiver.url);
+    await receiver.reset();
+    t.worker.start();
+    const start = performance.now();
+    await emitMany(t.emitter, options.sets);
+    const emitted = performance.now();
+    await waitUntil(async () => {
+      const [{ n }] = await knex('ssf_outbox')
+        .where({ state: 'delivered' })
+        .count({ n: '*' });
+      return Number(n) === options.sets;
+    }, 300_000);
+    const seconds = (performance.now() - start) / 1000;
+    await t.worker.stop();
+    const { arrivals, duplicates } = await receiver.report();
+    return {
+      rate: options.sets / seconds,
+      emitRate: options.sets / ((emitted - start) / 1000),
+      received: Object.keys(arrivals).length,
+      duplicates,
+    };
+  } finally {
+    await drop();
+  }
+}
+
+async function pollRun(db: Db) {
+  const { knex, drop } = await openDatabase(db);
+  try {
+    const t = await buildTransmitter(knex, 'ES256');
+    const streamId = await t.addStream(
+      POLL,
+      'http://localhost:7007/api/ssf/poll/x',
+    );
+    await emitMany(t.emitter, options.pollSets);
+    const stream = (await t.streams.get(streamId))!;
+    let ack: string[] = [];
+    let drained = 0;
+    const start = performance.now();
+    for (;;) {
+      const res = await t.poll.poll(stream, {
+        maxEvents: 1000,
+        returnImmediately: true,
+        ack,
+      });
+      ack = Object.keys(res.sets);
+      drained += ack.length;
+      if (ack.length === 0) break;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return { rate: drained / seconds, drained };
+  } finally {
+    await drop();
+  }
+}
+
+async function latencyRun(db: Db, receiver: Receiver) {
+  const { knex, drop } = await openDatabase(db);
+  try {
+    const t = await buildTransmitter(knex, 'RS256');
+    await t.addStream(PUSH, receiver.url);
+    await receiver.reset();
+    t.worker.start();
+    const emittedAt = new Map<string, number>();
+    const total = options.rate * options.rateSeconds;
+    const interval = 1000 / options.rate;
+    const begin = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = begin + i * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise(r => setTimeout(r, wait));
+      const at = performance.timeOrigin + performance.now();
+      pending.push(
+        t.emitter
+          .emit({
+            type: SESSION_REVOKED,
+            subject: { format: 'opaque', id: `u-${i}` },
+            payload: {},
+          })
+          .then(r => void emittedAt.set(r.sets[0].jti, at)),
+      );
+    }
+    await Promise.all(pending);
+    await waitUntil(
+      async () =>
+        Object.keys((await receiver.report()).arrivals).length >= total,
+      60_000,
+    );
+    await t.worker.stop();
+    const { arrivals } = await receiver.report();
+    const latencies = [...emittedAt]
+      .map(([jti, at]) => arrivals[jti] - at)
+      .filter(n => Number.isFinite(n))
+      .sort((a, b) => a - b);
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      count: latencies.length,
+    };
+  } finally {
+    await drop();
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  console.log(
+    `SSF delivery benchmark on ${os.cpus().length} cores, Node ${
+      process.version
+    }`,
+  );
+  const ceiling: Record<string, number> = {};
+  for (const alg of options.algs) {
+    ceiling[alg] = await rawSignRate(alg);
+    console.log(
+      `raw jose sign rate, one core, ${alg}: ${ceiling[alg].toFixed(
+        0,
+      )} SETs/s (the ceiling)`,
+    );
+  }
+
+  const receiver = await startReceiver();
+  const rows: string[][] = [];
+  try {
+    for (const db of options.dbs) {
+      for (const alg of options.algs) {
+        const r = await pushRun(db, alg, receiver);
+        const ratio = r.rate / ceiling[alg];
+        rows.push([
+          `push ${db} ${alg}`,
+          `${r.rate.toFixed(0)} SETs/s`,
+          `${ratio.toFixed(2)} of raw sign`,
+          `emit ${r.emitRate.toFixed(0)}/s, received ${r.received}/${
+            options.sets
+          }, duplicates ${r.duplicates}`,
+        ]);
+        console.log(rows[rows.length - 1].join(' | '));
+      }
+    }
+    for (const db of options.dbs) {
+      const r = await pollRun(db);
+      rows.push([
+        `poll drain ${db} (maxEvents 1000)`,
+        `${r.rate.toFixed(0)} SETs/s`,
+        '',
+        `${r.drained} SETs`,
+      ]);
+      console.log(rows[rows.length - 1].join(' | '));
+    }
+    for (const db of options.dbs) {
+      const r = await latencyRun(db, receiver);
+      rows.push([
+        `latency ${db} at ${options.rate}/s`,
+        `p50 ${r.p50.toFixed(1)} ms`,
+        `p99 ${r.p99.toFixed(1)} ms`,
+        `${r.count} SETs`,
+      ]);
+      console.log(rows[rows.length - 1].join(' | '));
+    }
+  } finally {
+    receiver.stop();
+  }
+  const rss = process.memoryUsage().rss;
+  console.log(`\nbackend RSS after the runs: ${mb(rss)}\n`);
+  console.log('| run | figure | ratio / p99 | notes |');
+  console.log('| --- | --- | --- | --- |');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
