@@ -192,7 +192,11 @@ export class StreamService {
           ? request.description
           : current.description,
       delivery: request.delivery
-        ? await this.#delivery(current.streamId, request.delivery, current)
+        ? keepSecretForSameEndpoint(
+            await this.#delivery(current.streamId, request.delivery, current),
+            request.delivery,
+            current.delivery,
+          )
         : current.delivery,
     }));
   }
@@ -376,6 +380,29 @@ export class StreamService {
     }
     return stream;
   }
+}
+
+/**
+ * PATCH semantics for the write-only authorization header: a receiver never
+ * reads it back, so a PATCH that echoes the delivery it read (without the
+ * header) keeps it — as long as it still goes to the same endpoint. A new
+ * endpoint never inherits the old one's secret.
+ */
+function keepSecretForSameEndpoint(
+  next: StreamRecord['delivery'],
+  request: StreamDeliveryRequest,
+  current: StreamRecord['delivery'],
+): StreamRecord['delivery'] {
+  const omitted = !('authorization_header' in request) || request.authorization_header === undefined;
+  if (
+    omitted &&
+    next.method === current.method &&
+    next.endpointUrl === current.endpointUrl &&
+    current.authorizationHeader !== undefined
+  ) {
+    return { ...next, authorizationHeader: current.authorizationHeader };
+  }
+  return next;
 }
 
 function toStatus(stream: StreamRecord): StreamStatus {

@@ -1,0 +1,118 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { waitFor } from '../__testUtils__/receiver';
+import { clientAuth, startSsfBackend, userAuth } from '../__testUtils__/testBackend';
+
+jest.setTimeout(90_000);
+
+const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const VERIFICATION = 'https://schemas.openid.net/secevent/ssf/event-type/verification';
+const PORTAL_B_AUDIENCE = 'https://portal-b.example.com/api/ssf';
+
+// Our transmitter talking to our receiver: two backend instances on
+// 127.0.0.1, each with its own database. A has a stream pushing to B's
+// ingestion URL; B knows A as a Security Events Provider.
+describe.each(createTestDatabases().eachSupportedId())('transmitter A to receiver B on %p', id => {
+  const databases = createTestDatabases();
+
+  it('delivers a verification and a session-revoked SET that B verifies and stores', async () => {
+    const a = await startSsfBackend({
+      databases,
+      id,
+      config: {
+        ssf: {
+          transmitter: {
+            delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+          },
+        },
+      },
+    });
+    const b = await startSsfBackend({
+      databases,
+      id,
+      config: {
+        ssf: {
+          receiver: {
+            audience: PORTAL_B_AUDIENCE,
+            allowInsecureUrls: true,
+            allowPrivateNetworks: true,
+          },
+        },
+      },
+    });
+    try {
+      const aBase = `http://127.0.0.1:${a.server.port()}/api/ssf`;
+      const bBase = `http://127.0.0.1:${b.server.port()}/api/ssf`;
+      const issuer = (await request(a.server).get('/api/ssf/.well-known/ssf-configuration')).body.issuer;
+
+      const provider = await request(b.server)
+        .post('/api/ssf/security-events-providers')
+        .set('Authorization', userAuth())
+        .send({ name: 'Portal A', type: 'SSF', settings: { issuer, jwks_url: `${aBase}/jwks` } });
+      expect(provider.status).toBeLessThan(300);
+
+      const stream = await request(a.server)
+        .post('/api/ssf/streams')
+        .set('Authorization', clientAuth('portal-b'))
+        .send({
+          aud: PORTAL_B_AUDIENCE,
+          delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: `${bBase}/security-events` },
+          events_requested: [SESSION_REVOKED],
+        });
+      expect(stream.status).toBe(201);
+
+      // Without a state: B did not ask for this verification itself (it would
+      // refuse a state it never issued with invalid_state), so it is the
+      // transmitter-initiated kind SSF §8.1.4.1 allows.
+      expect(
+        (
+          await request(a.server)
+            .post('/api/ssf/streams/verify')
+            .set('Authorization', clientAuth('portal-b'))
+            .send({ stream_id: stream.body.stream_id })
+        ).status,
+      ).toBe(204);
+      await request(a.server)
+        .post('/api/ssf/emit')
+        .set('Authorization', clientAuth('plugin:hr-feed'))
+        .send({
+          type: SESSION_REVOKED,
+          subject: { format: 'email', email: 'leaver@example.com' },
+          payload: { initiating_entity: 'policy' },
+        });
+
+      // Both SETs are accepted by B (delivered at A) and stored at B.
+      await waitFor(async () => {
+        const [{ n }] = await a.knex('ssf_outbox').where({ state: 'delivered' }).count({ n: '*' });
+        return Number(n) === 2;
+      }, 30_000, 'A to see both SETs accepted');
+      const received = await request(b.server)
+        .get('/api/ssf/received-events')
+        .set('Authorization', userAuth());
+      expect(received.status).toBe(200);
+      const types = received.body.items.map((e: { event_type: string }) => e.event_type).sort();
+      expect(types).toEqual([SESSION_REVOKED, VERIFICATION].sort());
+      const dead = await a.knex('ssf_outbox').where({ state: 'dead' });
+      expect(dead).toEqual([]);
+    } finally {
+      await a.backend.stop();
+      await b.backend.stop();
+    }
+  });
+});
