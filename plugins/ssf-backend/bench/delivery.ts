@@ -52,6 +52,7 @@ import { PollService } from '../src/delivery/PollService';
 import { SetSigner } from '../src/delivery/SetSigner';
 import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
 import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+import { SigningPool } from '../src/keys/SigningPool';
 
 type Alg = 'RS256' | 'ES256';
 type Db = 'sqlite' | 'pg';
@@ -217,6 +218,10 @@ async function buildTransmitter(knex: Knex, alg: Alg) {
   await keys.refresh();
   const streams = new StreamStore(knex);
   const outbox = new OutboxStore(knex);
+  const pool =
+    config.signing.workerThreads > 0
+      ? new SigningPool(config.signing.workerThreads)
+      : undefined;
   const worker = new DeliveryWorker({
     outbox,
     streams,
@@ -231,7 +236,7 @@ async function buildTransmitter(knex: Knex, alg: Alg) {
     streams,
     subjects: new SubjectStore(knex),
     outbox,
-    signer: new SetSigner(keys),
+    signer: new SetSigner(keys, { pool }),
     config,
     onCommitted: ids => {
       worker.wake();
@@ -255,10 +260,17 @@ async function buildTransmitter(knex: Knex, alg: Alg) {
     });
     return streamId;
   };
-  return { emitter, worker, poll, outbox, streams, addStream };
+  const close = async () => {
+    await worker.stop();
+    await pool?.close();
+  };
+  return { emitter, worker, poll, outbox, streams, addStream, close };
 }
 
-/** Emits `count` events, `parallel` at a time, each in its own transaction. */
+/**
+ * Emits `count` events as a burst from many producers: `parallel` emit()
+ * calls in flight at a time (the emitter commits concurrent calls together).
+ */
 async function emitMany(
   emitter: TransmitterEmitter,
   count: number,
@@ -313,7 +325,7 @@ async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
       return Number(n) === options.sets;
     }, 300_000);
     const seconds = (performance.now() - start) / 1000;
-    await t.worker.stop();
+    await t.close();
     const { arrivals, duplicates } = await receiver.report();
     return {
       rate: options.sets / seconds,
@@ -350,6 +362,7 @@ async function pollRun(db: Db) {
       if (ack.length === 0) break;
     }
     const seconds = (performance.now() - start) / 1000;
+    await t.close();
     return { rate: drained / seconds, drained };
   } finally {
     await drop();
@@ -389,7 +402,7 @@ async function latencyRun(db: Db, receiver: Receiver) {
         Object.keys((await receiver.report()).arrivals).length >= total,
       60_000,
     );
-    await t.worker.stop();
+    await t.close();
     const { arrivals } = await receiver.report();
     const latencies = [...emittedAt]
       .map(([jti, at]) => arrivals[jti] - at)

@@ -16,6 +16,7 @@
 
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { availableParallelism } from 'node:os';
 import {
   isSubscribableEventType,
   SUBSCRIBABLE_EVENT_TYPES,
@@ -55,6 +56,7 @@ export interface SigningConfig {
   privateKeyPem?: string;
   keyId?: string;
   keyEncryptionSecret?: string;
+  workerThreads: number;
   rotationIntervalMs: number;
   retiredKeyRetentionMs: number;
 }
@@ -184,6 +186,7 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
       privateKeyPem: s?.getOptionalString('privateKey'),
       keyId: s?.getOptionalString('keyId'),
       keyEncryptionSecret,
+      workerThreads: readWorkerThreads(s?.getOptionalNumber('workerThreads')),
       rotationIntervalMs: readDuration(
         s,
         'rotationInterval',
@@ -202,6 +205,19 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
         t?.getOptionalBoolean('delivery.allowPrivateNetworks') ?? false,
     },
   };
+}
+
+function readWorkerThreads(value: number | undefined): number {
+  if (value === undefined) {
+    const cores = availableParallelism();
+    return cores > 1 ? Math.min(cores, 4) : 0;
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 64) {
+    throw new Error(
+      'ssf.transmitter.signing.workerThreads must be an integer from 0 to 64',
+    );
+  }
+  return value;
 }
 
 function assertAbsoluteUrl(value: string, key: string) {

@@ -15,9 +15,12 @@
  */
 
 import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
+import { SigningPool } from '../keys/SigningPool';
+
+const encoder = new TextEncoder();
 
 /** What one SET says. @internal */
 export interface SetContent {
@@ -45,27 +48,36 @@ export interface SignedSet {
  */
 export class SetSigner {
   readonly #keys: SigningKeyManager;
+  readonly #pool?: SigningPool;
   readonly #now: () => Date;
 
-  constructor(keys: SigningKeyManager, now: () => Date = () => new Date()) {
+  constructor(
+    keys: SigningKeyManager,
+    options: { pool?: SigningPool; now?: () => Date } = {},
+  ) {
     this.#keys = keys;
-    this.#now = now;
+    this.#pool = options.pool;
+    this.#now = options.now ?? (() => new Date());
   }
 
   async sign(content: SetContent): Promise<SignedSet> {
     const key = await this.#keys.getSigningKey();
     const jti = randomUUID();
-    const jws = await new SignJWT({
-      sub_id: content.subject as unknown as Record<string, unknown>,
+    const header = { alg: key.alg, kid: key.kid, typ: 'secevent+jwt' };
+    const payload = JSON.stringify({
+      iss: content.iss,
+      aud: content.aud,
+      iat: Math.floor(this.#now().getTime() / 1000),
+      jti,
       txn: content.txn,
+      sub_id: content.subject,
       events: { [content.eventType]: content.payload },
-    })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'secevent+jwt' })
-      .setIssuer(content.iss)
-      .setAudience(content.aud)
-      .setIssuedAt(Math.floor(this.#now().getTime() / 1000))
-      .setJti(jti)
-      .sign(key.privateKey);
+    });
+    const jws = this.#pool
+      ? await this.#pool.sign(key, header, payload)
+      : await new CompactSign(encoder.encode(payload))
+          .setProtectedHeader(header)
+          .sign(key.privateKey);
     return { jti, jws };
   }
 }
