@@ -29,8 +29,9 @@ import { TransmitterConfig } from '../config';
 import { StreamStore } from '../database/StreamStore';
 import { SubjectStore } from '../database/SubjectStore';
 import { jsonBody, parseInput, queryParams } from '../http/validation';
-import { CallerResolver } from '../transmitter/callers';
-import { StreamCaller, StreamService } from '../transmitter/StreamService';
+import { audited } from '../http/audited';
+import { CallerResolver, describeCaller } from '../transmitter/callers';
+import { StreamService } from '../transmitter/StreamService';
 import { OutboxState, OutboxStore } from './OutboxStore';
 import { pollRequestSchema, PollService } from './PollService';
 import { TransmitterEmitter } from './TransmitterEmitter';
@@ -111,27 +112,12 @@ export function createDeliveryRouter(
   } = options;
   const router = Router();
 
-  async function audit<T>(
+  const audit = <T>(
     req: Request,
     eventId: string,
     meta: JsonObject,
     fn: () => Promise<T>,
-  ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta,
-    });
-    try {
-      const result = await fn();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
+  ) => audited({ auditor, request: req, eventId, meta }, fn);
 
   router.post('/streams/verify', async (req, res) => {
     const caller = await callerFor(req, ssfStreamManagePermission);
@@ -140,7 +126,7 @@ export function createDeliveryRouter(
       await audit(
         req,
         'stream-verify',
-        { streamId: body.stream_id, caller: describe(caller) },
+        { streamId: body.stream_id, caller: describeCaller(caller) },
         () =>
           requestVerification({
             caller,
@@ -166,7 +152,11 @@ export function createDeliveryRouter(
     await audit(
       req,
       'stream-subject',
-      { actionType: 'add', streamId: body.stream_id, caller: describe(caller) },
+      {
+        actionType: 'add',
+        streamId: body.stream_id,
+        caller: describeCaller(caller),
+      },
       () =>
         streamStore.transaction(async tx => {
           await streams.getRecord(caller, body.stream_id, tx);
@@ -194,7 +184,7 @@ export function createDeliveryRouter(
       {
         actionType: 'remove',
         streamId: body.stream_id,
-        caller: describe(caller),
+        caller: describeCaller(caller),
       },
       () =>
         streamStore.transaction(async tx => {
@@ -344,7 +334,7 @@ export function createDeliveryRouter(
       {
         streamId: body.stream_id,
         ...(body.jti && { jti: body.jti }),
-        caller: describe(caller),
+        caller: describeCaller(caller),
       },
       () => outbox.redeliver(body.stream_id, body.jti, new Date()),
     );
@@ -354,10 +344,4 @@ export function createDeliveryRouter(
   });
 
   return router;
-}
-
-function describe(caller: StreamCaller): string {
-  return caller.type === 'client'
-    ? `client:${caller.clientId}`
-    : caller.userEntityRef;
 }

@@ -71,3 +71,10 @@ export function createCallerResolver(options: {
     };
   };
 }
+
+/** How a caller is named in audit events. @internal */
+export function describeCaller(caller: StreamCaller): string {
+  return caller.type === 'client'
+    ? `client:${caller.clientId}`
+    : caller.userEntityRef;
+}

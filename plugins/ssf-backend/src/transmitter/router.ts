@@ -31,7 +31,8 @@ import { z } from 'zod';
 import { TransmitterConfig } from '../config';
 import { jsonBody, parseInput, queryParams } from '../http/validation';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
-import { CallerResolver } from './callers';
+import { audited } from '../http/audited';
+import { CallerResolver, describeCaller } from './callers';
 import { buildTransmitterMetadata } from './metadata';
 import { StreamCaller, StreamService } from './StreamService';
 
@@ -82,27 +83,25 @@ export function createTransmitterRouter(
   });
 
   /** Runs a stream mutation inside an audit event; secrets never reach the event. */
-  async function audited<T>(
+  /** Runs a stream mutation inside an audit event; secrets never reach the event. */
+  function mutation<T>(
     req: Request,
     actionType: string,
     caller: StreamCaller,
     fn: () => Promise<T>,
-    meta: (result: T) => JsonObject,
+    successMeta: (result: T) => JsonObject,
   ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId: 'stream-mutate',
-      severityLevel: actionType === 'delete' ? 'high' : 'medium',
-      request: req,
-      meta: { actionType, caller: describe(caller) },
-    });
-    try {
-      const result = await fn();
-      await event.success({ meta: meta(result) });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    return audited(
+      {
+        auditor,
+        request: req,
+        eventId: 'stream-mutate',
+        severityLevel: actionType === 'delete' ? 'high' : 'medium',
+        meta: { actionType, caller: describeCaller(caller) },
+        successMeta,
+      },
+      fn,
+    );
   }
 
   router.post('/streams', async (req, res) => {
@@ -112,7 +111,7 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream configuration',
     );
-    const created = await audited(
+    const created = await mutation(
       req,
       'create',
       caller,
@@ -148,7 +147,7 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream configuration',
     );
-    const replaced = await audited(
+    const replaced = await mutation(
       req,
       'replace',
       caller,
@@ -167,7 +166,7 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream configuration',
     );
-    const updated = await audited(
+    const updated = await mutation(
       req,
       'update',
       caller,
@@ -182,7 +181,7 @@ export function createTransmitterRouter(
   router.delete('/streams', async (req, res) => {
     const caller = await callerFor(req, ssfStreamManagePermission);
     const { stream_id } = queryParams(req, streamIdQuery);
-    await audited(
+    await mutation(
       req,
       'delete',
       caller,
@@ -208,7 +207,7 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream status',
     );
-    const { current } = await audited(
+    const { current } = await mutation(
       req,
       'update-status',
       caller,
@@ -223,10 +222,4 @@ export function createTransmitterRouter(
   });
 
   return router;
-}
-
-function describe(caller: StreamCaller): string {
-  return caller.type === 'client'
-    ? `client:${caller.clientId}`
-    : caller.userEntityRef;
 }

@@ -30,6 +30,7 @@ import {
 } from '@shared-signals/plugin-ssf-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { audited } from '../../http/audited';
 import { createAdminResolver } from '../callers';
 import { PollOutcome } from '../poll/ProviderPoller';
 import { ProviderRecord } from './ProviderStore';
@@ -65,34 +66,29 @@ export function createProvidersRouter(
   const adminFor = createAdminResolver(options);
   const router = Router();
 
-  async function audited(
+  function mutation(
     req: Request,
     actionType: string,
     actor: string,
     fn: () => Promise<ProviderRecord>,
     meta: (p: ProviderRecord) => JsonObject = () => ({}),
   ): Promise<ProviderRecord> {
-    const event = await auditor.createEvent({
-      eventId: 'provider-mutate',
-      severityLevel: actionType === 'delete' ? 'high' : 'medium',
-      request: req,
-      meta: { actionType, actor, providerId: req.params.id ?? null },
-    });
-    try {
-      const provider = await fn();
-      await event.success({
-        meta: {
+    return audited(
+      {
+        auditor,
+        request: req,
+        eventId: 'provider-mutate',
+        severityLevel: actionType === 'delete' ? 'high' : 'medium',
+        meta: { actionType, actor, providerId: req.params.id ?? null },
+        successMeta: provider => ({
           providerId: provider.id,
           name: provider.name,
           issuer: provider.issuer,
           ...meta(provider),
-        },
-      });
-      return provider;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+        }),
+      },
+      fn,
+    );
   }
 
   router.get('/', async (req, res) => {
@@ -106,7 +102,7 @@ export function createProvidersRouter(
       createSecurityEventsProviderRequestSchema,
       jsonObjectBody(req),
     );
-    const created = await audited(req, 'create', actor, () =>
+    const created = await mutation(req, 'create', actor, () =>
       providers.create(body),
     );
     res.status(200).json(toWireProvider(created));
@@ -123,7 +119,7 @@ export function createProvidersRouter(
       replaceSecurityEventsProviderRequestSchema,
       jsonObjectBody(req),
     );
-    const replaced = await audited(req, 'replace', actor, async () => {
+    const replaced = await mutation(req, 'replace', actor, async () => {
       const { current } = await providers.replace(req.params.id, body);
       return current;
     });
@@ -132,7 +128,7 @@ export function createProvidersRouter(
 
   router.delete('/:id', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
-    await audited(req, 'delete', actor, () => providers.delete(req.params.id));
+    await mutation(req, 'delete', actor, () => providers.delete(req.params.id));
     res.status(204).end();
   });
 
@@ -143,7 +139,7 @@ export function createProvidersRouter(
     router.post(`/:id/lifecycle/${action}`, async (req, res) => {
       const actor = await adminFor(req, ssfProviderManagePermission);
       let from = status;
-      const changed = await audited(
+      const changed = await mutation(
         req,
         action,
         actor,
@@ -172,7 +168,7 @@ export function createProvidersRouter(
       ]);
     }
     let outcome: PollOutcome | undefined;
-    await audited(
+    await mutation(
       req,
       'poll',
       actor,
