@@ -93,7 +93,7 @@ export interface Config {
         initialBackoff?: HumanDuration | string;
         /** Longest delay between retries. Default 10 minutes. */
         maxBackoff?: HumanDuration | string;
-        /** SETs pushed to one stream at the same time, per backend instance. Default 8. */
+        /** SETs pushed to one stream at the same time, per backend instance. Default 16. */
         perStreamConcurrency?: number;
         /** SETs pushed at the same time in all, per backend instance. Default 64. */
         maxConcurrency?: number;

@@ -274,7 +274,7 @@ async function buildTransmitter(knex: Knex, alg: Alg) {
 async function emitMany(
   emitter: TransmitterEmitter,
   count: number,
-  parallel = 16,
+  parallel = 200,
 ) {
   let next = 0;
   const run = async () => {

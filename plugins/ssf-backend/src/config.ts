@@ -151,7 +151,7 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     maxAttempts: positiveInt('maxAttempts', 8),
     initialBackoffMs: readDuration(d, 'initialBackoff', { seconds: 1 }),
     maxBackoffMs: readDuration(d, 'maxBackoff', { minutes: 10 }),
-    perStreamConcurrency: positiveInt('perStreamConcurrency', 8),
+    perStreamConcurrency: positiveInt('perStreamConcurrency', 16),
     maxConcurrency: positiveInt('maxConcurrency', 64),
     leaseDurationMs: readDuration(d, 'leaseDuration', { minutes: 1 }),
     pausedHoldLimit: positiveInt('pausedHoldLimit', 10_000),
