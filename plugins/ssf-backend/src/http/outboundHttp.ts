@@ -26,7 +26,7 @@ import {
 
 /** A request the plugin makes to a URL a receiver or an admin supplied. @internal */
 export interface OutboundRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** Names the URL in error messages, e.g. `delivery.endpoint_url`. */
   field: string;

@@ -26,6 +26,8 @@ import { Config } from '@backstage/config';
 import { EventsService } from '@backstage/plugin-events-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { RemoteStreamService } from './remote/RemoteStreamService';
+import { createRemoteStreamRouter } from './remote/router';
 import { Knex } from 'knex';
 import { HostResolver } from '../http/outboundUrlPolicy';
 import { readReceiverConfig } from './config';
@@ -148,7 +150,27 @@ export async function createReceiver(
     });
   }
 
+  const remote = new RemoteStreamService({
+    store: providerStore,
+    credentials,
+    config,
+    ingestionUrl: `${options.baseUrl}/security-events`,
+    resolve: options.resolve,
+  });
+
   const router = Router();
+  // Before the providers router, whose not-found handling would answer first.
+  router.use(
+    '/security-events-providers/:id/remote-stream',
+    createRemoteStreamRouter({
+      providers,
+      remote,
+      httpAuth: options.httpAuth,
+      permissions: options.permissions,
+      auditor: options.auditor,
+      logger,
+    }),
+  );
   router.use(
     '/security-events-providers',
     createProvidersRouter({

@@ -65,8 +65,10 @@ const CODES: Record<number, { code: string; summary: string }> = {
     summary: 'You do not have permission to perform the requested action',
   },
   404: { code: 'E0000007', summary: 'Not found' },
+  409: { code: 'E0000001', summary: 'Conflict' },
   413: { code: 'E0000001', summary: 'Api validation failed' },
   500: { code: 'E0000009', summary: 'Internal Server Error' },
+  502: { code: 'E0000009', summary: "The provider's transmitter failed" },
 };
 
 const STATUS_BY_NAME: Record<string, number> = {
@@ -75,6 +77,8 @@ const STATUS_BY_NAME: Record<string, number> = {
   AuthenticationError: 401,
   NotAllowedError: 403,
   NotFoundError: 404,
+  ConflictError: 409,
+  RemoteTransmitterError: 502,
 };
 
 /** A seed-shaped error body. @internal */
@@ -115,6 +119,8 @@ export function seedErrorHandler(logger: LoggerService): ErrorRequestHandler {
       body = seedErrorBody(400, `Api validation failed: ${causes[0]}`, causes);
     } else if (status === 404) {
       body = seedErrorBody(404, `Not found: ${error.message}`);
+    } else if (status === 409 || status === 502) {
+      body = seedErrorBody(status, undefined, [error.message]);
     } else if (status === 413) {
       body = seedErrorBody(413, undefined, [error.message]);
     } else if (status === 500) {
