@@ -27,15 +27,19 @@ import { SetErrorCode } from '@shared-signals/plugin-ssf-common';
 export class SetError extends Error {
   readonly err: SetErrorCode | 'temporarily_unavailable';
   readonly status: number;
+  /** For 503: when the transmitter should try again, in seconds. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     err: SetErrorCode | 'temporarily_unavailable',
     description: string,
+    retryAfterSeconds?: number,
   ) {
     super(description);
     this.name = 'SetError';
     this.err = err;
     this.status = err === 'temporarily_unavailable' ? 503 : 400;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   toJSON() {

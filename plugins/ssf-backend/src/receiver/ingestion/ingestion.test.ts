@@ -292,7 +292,10 @@ describe.each(createTestDatabases().eachSupportedId())(
           /no aud claim/,
         ],
       ])('%s', async (_what, make, err, description) => {
-        const { server, knex } = await start();
+        // No refetch cooldown: an unknown kid is refused once refetched.
+        const { server, knex } = await start({
+          receiver: { keys: { refetchCooldown: { seconds: 0 } } },
+        });
         await addProvider(server, transmitter);
         const res = await push(server, await make(transmitter));
         expect(res.status).toBe(400);
@@ -445,7 +448,13 @@ describe.each(createTestDatabases().eachSupportedId())(
           server,
           await transmitter.sign({}, { header: { kid: `made-up-${i}` } }),
         );
-        expect(res.body.err).toBe('invalid_key');
+        // The first unknown kid refetches (nothing new) and is refused; the
+        // next ones, within the cooldown, are asked to come back later.
+        // Within the cooldown the keys are not fetched again, so the SET is
+        // neither accepted nor refused for good: the transmitter may retry.
+        expect(res.status).toBe(503);
+        expect(res.body.err).toBe('temporarily_unavailable');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       }
       // Within the cooldown a made-up kid costs the transmitter nothing.
       expect(transmitter.jwksRequests).toBe(fetches);

@@ -99,7 +99,7 @@ export function setErrorHandler(
       return;
     }
     if (failure.status === 503) {
-      res.setHeader('Retry-After', '30');
+      res.setHeader('Retry-After', String(failure.retryAfterSeconds ?? 30));
     }
     res.status(failure.status).json(failure.toJSON());
   };

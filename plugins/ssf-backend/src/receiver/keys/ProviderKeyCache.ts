@@ -116,8 +116,23 @@ export class ProviderKeyCache {
           );
         }
       }
-      if (this.#now() - entry.fetchedAt < this.#config.keys.refetchCooldownMs) {
-        throw unknownKey(header);
+      const sinceFetch = this.#now() - entry.fetchedAt;
+      if (sinceFetch < this.#config.keys.refetchCooldownMs) {
+        // The key may be brand new (a rotation just after someone sent a
+        // made-up kid): ask the transmitter to retry once the keys may be
+        // fetched again, rather than refusing a possibly good SET for good.
+        const wait = Math.ceil(
+          (this.#config.keys.refetchCooldownMs - sinceFetch) / 1000,
+        );
+        throw new SetError(
+          'temporarily_unavailable',
+          `${describeKid(
+            header,
+          )} is not among the issuer's keys fetched ${Math.round(
+            sinceFetch / 1000,
+          )} s ago; keys are fetched again after ${wait} s`,
+          wait,
+        );
       }
       try {
         entry = await this.#fetch(provider);
@@ -215,6 +230,10 @@ export class ProviderKeyCache {
     this.#entries.set(provider.id, entry);
     return entry;
   }
+}
+
+function describeKid(header: JWSHeaderParameters): string {
+  return header.kid ? `Key '${header.kid}'` : 'A key without kid';
 }
 
 function unknownKey(header: JWSHeaderParameters): SetError {
