@@ -180,33 +180,42 @@ describe.each(createTestDatabases().eachSupportedId())(
     });
 
     it('keeps the write-only authorization header when a PATCH echoes the same endpoint', async () => {
-    const { server, emit, createStream } = await setUp();
-    const stream = (await createStream()).body;
-    // A receiver PATCHes back the delivery it read, which has no header.
-    await request(server)
-      .patch('/api/ssf/streams')
-      .set('Authorization', A)
-      .send({ stream_id: stream.stream_id, delivery: stream.delivery, description: 'x' });
-    await emit(SESSION_REVOKED, alice);
-    await waitFor(() => receiver.received.length === 1);
-    expect(receiver.received[0].headers.authorization).toBe('Bearer receiver-secret');
-
-    // A new endpoint never inherits the old endpoint's secret.
-    const other = await startTestReceiver();
-    try {
+      const { server, emit, createStream } = await setUp();
+      const stream = (await createStream()).body;
+      // A receiver PATCHes back the delivery it read, which has no header.
       await request(server)
         .patch('/api/ssf/streams')
         .set('Authorization', A)
-        .send({ stream_id: stream.stream_id, delivery: { method: PUSH, endpoint_url: other.url } });
-      await emit(SESSION_REVOKED, bob);
-      await waitFor(() => other.received.length === 1);
-      expect(other.received[0].headers).not.toHaveProperty('authorization');
-    } finally {
-      await other.close();
-    }
-  });
+        .send({
+          stream_id: stream.stream_id,
+          delivery: stream.delivery,
+          description: 'x',
+        });
+      await emit(SESSION_REVOKED, alice);
+      await waitFor(() => receiver.received.length === 1);
+      expect(receiver.received[0].headers.authorization).toBe(
+        'Bearer receiver-secret',
+      );
 
-  it('delivers only the requested event types and refuses invalid events at emit time', async () => {
+      // A new endpoint never inherits the old endpoint's secret.
+      const other = await startTestReceiver();
+      try {
+        await request(server)
+          .patch('/api/ssf/streams')
+          .set('Authorization', A)
+          .send({
+            stream_id: stream.stream_id,
+            delivery: { method: PUSH, endpoint_url: other.url },
+          });
+        await emit(SESSION_REVOKED, bob);
+        await waitFor(() => other.received.length === 1);
+        expect(other.received[0].headers).not.toHaveProperty('authorization');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('delivers only the requested event types and refuses invalid events at emit time', async () => {
       const { emit, createStream, knex } = await setUp();
       await createStream();
       expect(

@@ -393,7 +393,9 @@ function keepSecretForSameEndpoint(
   request: StreamDeliveryRequest,
   current: StreamRecord['delivery'],
 ): StreamRecord['delivery'] {
-  const omitted = !('authorization_header' in request) || request.authorization_header === undefined;
+  const omitted =
+    !('authorization_header' in request) ||
+    request.authorization_header === undefined;
   if (
     omitted &&
     next.method === current.method &&
