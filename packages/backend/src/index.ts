@@ -19,6 +19,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(import('@shared-signals/plugin-scaffolder-backend-module-ssf'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

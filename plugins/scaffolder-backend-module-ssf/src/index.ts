@@ -20,4 +20,7 @@
  * @packageDocumentation
  */
 
-export {};
+export { scaffolderModuleSsf as default } from './module';
+export { scaffolderModuleSsf } from './module';
+export * from './actions';
+export * from './client';
