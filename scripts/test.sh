@@ -40,4 +40,8 @@ rm -f "$results"
 status=0
 yarn backstage-cli repo test --json --outputFile="$results" "$@" || status=$?
 node "$SSF_ROOT/scripts/summarise-tests.js" "$results" || status=$?
+
+step "Conformance (black-box, against the dev backend)"
+"$SSF_ROOT/scripts/conformance.sh" || status=$?
+
 exit "$status"

@@ -83,11 +83,20 @@ export function receiverChecks(r: ReceiverTarget): {
       .sign(key.privateKey);
   }
 
-  const push = (jws: string) =>
-    call('POST', `${r.baseUrl}/security-events`, {
-      body: jws,
-      contentType: 'application/secevent+jwt',
-    });
+  // A receiver may answer 503 with Retry-After while it cannot refresh keys
+  // yet (RFC 8935 leaves retrying to the transmitter); do as a transmitter would.
+  async function push(jws: string) {
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const res = await call('POST', `${r.baseUrl}/security-events`, {
+        body: jws,
+        contentType: 'application/secevent+jwt',
+      });
+      const wait = Number(res.headers.get('retry-after') ?? '1') * 1000;
+      if (res.status !== 503 || Date.now() + wait > deadline) return res;
+      await new Promise(resolve => setTimeout(resolve, wait));
+    }
+  }
 
   async function expectErr(jws: string, err: string) {
     const res = await push(jws);
