@@ -44,4 +44,7 @@ node "$SSF_ROOT/scripts/summarise-tests.js" "$results" || status=$?
 step "Conformance (black-box, against the dev backend)"
 "$SSF_ROOT/scripts/conformance.sh" || status=$?
 
+step "End-to-end (browser, against the dev portal)"
+"$SSF_ROOT/scripts/e2e.sh" || status=$?
+
 exit "$status"

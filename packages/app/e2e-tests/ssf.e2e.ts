@@ -1,0 +1,627 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * End-to-end tests of the Shared Signals admin page in a real browser.
+ *
+ * Runs with plain Node against a dev portal that is already up (see
+ * scripts/e2e.sh, which starts it):
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs \
+ *     packages/app/e2e-tests/ssf.e2e.ts
+ *
+ * playwright-core drives the machine's Chromium (never a downloaded one). The
+ * test process also plays a push receiver and a transmitter's key server on
+ * 127.0.0.1. Screenshots go to .tools/e2e-screenshots/, a summary to
+ * .tools/e2e-results/ssf.e2e.json.
+ */
+
+/* eslint-disable no-console */
+// playwright-core and jose are root dev tools (jose comes with the backend
+// plugin); this file is not part of the app bundle.
+import { chromium, Browser, Locator, Page } from 'playwright-core';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const APP_URL = process.env.E2E_APP_URL ?? 'http://localhost:3000';
+const BACKEND_URL = process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+const SSF_URL = `${BACKEND_URL}/api/ssf`;
+const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS_DIR =
+  process.env.E2E_SCREENSHOTS ?? path.join(ROOT, '.tools/e2e-screenshots');
+const RESULTS_FILE = path.join(
+  process.env.E2E_RESULTS_DIR ?? path.join(ROOT, '.tools/e2e-results'),
+  `${path.basename(__filename, '.ts')}.json`,
+);
+const STEP_TIMEOUT_MS = 90_000;
+
+const CLIENT_ID = 'dev-receiver-a';
+const CLIENT_TOKEN = 'dev-receiver-a-token';
+const SESSION_REVOKED =
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const VERIFICATION =
+  'https://schemas.openid.net/secevent/ssf/event-type/verification';
+
+const runId = Date.now().toString(36);
+const verifyState = `e2e-state-${runId}`;
+const providerName = `E2E identity provider ${runId}`;
+const subjectEmail = `alice.${runId}@example.com`;
+
+// ---------------------------------------------------------------------------
+// The local receiver and key server
+
+interface ReceivedPush {
+  body: string;
+  contentType?: string;
+  authorization?: string;
+}
+
+const pushes: ReceivedPush[] = [];
+let jwks: { keys: object[] } = { keys: [] };
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', c => chunks.push(c));
+  req.on('end', () => {
+    if (req.method === 'POST' && req.url === '/events') {
+      pushes.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+      });
+      res.writeHead(202).end();
+    } else if (req.method === 'GET' && req.url === '/idp/jwks') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(jwks));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// A tiny step runner
+
+type Step = { name: string; needs?: string[]; run: () => Promise<void> };
+const steps: Step[] = [];
+const step = (name: string, run: () => Promise<void>, needs?: string[]) =>
+  steps.push({ name, run, needs });
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (let i = 0; Date.now() < deadline && i < 1000; i++) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${
+      lastError ? `: ${lastError}` : ''
+    }`,
+  );
+}
+
+async function visible(locator: Locator, timeout = 30_000) {
+  await locator
+    .filter({ visible: true })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+}
+
+// ---------------------------------------------------------------------------
+// Helpers on the page
+
+let browser: Browser;
+let page: Page;
+let receiverUrl: string;
+
+async function shot(name: string) {
+  // Let tables and cards settle (spinners, fade-ins).
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });
+}
+
+async function openTab(title: string) {
+  await page.getByRole('tab', { name: title, exact: true }).click();
+}
+
+/**
+ * A dialog by its title. By name, because a Select's popover is a dialog too
+ * (and stays in the tree while it fades out).
+ */
+function dialog(name: string | RegExp) {
+  return page.getByRole('dialog', { name });
+}
+
+async function receiverApi(method: string, url: string, body?: unknown) {
+  const res = await fetch(`${SSF_URL}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${CLIENT_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+// ---------------------------------------------------------------------------
+// The flow
+
+step('the portal answers and has no stream for dev-receiver-a', async () => {
+  const config = await fetch(`${SSF_URL}/.well-known/ssf-configuration`);
+  check(config.ok, `ssf-configuration answered ${config.status}`);
+  // A rerun against a portal that is still up starts from a clean slate.
+  const { status, json } = await receiverApi('GET', '/streams');
+  check(status === 200, `GET /streams answered ${status}`);
+  for (const s of json as Array<{ stream_id: string }>) {
+    const del = await receiverApi(
+      'DELETE',
+      `/streams?stream_id=${encodeURIComponent(s.stream_id)}`,
+    );
+    check(del.status === 204, `DELETE stream answered ${del.status}`);
+  }
+});
+
+step('sign in as guest', async () => {
+  await page.goto(APP_URL);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await visible(page.getByRole('link', { name: /Shared Signals/ }));
+});
+
+step(
+  'open the Shared Signals page on the Streams tab',
+  async () => {
+    await page
+      .getByRole('link', { name: /Shared Signals/ })
+      .filter({ visible: true })
+      .first()
+      .click();
+    await page.waitForURL(/\/ssf/);
+    await visible(page.getByRole('tab', { name: 'Streams', exact: true }));
+    await visible(page.getByRole('button', { name: 'Create stream' }));
+  },
+  ['sign in as guest'],
+);
+
+step(
+  'create a push stream for dev-receiver-a',
+  async () => {
+    await page.getByRole('button', { name: 'Create stream' }).first().click();
+    const d = dialog('Create stream');
+    await d.getByRole('textbox', { name: /Client ID/ }).fill(CLIENT_ID);
+    await d
+      .getByRole('textbox', { name: /Description/ })
+      .fill('End-to-end test receiver');
+    await d
+      .getByRole('textbox', { name: /Endpoint URL/ })
+      .fill(`${receiverUrl}/events`);
+    await d.getByLabel('Authorization header').fill('Bearer e2e-push-secret');
+    await d.getByRole('button', { name: /Events requested/ }).click();
+    await page.getByRole('option', { name: 'session-revoked' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await d.getByRole('button', { name: 'Create', exact: true }).click();
+    await d.waitFor({ state: 'hidden' });
+    await visible(page.getByRole('row', { name: new RegExp(CLIENT_ID) }));
+    await shot('streams');
+
+    // What the receiver sees through its own token.
+    const { json } = await receiverApi('GET', '/streams');
+    check(json.length === 1, `the receiver sees ${json.length} streams`);
+    const [s] = json;
+    check(
+      s.delivery.endpoint_url === `${receiverUrl}/events`,
+      `endpoint_url is ${s.delivery.endpoint_url}`,
+    );
+    check(
+      s.events_requested.includes(SESSION_REVOKED),
+      `events_requested is ${JSON.stringify(s.events_requested)}`,
+    );
+  },
+  ['open the Shared Signals page on the Streams tab'],
+);
+
+async function openStreamDetail() {
+  await page.getByRole('row', { name: new RegExp(CLIENT_ID) }).click();
+  await visible(page.getByRole('toolbar', { name: 'Stream actions' }));
+}
+
+async function backToListAndRefresh() {
+  await page.getByRole('button', { name: 'All streams' }).click();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await visible(page.getByRole('row', { name: new RegExp(CLIENT_ID) }));
+}
+
+step(
+  'verify the stream: the receiver gets the verification SET',
+  async () => {
+    await openStreamDetail();
+    await page
+      .getByRole('toolbar', { name: 'Stream actions' })
+      .getByRole('button', { name: 'Verify' })
+      .click();
+    const d = dialog(/^Verify /);
+    await d.getByRole('textbox', { name: /State/ }).fill(verifyState);
+    await d.getByRole('button', { name: 'Send verification' }).click();
+    await visible(page.getByText(/Verification requested/));
+
+    const push = await eventually('the verification SET at the receiver', () =>
+      pushes.find(p => {
+        const events = decodeJwt(p.body).events as Record<string, any>;
+        return events?.[VERIFICATION]?.state === verifyState;
+      }),
+    );
+    check(
+      push.contentType?.startsWith('application/secevent+jwt'),
+      `content type ${push.contentType}`,
+    );
+    check(
+      push.authorization === 'Bearer e2e-push-secret',
+      'the push carries the stream authorization header',
+    );
+    // Signed with a key the transmitter publishes, for this receiver.
+    const { payload, protectedHeader } = await jwtVerify(
+      push.body,
+      createRemoteJWKSet(new URL(`${SSF_URL}/jwks`)),
+      { typ: 'secevent+jwt' },
+    );
+    check(protectedHeader.kid, 'the SET names its key');
+    check(payload.iss, 'the SET has an issuer');
+  },
+  ['create a push stream for dev-receiver-a'],
+);
+
+step(
+  'the stream detail shows the verification was delivered',
+  async () => {
+    // The detail shows what the list last loaded: refresh until delivered.
+    await eventually(
+      'the UI to show the verification delivered',
+      async () => {
+        await backToListAndRefresh();
+        await openStreamDetail();
+        return (
+          (await page.getByText('Delivered to the receiver').count()) > 0 &&
+          (await page.getByText(verifyState, { exact: true }).count()) > 0
+        );
+      },
+      30_000,
+    );
+    await shot('stream-detail');
+  },
+  ['verify the stream: the receiver gets the verification SET'],
+);
+
+async function changeStatus(radio: RegExp, reason: string) {
+  await page
+    .getByRole('toolbar', { name: 'Stream actions' })
+    .getByRole('button', { name: 'Enable / pause / disable' })
+    .click();
+  const d = dialog(/^Change the status of /);
+  await d.locator('label').filter({ hasText: radio }).click();
+  await d.getByRole('textbox', { name: /Reason/ }).fill(reason);
+  await d.getByRole('button', { name: 'Change status' }).click();
+  await d.waitFor({ state: 'hidden' });
+  await visible(page.getByText('The stream status was changed.'));
+}
+
+function statusField() {
+  // The "Status" field of the Configuration card.
+  return page.getByText('Status', { exact: true }).locator('xpath=..').first();
+}
+
+step(
+  'pause the stream and enable it again',
+  async () => {
+    await changeStatus(/^Paused/, 'e2e maintenance window');
+    await eventually('the status to show Paused', async () =>
+      /Paused — e2e maintenance window/.test(await statusField().innerText()),
+    );
+    let status = await receiverApi(
+      'GET',
+      `/streams/status?stream_id=${encodeURIComponent(
+        (
+          await receiverApi('GET', '/streams')
+        ).json[0].stream_id,
+      )}`,
+    );
+    check(
+      status.json.status === 'paused',
+      `the receiver sees ${JSON.stringify(status.json)}`,
+    );
+    await page
+      .getByRole('toolbar', { name: 'Stream actions' })
+      .getByRole('button', { name: 'Verify' })
+      .waitFor();
+    check(
+      await page
+        .getByRole('toolbar', { name: 'Stream actions' })
+        .getByRole('button', { name: 'Verify' })
+        .isDisabled(),
+      'Verify is disabled on a paused stream',
+    );
+
+    await changeStatus(/^Enabled/, '');
+    await eventually('the status to show Enabled', async () =>
+      /Enabled/.test(await statusField().innerText()),
+    );
+    status = await receiverApi(
+      'GET',
+      `/streams/status?stream_id=${encodeURIComponent(
+        (
+          await receiverApi('GET', '/streams')
+        ).json[0].stream_id,
+      )}`,
+    );
+    check(
+      status.json.status === 'enabled',
+      `the receiver sees ${JSON.stringify(status.json)}`,
+    );
+    await backToListAndRefresh();
+    const row = page.getByRole('row', { name: new RegExp(CLIENT_ID) });
+    check(
+      /Enabled/.test(await row.innerText()),
+      `the list row says ${await row.innerText()}`,
+    );
+    // The list again, now with the delivered verification counted.
+    await shot('streams');
+  },
+  ['create a push stream for dev-receiver-a'],
+);
+
+let signingKey: CryptoKey;
+const kid = `e2e-key-${runId}`;
+
+step(
+  'add a provider with an issuer and JWKS URL',
+  async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    signingKey = pair.privateKey as CryptoKey;
+    jwks = {
+      keys: [
+        { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' },
+      ],
+    };
+
+    await openTab('Providers');
+    await page.getByRole('button', { name: 'Add provider' }).first().click();
+    const d = dialog('Add provider');
+    await d.getByRole('textbox', { name: /Name/ }).fill(providerName);
+    // react-aria radios hide the input: press the label.
+    await d.getByText('From an issuer and JWKS URL').click();
+    await d.getByRole('textbox', { name: /Issuer/ }).fill(`${receiverUrl}/idp`);
+    await d
+      .getByRole('textbox', { name: /JWKS URL/ })
+      .fill(`${receiverUrl}/idp/jwks`);
+    await d.getByRole('button', { name: 'Add', exact: true }).click();
+    await d.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: new RegExp(providerName) });
+    await visible(row);
+    check(
+      /Active/.test(await row.innerText()),
+      `the provider row says ${await row.innerText()}`,
+    );
+    await shot('providers');
+  },
+  ['sign in as guest'],
+);
+
+step(
+  'a pushed SET appears under Received events',
+  async () => {
+    const set = await new SignJWT({
+      jti: randomUUID(),
+      aud: SSF_URL,
+      sub_id: { format: 'email', email: subjectEmail },
+      events: {
+        [SESSION_REVOKED]: {
+          event_timestamp: Math.floor(Date.now() / 1000),
+          reason_admin: { en: 'End-to-end test' },
+        },
+      },
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid })
+      .setIssuer(`${receiverUrl}/idp`)
+      .setIssuedAt()
+      .sign(signingKey);
+    const res = await fetch(`${SSF_URL}/security-events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/secevent+jwt',
+        accept: 'application/json',
+      },
+      body: set,
+    });
+    check(
+      res.status === 202,
+      `push answered ${res.status} ${await res.text()}`,
+    );
+
+    await openTab('Received events');
+    const row = page.getByRole('row').filter({ hasText: subjectEmail });
+    await visible(row);
+    const text = await row.innerText();
+    check(text.includes(providerName), `the row names ${text}`);
+    check(text.includes('session-revoked'), `the row shows ${text}`);
+    await row.click();
+    const panel = page.getByRole('region', { name: 'Received event' });
+    await visible(panel);
+    await visible(panel.getByText(/reason_admin/));
+    await shot('received-events');
+  },
+  ['add a provider with an issuer and JWKS URL'],
+);
+
+step(
+  'the Lifecycle hooks tab renders',
+  async () => {
+    await openTab('Lifecycle hooks');
+    await visible(page.getByText(/hook/i));
+    await shot('hooks');
+  },
+  ['open the Shared Signals page on the Streams tab'],
+);
+
+step(
+  'the Transmitter tab shows the metadata and keys',
+  async () => {
+    await openTab('Transmitter');
+    await visible(page.getByText(/ssf-configuration/).first());
+    await visible(page.getByText(/ES256|RS256/).first());
+    await shot('transmitter');
+  },
+  ['open the Shared Signals page on the Streams tab'],
+);
+
+// ---------------------------------------------------------------------------
+
+async function main() {
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+  });
+  context.setDefaultTimeout(30_000);
+  page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('pageerror', e => consoleErrors.push(String(e)));
+
+  const failed = new Set<string>();
+  const results: Array<{
+    name: string;
+    ok: boolean;
+    ms: number;
+    error?: string;
+  }> = [];
+  for (const [i, s] of steps.entries()) {
+    const started = Date.now();
+    const missing = (s.needs ?? []).filter(n => failed.has(n));
+    let error: string | undefined;
+    if (missing.length) {
+      error = `not run: needs "${missing.join('", "')}"`;
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          s.run(),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`step timed out (${STEP_TIMEOUT_MS} ms)`)),
+              STEP_TIMEOUT_MS,
+            );
+          }),
+        ]);
+      } catch (e) {
+        // Playwright's call logs are long: keep the gist.
+        error = (e instanceof Error ? e.message : String(e))
+          .split('\n')
+          .slice(0, 4)
+          .join('\n');
+        await page
+          .screenshot({
+            path: path.join(
+              SHOTS_DIR,
+              `failed-${String(i + 1).padStart(2, '0')}.png`,
+            ),
+          })
+          .catch(() => {});
+        // Close a dialog a failed step left open.
+        await page.keyboard.press('Escape').catch(() => {});
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    const ms = Date.now() - started;
+    if (error) failed.add(s.name);
+    results.push({ name: s.name, ok: !error, ms, error });
+    console.log(
+      error
+        ? `  ✗ ${s.name} (${ms} ms)\n      ${error
+            .split('\n')
+            .join('\n      ')}`
+        : `  ✓ ${s.name} (${ms} ms)`,
+    );
+  }
+  if (consoleErrors.length) {
+    console.log(`  page errors:\n    ${consoleErrors.join('\n    ')}`);
+  }
+
+  await browser.close();
+  server.close();
+  const passed = results.filter(r => r.ok).length;
+  fs.writeFileSync(
+    RESULTS_FILE,
+    JSON.stringify(
+      { passed, failed: results.length - passed, results },
+      null,
+      2,
+    ),
+  );
+  console.log(
+    `\n  ${passed} of ${results.length} steps passed; screenshots in ${SHOTS_DIR}`,
+  );
+  return results.length - passed;
+}
+
+main().then(
+  failures => process.exit(failures ? 1 : 0),
+  e => {
+    console.error(e);
+    browser?.close().catch(() => {});
+    process.exit(1);
+  },
+);
