@@ -340,59 +340,31 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
         );
         for (const streamId of ['no-such-stream', id]) {
           const q = `?stream_id=${encodeURIComponent(streamId)}`;
-          status(
-            await call('GET', endpoint('configuration_endpoint') + q, {
-              token: t.tokenA,
-            }),
-            404,
-            'GET',
-          );
-          status(
-            await call('PATCH', endpoint('configuration_endpoint'), {
-              token: t.tokenA,
-              json: { stream_id: streamId, description: 'x' },
-            }),
-            404,
-            'PATCH',
-          );
-          status(
-            await call('PUT', endpoint('configuration_endpoint'), {
-              token: t.tokenA,
-              json: { stream_id: streamId, delivery: { method: POLL } },
-            }),
-            404,
-            'PUT',
-          );
-          status(
-            await call('DELETE', endpoint('configuration_endpoint') + q, {
-              token: t.tokenA,
-            }),
-            404,
-            'DELETE',
-          );
-          status(
-            await call('GET', endpoint('status_endpoint') + q, {
-              token: t.tokenA,
-            }),
-            404,
-            'GET status',
-          );
-          status(
-            await call('POST', endpoint('status_endpoint'), {
-              token: t.tokenA,
-              json: { stream_id: streamId, status: 'paused' },
-            }),
-            404,
-            'POST status',
-          );
-          status(
-            await call('POST', endpoint('verification_endpoint'), {
-              token: t.tokenA,
-              json: { stream_id: streamId },
-            }),
-            404,
-            'verify',
-          );
+          const cfg = endpoint('configuration_endpoint');
+          const attempts: Array<[string, string, object | undefined]> = [
+            ['GET', cfg + q, undefined],
+            ['PATCH', cfg, { stream_id: streamId, description: 'x' }],
+            ['PUT', cfg, { stream_id: streamId, delivery: { method: POLL } }],
+            ['DELETE', cfg + q, undefined],
+            ['GET', endpoint('status_endpoint') + q, undefined],
+            [
+              'POST',
+              endpoint('status_endpoint'),
+              { stream_id: streamId, status: 'paused' },
+            ],
+            [
+              'POST',
+              endpoint('verification_endpoint'),
+              { stream_id: streamId },
+            ],
+          ];
+          for (const [method, target, json] of attempts) {
+            status(
+              await call(method, target, { token: t.tokenA, json }),
+              404,
+              `${method} ${new URL(target).pathname} for ${streamId}`,
+            );
+          }
         }
       },
     },
