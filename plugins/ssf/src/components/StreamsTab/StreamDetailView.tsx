@@ -18,7 +18,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Alert, Button, Flex, Text } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiArrowLeftLine } from '@remixicon/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AdminStream, ssfApiRef } from '../../api';
 import { ConfirmDialog, PermissionButton } from '../common';
 import { StreamDetails } from './StreamDetails';
@@ -27,6 +27,9 @@ import { StreamSetsCard } from './StreamSetsCard';
 import { StreamStatusDialog } from './StreamStatusDialog';
 import { VerificationCard } from './VerificationCard';
 import { VerifyStreamDialog } from './VerifyStreamDialog';
+
+const VERIFICATION_REFRESH_MS = 2000;
+const VERIFICATION_REFRESH_LIMIT_MS = 60_000;
 
 type OpenDialog = 'edit' | 'status' | 'verify' | 'redeliver' | 'delete';
 
@@ -48,6 +51,23 @@ export function StreamDetailView(props: {
     setSetsVersion(v => v + 1);
     onChanged();
   };
+  // While a requested verification has not been delivered, look again every
+  // few seconds (for at most a minute), so its result shows without a reload.
+  const awaitingVerification = stream.last_verification?.status === 'pending';
+  useEffect(() => {
+    if (!awaitingVerification) {
+      return undefined;
+    }
+    const timer = setInterval(onChanged, VERIFICATION_REFRESH_MS);
+    const stop = setTimeout(
+      () => clearInterval(timer),
+      VERIFICATION_REFRESH_LIMIT_MS,
+    );
+    return () => {
+      clearInterval(timer);
+      clearTimeout(stop);
+    };
+  }, [awaitingVerification, onChanged]);
   const manage = {
     permission: ssfStreamManagePermission,
     size: 'small',
