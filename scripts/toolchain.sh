@@ -40,11 +40,20 @@ if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt 
   export YARN_HTTPS_CA_FILE_PATH=/etc/ssl/certs/ca-certificates.crt
 fi
 
+# Yarn comes from the npm registry (@yarnpkg/cli-dist, the version in
+# package.json's packageManager) into .tools/ rather than being committed: the
+# release bundle names a registry host, which this repository never commits.
+yarn_version="$(node -p 'require(process.argv[1]).packageManager.split("@")[1]' "$SSF_ROOT/package.json")"
+yarn_dir="$SSF_ROOT/.tools/yarn-$yarn_version"
+yarn_js="$yarn_dir/node_modules/@yarnpkg/cli-dist/bin/yarn.js"
+if [ ! -f "$yarn_js" ]; then
+  echo "› Installing yarn $yarn_version into .tools/ ..." >&2
+  npm install --silent --no-save --no-package-lock --prefix "$yarn_dir" "@yarnpkg/cli-dist@$yarn_version" >&2
+fi
 # A yarn shim on PATH (not a shell function) so that timeout, xargs and child
 # scripts find it too.
 mkdir -p "$SSF_ROOT/.tools/bin"
-yarn_release="$(ls "$SSF_ROOT"/.yarn/releases/yarn-*.cjs | tail -n 1)"
-printf '#!/bin/sh\nexec node "%s" "$@"\n' "$yarn_release" > "$SSF_ROOT/.tools/bin/yarn"
+printf '#!/bin/sh\nexec node "%s" "$@"\n' "$yarn_js" > "$SSF_ROOT/.tools/bin/yarn"
 chmod +x "$SSF_ROOT/.tools/bin/yarn"
 export PATH="$SSF_ROOT/.tools/bin:$PATH"
 
