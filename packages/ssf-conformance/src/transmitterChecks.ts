@@ -91,6 +91,24 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
     return created.json;
   }
 
+  /** Runs \`fn\` on a fresh push stream to a receiver on this machine. */
+  async function withPushStream<T>(
+    fn: (
+      stream: any,
+      receiver: Awaited<ReturnType<typeof startPushReceiver>>,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const receiver = await startPushReceiver(t.receiverHost);
+    try {
+      const stream = await createStream(t.tokenA, {
+        delivery: { method: PUSH, endpoint_url: receiver.url },
+      });
+      return await fn(stream, receiver);
+    } finally {
+      await receiver.close();
+    }
+  }
+
   async function verifySet(
     jws: string,
     streamId: string,
@@ -434,11 +452,7 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
       group: 'verification',
       name: 'push: a verification SET with the state and every claim arrives',
       run: async () => {
-        const receiver = await startPushReceiver(t.receiverHost);
-        try {
-          const created = await createStream(t.tokenA, {
-            delivery: { method: PUSH, endpoint_url: receiver.url },
-          });
+        return withPushStream(async (created, receiver) => {
           status(
             await call('POST', endpoint('verification_endpoint'), {
               token: t.tokenA,
@@ -465,9 +479,7 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
             429,
             'second verification within min_verification_interval',
           );
-        } finally {
-          await receiver.close();
-        }
+        });
       },
     },
   ];
@@ -547,11 +559,7 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
       group: 'status',
       name: 'a paused stream holds SETs and delivers them on enable',
       run: async () => {
-        const receiver = await startPushReceiver(t.receiverHost);
-        try {
-          const created = await createStream(t.tokenA, {
-            delivery: { method: PUSH, endpoint_url: receiver.url },
-          });
+        return withPushStream(async (created, receiver) => {
           status(
             await call('POST', endpoint('status_endpoint'), {
               token: t.tokenA,
@@ -589,20 +597,14 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
             ),
             'held SET not delivered after enable',
           );
-        } finally {
-          await receiver.close();
-        }
+        });
       },
     },
     {
       group: 'status',
       name: 'a disabled stream delivers nothing',
       run: async () => {
-        const receiver = await startPushReceiver(t.receiverHost);
-        try {
-          const created = await createStream(t.tokenA, {
-            delivery: { method: PUSH, endpoint_url: receiver.url },
-          });
+        return withPushStream(async (created, receiver) => {
           status(
             await call('POST', endpoint('status_endpoint'), {
               token: t.tokenA,
@@ -625,9 +627,7 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
             'delivered while disabled',
           );
           return `verify answered ${verify.status}`;
-        } finally {
-          await receiver.close();
-        }
+        });
       },
     },
     {
