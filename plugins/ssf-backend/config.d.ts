@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
@@ -113,6 +114,89 @@ export interface Config {
         /** How long delivered and dropped SETs are kept for the admin views. Default 7 days. */
         historyRetention?: HumanDuration | string;
       };
+    };
+    /**
+     * Identity lifecycle hooks: changes of users in the catalog (and from
+     * other systems) that emit CAEP and RISC events through the transmitter.
+     */
+    lifecycle?: {
+      /** Whether lifecycle hooks run at all. Default true. */
+      enabled?: boolean;
+      /**
+       * The User annotation whose value is the user's lifecycle state; the
+       * default hooks react when it becomes `suspended` or `terminated` and
+       * when it leaves those. Default `ssf.io/lifecycle`.
+       */
+      lifecycleAnnotation?: string;
+      /** Install the default hooks (see the README). Default true. */
+      defaultHooks?: boolean;
+      subject?: {
+        /**
+         * How events name a catalog user: `email` (spec.profile.email; users
+         * without a valid one fall back to iss_sub) or `iss_sub` (the issuer
+         * below and the user's entity ref). Default email.
+         */
+        format?: 'email' | 'iss_sub';
+        /** The `iss` of iss_sub subjects. Default: the transmitter's issuer. */
+        issuer?: string;
+      };
+      catalog?: {
+        /** Whether User entities in the catalog are watched. Default true. */
+        enabled?: boolean;
+        /**
+         * How often every User is compared with its last seen state (a
+         * global task: one replica runs it). Default every 5 minutes.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** Users read from the catalog per request. Default 500. */
+        pageSize?: number;
+        /**
+         * If more than this fraction of the known users vanish in one run,
+         * no removal events are sent and an error is logged (a broken
+         * catalog must not revoke everyone). Default 0.25.
+         */
+        maxRemovedFraction?: number;
+      };
+      identityChanges?: {
+        /**
+         * Service principals (external access subjects) allowed to POST
+         * /identity-changes, besides backend plugins and portal admins.
+         */
+        allowedServices?: string[];
+      };
+      /** How long processed changes and hook firings are kept. Default 90 days. */
+      historyRetention?: HumanDuration | string;
+      /**
+       * Hooks defined here are installed on start (by name, never
+       * duplicated) and are read-only in the portal. One with the name of a
+       * default hook replaces it.
+       */
+      hooks?: Array<{
+        /** Unique; lower-case letters, digits, ".", "_" and "-". */
+        name: string;
+        description?: string;
+        /** Default true. */
+        enabled?: boolean;
+        trigger: {
+          /** `attribute_changed`, `user_added` or `user_removed`. */
+          on: 'attribute_changed' | 'user_added' | 'user_removed';
+          /** e.g. `metadata.annotations["ssf.io/lifecycle"]` or `spec.profile.email`. */
+          path?: string;
+          /** Full-match regular expression for the value before ("" when absent). */
+          from?: string;
+          /** Full-match regular expression for the value after ("" when absent). */
+          to?: string;
+        };
+        /** A CAEP or RISC event type URI. */
+        eventType: string;
+        /**
+         * The event payload; string values may use {{from}}, {{to}},
+         * {{path}}, {{identity}}, {{email}} and {{name}}.
+         */
+        payloadTemplate?: { [key: string]: unknown };
+        /** Default: subject.format. */
+        subjectFormat?: 'email' | 'iss_sub';
+      }>;
     };
     receiver?: {
       /**

@@ -19,10 +19,17 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ssfPermissions } from '@shared-signals/plugin-ssf-common';
-import { ssfReceivedEventHandlersExtensionPoint } from '@shared-signals/plugin-ssf-node';
+import {
+  SsfIdentityChangeSource,
+  ssfIdentityChangeSourcesExtensionPoint,
+  ssfReceivedEventHandlersExtensionPoint,
+} from '@shared-signals/plugin-ssf-node';
 import { readTransmitterConfig } from './config';
+import { createLifecycle } from './lifecycle/createLifecycle';
+import { IDENTITY_CHANGES_BODY_LIMIT } from './lifecycle/router';
 import { createReceiver } from './receiver/createReceiver';
 import { ReceivedEventHandlers } from './receiver/ReceivedEventHandlers';
 import { createRouter } from './router';
@@ -48,6 +55,14 @@ export const ssfPlugin = createBackendPlugin({
       receivedEventHandlers,
     );
 
+    // Lifecycle: modules feed identity changes from other systems here.
+    const identityChangeSources: SsfIdentityChangeSource[] = [];
+    env.registerExtensionPoint(ssfIdentityChangeSourcesExtensionPoint, {
+      addSource(...sources) {
+        identityChangeSources.push(...sources.flat());
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -56,6 +71,7 @@ export const ssfPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         httpRouter: coreServices.httpRouter,
         rootHttpRouter: coreServices.rootHttpRouter,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -63,6 +79,7 @@ export const ssfPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, rootHttpRouter } = deps;
@@ -110,6 +127,24 @@ export const ssfPlugin = createBackendPlugin({
           handlers: receivedEventHandlers,
         });
 
+        // Lifecycle hooks: identity changes turned into CAEP/RISC events.
+        const lifecycle = await createLifecycle({
+          config,
+          transmitterIssuer: transmitterConfig.issuer,
+          knex,
+          logger,
+          emitter: transmitter.emitter,
+          auth: deps.auth,
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          catalog: deps.catalog,
+          events: deps.events,
+          sources: identityChangeSources,
+        });
+
         // Every route authenticates its caller itself: the metadata and JWKS are
         // public, and receivers must get an RFC 6750 challenge on a 401, which
         // the default credentials barrier does not send.
@@ -117,7 +152,12 @@ export const ssfPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             realm: transmitterConfig.issuer,
-            routers: [...transmitter.routers, receiver.router],
+            routers: [
+              ...transmitter.routers,
+              receiver.router,
+              lifecycle.router,
+            ],
+            bodyLimits: { '/identity-changes': IDENTITY_CHANGES_BODY_LIMIT },
           }),
         );
 

@@ -32,8 +32,15 @@ export const MAX_JSON_BODY = '64kb';
 export function createRouter(options: {
   realm: string;
   routers: express.Router[];
+  /** Routes that take larger JSON bodies than MAX_JSON_BODY (batches). */
+  bodyLimits?: Record<string, string>;
 }): express.Router {
   const router = Router();
+  // A body parsed by a route's own parser is left alone by the general one.
+  for (const [path, limit] of Object.entries(options.bodyLimits ?? {})) {
+    router.use(path, express.json({ limit, strict: true }));
+    router.use(path, bodyParserErrors(limit));
+  }
   router.use(express.json({ limit: MAX_JSON_BODY, strict: true }));
   router.use(bodyParserErrors(MAX_JSON_BODY));
   for (const r of options.routers) {

@@ -16,13 +16,13 @@
 
 /**
  * Service references and extension points for backend modules that work with
- * the Shared Signals (SSF) plugin. The transmitter emit service and the
- * identity-change, hook and received-event extension points are added here as
- * the delivery, lifecycle and receiver capabilities land.
+ * the Shared Signals (SSF) plugin: the transmitter emit service, identity
+ * change sources for the lifecycle hooks, and received-event handlers.
  *
  * @packageDocumentation
  */
 
+export * from './lifecycle';
 export * from './receiver';
 export * from './transmitter';
 

@@ -27,7 +27,10 @@ import { TransmitterConfig } from '../config';
 import { StreamRecord, StreamStore } from '../database/StreamStore';
 import { SubjectStore } from '../database/SubjectStore';
 import { parseInput } from '../http/validation';
-import { streamWantsSubject } from '../subjects/subjectMatching';
+import {
+  StreamSubjectEntry,
+  streamWantsSubject,
+} from '../subjects/subjectMatching';
 import { NewOutboxEntry, OutboxStore } from './OutboxStore';
 import { SetSigner } from './SetSigner';
 
@@ -185,15 +188,7 @@ export class TransmitterEmitter {
     );
     const planned = await Promise.all(
       requests.map(async (request, index) => {
-        const targets = streams.filter(
-          s =>
-            s.eventsRequested.includes(request.type) &&
-            streamWantsSubject(
-              this.#config.defaultSubjects,
-              subjects.get(s.streamId) ?? [],
-              request.subject,
-            ),
-        );
+        const targets = this.#targets(streams, subjects, request);
         const entries = await this.#sign(
           targets,
           request.type,
@@ -205,6 +200,38 @@ export class TransmitterEmitter {
       }),
     );
     return planned.flat();
+  }
+
+  /**
+   * The streams an event would go to now, without emitting it (for dry runs).
+   */
+  async targetStreams(
+    request: Pick<EmitRequest, 'type' | 'subject'>,
+  ): Promise<string[]> {
+    const streams = (await this.#streams.list()).filter(
+      s => s.status !== 'disabled',
+    );
+    const subjects = await this.#subjects.listByStream(
+      streams.map(s => s.streamId),
+    );
+    return this.#targets(streams, subjects, request).map(s => s.streamId);
+  }
+
+  // SSF §8.1.3.1: a stream gets an event it subscribed to about a subject it wants.
+  #targets(
+    streams: StreamRecord[],
+    subjects: Map<string, StreamSubjectEntry[]>,
+    request: Pick<EmitRequest, 'type' | 'subject'>,
+  ): StreamRecord[] {
+    return streams.filter(
+      s =>
+        s.eventsRequested.includes(request.type) &&
+        streamWantsSubject(
+          this.#config.defaultSubjects,
+          subjects.get(s.streamId) ?? [],
+          request.subject,
+        ),
+    );
   }
 
   /**

@@ -1,0 +1,151 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { InputError } from '@backstage/errors';
+import {
+  isSubscribableEventType,
+  validateEventPayload,
+} from '@shared-signals/plugin-ssf-common';
+import { z } from 'zod';
+import { parseInput } from '../../http/validation';
+import { canonicalPath } from '../identities/attributes';
+import { assertKnownPlaceholders, renderTemplate } from './templates';
+import { HookDefinition, HookTrigger, SubjectFormat } from './types';
+
+const pattern = z
+  .string()
+  .max(1000)
+  .refine(
+    p => {
+      try {
+        // eslint-disable-next-line no-new
+        new RegExp(p, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
+
+/** The trigger of a hook on the wire and in config. @internal */
+export const triggerSchema = z.discriminatedUnion('on', [
+  z.strictObject({
+    on: z.literal('attribute_changed'),
+    path: z.string().min(1).max(512),
+    from: pattern.optional(),
+    to: pattern.optional(),
+  }),
+  z.strictObject({ on: z.literal('user_added') }),
+  z.strictObject({ on: z.literal('user_removed') }),
+]);
+
+const subjectFormat = z.enum(['email', 'iss_sub']);
+
+/** A hook as the API takes it (snake_case like the rest of the SSF API). @internal */
+export const hookInputSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+      message:
+        'use lower-case letters, digits, ".", "_" and "-", starting with a letter or digit',
+    }),
+  description: z.string().max(1000).optional(),
+  enabled: z.boolean().optional(),
+  trigger: triggerSchema,
+  event_type: z.string().min(1).max(512),
+  payload_template: z.record(z.string(), z.unknown()).optional(),
+  subject_format: subjectFormat.optional(),
+});
+
+/** The API's hook body. @internal */
+export type HookInput = z.infer<typeof hookInputSchema>;
+
+// Stand-ins for a change, to check that a template renders a valid payload.
+const SAMPLE = {
+  from: 'before',
+  to: 'after',
+  path: 'spec.profile.email',
+  identity: 'user:default/sample',
+  email: 'sample@example.com',
+  name: 'Sample User',
+};
+
+/**
+ * Checks a hook and puts it in canonical form: the path canonical, the
+ * patterns compiling, the event type one the transmitter can send, and the
+ * payload template valid for it, so a bad hook fails when saved rather than
+ * when it fires.
+ *
+ * @internal
+ */
+export function toHookDefinition(
+  input: HookInput,
+  defaultSubjectFormat: SubjectFormat,
+): HookDefinition {
+  const eventType = input.event_type;
+  if (!isSubscribableEventType(eventType)) {
+    throw new InputError(
+      `Invalid hook: event_type ${JSON.stringify(
+        eventType,
+      )} is not a CAEP or RISC event type this transmitter sends`,
+    );
+  }
+  const trigger: HookTrigger =
+    input.trigger.on === 'attribute_changed'
+      ? {
+          on: 'attribute_changed',
+          path: canonicalPath(input.trigger.path),
+          ...(input.trigger.from !== undefined && { from: input.trigger.from }),
+          ...(input.trigger.to !== undefined && { to: input.trigger.to }),
+        }
+      : { on: input.trigger.on };
+  const payloadTemplate = input.payload_template ?? {};
+  assertKnownPlaceholders(payloadTemplate);
+  const problems = validateEventPayload(
+    eventType,
+    renderTemplate(payloadTemplate, SAMPLE),
+  );
+  if (problems.length) {
+    throw new InputError(
+      `Invalid hook: payload_template does not make a valid ${eventType} payload: ${problems.join(
+        '; ',
+      )}`,
+    );
+  }
+  return {
+    name: input.name,
+    ...(input.description !== undefined && { description: input.description }),
+    enabled: input.enabled ?? true,
+    trigger,
+    eventType,
+    payloadTemplate,
+    subjectFormat: input.subject_format ?? defaultSubjectFormat,
+  };
+}
+
+/** Parses and checks an API hook body. @internal */
+export function parseHookInput(
+  body: unknown,
+  defaultSubjectFormat: SubjectFormat,
+): HookDefinition {
+  return toHookDefinition(
+    parseInput(hookInputSchema, body, 'hook'),
+    defaultSubjectFormat,
+  );
+}

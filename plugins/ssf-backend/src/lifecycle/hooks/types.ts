@@ -1,0 +1,52 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/** What change fires a hook. @internal */
+export type HookTrigger =
+  | {
+      on: 'attribute_changed';
+      /** Canonical attribute path, e.g. `metadata.annotations["ssf.io/lifecycle"]`. */
+      path: string;
+      /** Full-match pattern for the value before; an absent value is "". */
+      from?: string;
+      /** Full-match pattern for the value after; an absent value is "". */
+      to?: string;
+    }
+  | { on: 'user_added' }
+  | { on: 'user_removed' };
+
+/** How the subject of a hook's events names the user. @internal */
+export type SubjectFormat = 'email' | 'iss_sub';
+
+/** A hook as written in config or sent to the API. @internal */
+export interface HookDefinition {
+  name: string;
+  description?: string;
+  enabled: boolean;
+  trigger: HookTrigger;
+  eventType: string;
+  payloadTemplate: Record<string, unknown>;
+  subjectFormat: SubjectFormat;
+}
+
+/** A stored hook. @internal */
+export interface LifecycleHook extends HookDefinition {
+  id: string;
+  /** `config` hooks come from app-config and are read-only through the API. */
+  source: 'config' | 'api';
+  createdAt: Date;
+  updatedAt: Date;
+}
