@@ -237,18 +237,19 @@ export class LifecycleEngine {
         if (!hook.enabled || !triggerMatches(hook.trigger, change)) continue;
         const subject =
           context.subject ?? this.#subjectOf(hook, context.identity, known);
+        const email =
+          known[EMAIL_PATH] ??
+          (subject.format === 'email' ? String(subject.email) : '');
         const values: TemplateValues = {
           from: change.kind === 'attribute_changed' ? change.from ?? '' : '',
           to: change.kind === 'attribute_changed' ? change.to ?? '' : '',
           path: change.kind === 'attribute_changed' ? change.path : change.kind,
           identity: context.identity,
-          email:
-            known[EMAIL_PATH] ??
-            (subject.format === 'email' ? String(subject.email) : ''),
+          email,
           name:
             known[DISPLAY_NAME_PATH] ??
             known['metadata.name'] ??
-            context.identity,
+            (email || context.identity),
         };
         const payload = renderTemplate(hook.payloadTemplate, values);
         if (

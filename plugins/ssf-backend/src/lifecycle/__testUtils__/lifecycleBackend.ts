@@ -15,8 +15,10 @@
  */
 
 import {
+  coreServices,
   createBackendModule,
   createServiceFactory,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -100,13 +102,15 @@ export async function startLifecycleBackend(options: {
   catalog: ReturnType<typeof mutableCatalog>;
   knex?: Knex;
   lifecycle?: JsonObject;
+  permission?: Parameters<typeof startSsfBackend>[0]['permission'];
 }) {
-  const scheduler = mockServices.scheduler();
   let events: EventsService | undefined;
+  let scheduler: SchedulerService | undefined;
   const started = await startSsfBackend({
     databases: options.databases,
     id: options.id,
     knex: options.knex,
+    permission: options.permission,
     config: {
       ssf: {
         transmitter: {
@@ -122,15 +126,19 @@ export async function startLifecycleBackend(options: {
     },
     extraFeatures: [
       options.catalog.factory,
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       createBackendModule({
         pluginId: 'ssf',
         moduleId: 'test-events-handle',
         register(reg) {
           reg.registerInit({
-            deps: { eventsService: eventsServiceRef },
-            async init({ eventsService }) {
+            deps: {
+              eventsService: eventsServiceRef,
+              schedulerService: coreServices.scheduler,
+            },
+            async init({ eventsService, schedulerService }) {
               events = eventsService;
+              scheduler = schedulerService;
             },
           });
         },
@@ -141,7 +149,8 @@ export async function startLifecycleBackend(options: {
   return {
     ...started,
     events: events!,
-    reconcile: () => scheduler.triggerTask(CATALOG_RECONCILE_TASK_ID),
+    // The mock scheduler runs the task to its end before this resolves.
+    reconcile: () => scheduler!.triggerTask(CATALOG_RECONCILE_TASK_ID),
     createStream: (
       clientId: string,
       endpointUrl: string,

@@ -142,9 +142,7 @@ export class HookStore {
    * duplicates. A config hook whose name an API hook already has is skipped
    * and reported.
    */
-  async seedFromConfig(
-    definitions: HookDefinition[],
-  ): Promise<{
+  async seedFromConfig(definitions: HookDefinition[]): Promise<{
     added: number;
     updated: number;
     removed: number;

@@ -1,0 +1,833 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* eslint-disable no-console */
+
+// `yarn bench:lifecycle`: how the identity lifecycle hooks cope with a large
+// catalog. For each database and user count, on a fresh migrated database
+// with the default hooks and one enabled push stream (session-revoked and
+// account-disabled) pointing at a local receiver (its own process), with the
+// delivery worker running:
+//
+// - First run: the catalog reconciliation records every user's baseline
+//   snapshot and emits nothing.
+// - No changes: a full reconciliation that finds nothing to do; seconds,
+//   users per second and the extra RSS while it runs.
+// - Changed: a full reconciliation after a fraction of the users had their
+//   ssf.io/lifecycle annotation set to terminated (each fires the two default
+//   hooks); seconds, events, extra RSS, and how long until every resulting
+//   SET arrived at the receiver.
+// - Latency: single users changed one at a time at ~20/s through
+//   reconcileOne (the catalog-event path); p50/p99 from the change being
+//   observed to each SET's arrival at the receiver, matched by the subject's
+//   email.
+//
+// The catalog is an in-memory fake whose User entities are built before
+// anything is measured, so they are not part of the extra RSS (the peak RSS,
+// sampled every 50 ms from a worker thread, minus the RSS just before the
+// run). Figures are printed, never asserted; the last line compares them with
+// the target of 100,000 users reconciled in < 60 s with < 300 MB extra RSS.
+//
+// Options: --users 10000,100000, --db sqlite,pg, --changed 0.01 (fraction of
+// users changed), --latency-changes 200, --rate 20 (latency changes per
+// second), --page-size 500, --pg URL (default
+// $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
+// postgresql://postgres@127.0.0.1:5432). SQLite is a better-sqlite3 file in
+// a temporary directory; PostgreSQL gets a fresh database per run, dropped
+// after it.
+
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CAEP_EVENT_TYPES,
+  RISC_EVENT_TYPES,
+} from '@shared-signals/plugin-ssf-common';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import knexFactory, { Knex } from 'knex';
+import { readTransmitterConfig, TransmitterConfig } from '../src/config';
+import { SigningKeyStore } from '../src/database/SigningKeyStore';
+import { StreamStore } from '../src/database/StreamStore';
+import { SubjectStore } from '../src/database/SubjectStore';
+import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
+import { OutboxStore } from '../src/delivery/OutboxStore';
+import { SetSigner } from '../src/delivery/SetSigner';
+import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+import { SigningPool } from '../src/keys/SigningPool';
+import { CatalogReconciler } from '../src/lifecycle/catalog/CatalogReconciler';
+import { FiringStore } from '../src/lifecycle/firings/FiringStore';
+import { defaultHooks } from '../src/lifecycle/hooks/defaultHooks';
+import { HookStore } from '../src/lifecycle/hooks/HookStore';
+import { RunResult, RunStore } from '../src/lifecycle/identities/RunStore';
+import { SnapshotStore } from '../src/lifecycle/identities/SnapshotStore';
+import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
+
+type Db = 'sqlite' | 'pg';
+
+const PUSH = 'urn:ietf:rfc:8935';
+const LIFECYCLE_ANNOTATION = 'ssf.io/lifecycle';
+// The lifecycle config's defaults (ssf.lifecycle.catalog.*).
+const MAX_REMOVED_FRACTION = 0.25;
+const TARGET = { users: 100_000, seconds: 60, extraRssMb: 300 };
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const options = {
+  users: arg('users', '10000,100000')
+    .split(',')
+    .map(n => Number(n.replace(/_/g, ''))),
+  dbs: arg('db', 'sqlite,pg').split(',') as Db[],
+  changed: Number(arg('changed', '0.01')),
+  latencyChanges: Number(arg('latency-changes', '200')),
+  rate: Number(arg('rate', '20')),
+  pageSize: Number(arg('page-size', '500')),
+  pgUrl: arg(
+    'pg',
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+      'postgresql://postgres@127.0.0.1:5432',
+  ),
+};
+
+const quiet: LoggerService = {
+  info() {},
+  debug() {},
+  warn: (m: string) => console.warn(`  warn: ${m}`),
+  error: (m: string, e?: unknown) => console.error(`  error: ${m}`, e ?? ''),
+  child() {
+    return quiet;
+  },
+};
+
+// ---------------------------------------------------------------- helpers
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+const mb = (bytes: number) => bytes / 1024 / 1024;
+const fmtMb = (bytes: number) => `${mb(bytes).toFixed(0)} MB`;
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+
+function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
+
+/**
+ * Samples the process RSS every 50 ms from a worker thread, so that a busy
+ * main event loop (better-sqlite3 is synchronous) cannot skip the peak.
+ */
+class RssSampler {
+  readonly #worker = new Worker(
+    `
+    const { parentPort } = require('node:worker_threads');
+    let peak = 0;
+    let timer;
+    const sample = () => { peak = Math.max(peak, process.memoryUsage.rss()); };
+    parentPort.on('message', m => {
+      clearInterval(timer);
+      if (m === 'start') {
+        peak = 0;
+        sample();
+        timer = setInterval(sample, 50);
+      } else {
+        sample();
+      }
+      parentPort.postMessage(peak);
+    });
+    `,
+    { eval: true },
+  );
+
+  #ask(message: 'start' | 'stop') {
+    return new Promise<number>(resolve => {
+      this.#worker.once('message', resolve);
+      this.#worker.postMessage(message);
+    });
+  }
+
+  start() {
+    return this.#ask('start');
+  }
+
+  /** The peak RSS since start. */
+  stop() {
+    return this.#ask('stop');
+  }
+
+  close() {
+    return this.#worker.terminate();
+  }
+}
+
+const sampler = new RssSampler();
+
+function collectGarbage() {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Runs `fn`, timing it and sampling the RSS it adds. */
+async function measured<T>(fn: () => Promise<T>) {
+  collectGarbage();
+  await sleep(100);
+  const before = process.memoryUsage.rss();
+  await sampler.start();
+  const startedAt = now();
+  const value = await fn();
+  const endedAt = now();
+  const peak = await sampler.stop();
+  return {
+    value,
+    startedAt,
+    endedAt,
+    seconds: (endedAt - startedAt) / 1000,
+    extraRss: Math.max(0, peak - before),
+  };
+}
+
+async function openDatabase(
+  db: Db,
+): Promise<{ knex: Knex; drop: () => Promise<void> }> {
+  if (db === 'sqlite') {
+    // The portal's embedded SQLite, on a file: one connection.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssf-lifecycle-bench-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'ssf.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    return {
+      knex,
+      drop: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `ssf_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(options.pgUrl);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 2, max: 10 },
+  });
+  return {
+    knex,
+    drop: async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+interface Arrival {
+  jti: string;
+  email: string;
+  eventType: string;
+  at: number;
+}
+
+interface Receiver {
+  url: string;
+  count(): Promise<{ count: number; duplicates: number; lastAt: number }>;
+  report(): Promise<{ arrivals: Arrival[]; duplicates: number }>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const child: ChildProcess = fork(
+    path.join(__dirname, 'lifecycleReceiver.ts'),
+    [],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+    },
+  );
+  // The TypeScript loader also talks over IPC ({type: 'watch'}); only the
+  // receiver's own messages, which never carry a type, are answers.
+  const next = <T>() =>
+    new Promise<T>(resolve => {
+      const onMessage = (m: any) => {
+        if (m && m.type === undefined) {
+          child.off('message', onMessage);
+          resolve(m as T);
+        }
+      };
+      child.on('message', onMessage);
+    });
+  const ask = <T>(type: string) => {
+    const answer = next<T>();
+    child.send({ type });
+    return answer;
+  };
+  const { port } = await next<{ port: number }>();
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    count: () => ask('count'),
+    report: () => ask('report'),
+    reset: async () => {
+      await ask('reset');
+    },
+    stop: () => child.send({ type: 'exit' }),
+  };
+}
+
+function transmitterConfig(): TransmitterConfig {
+  return readTransmitterConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://localhost:7007' },
+      ssf: {
+        transmitter: {
+          delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+        },
+      },
+    }),
+  );
+}
+
+/** The transmitter pieces, built directly as the plugin does. */
+async function buildTransmitter(knex: Knex) {
+  const config = transmitterConfig();
+  const keys = new SigningKeyManager({
+    store: new SigningKeyStore(knex),
+    config: config.signing,
+    logger: quiet,
+  });
+  await keys.refresh();
+  const streams = new StreamStore(knex);
+  const outbox = new OutboxStore(knex);
+  const pool =
+    config.signing.workerThreads > 0
+      ? new SigningPool(config.signing.workerThreads)
+      : undefined;
+  const worker = new DeliveryWorker({
+    outbox,
+    streams,
+    config: config.delivery,
+    policy: config.urlPolicy,
+    logger: quiet,
+    owner: 'bench',
+  });
+  const emitter = new TransmitterEmitter({
+    knex,
+    streams,
+    subjects: new SubjectStore(knex),
+    outbox,
+    signer: new SetSigner(keys, { pool }),
+    config,
+    onCommitted: () => worker.wake(),
+  });
+  const addPushStream = async (endpointUrl: string, events: string[]) => {
+    const at = new Date();
+    const streamId = randomUUID();
+    await streams.insert({
+      streamId,
+      clientId: `bench-${streamId}`,
+      iss: config.issuer,
+      aud: 'bench',
+      eventsRequested: events,
+      delivery: { method: PUSH, endpointUrl },
+      status: 'enabled',
+      minVerificationInterval: 30,
+      createdAt: at,
+      updatedAt: at,
+    });
+    return streamId;
+  };
+  const close = async () => {
+    await worker.stop();
+    await pool?.close();
+  };
+  return { config, emitter, worker, addPushStream, close };
+}
+
+// ---------------------------------------------------------------- catalog
+
+function userEntity(i: number): Entity {
+  const team = `group:default/team-${i % 250}`;
+  const department = `group:default/department-${i % 12}`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: {
+      name: `user-${i}`,
+      namespace: 'default',
+      uid: randomUUID(),
+      etag: randomUUID(),
+      title: `User ${i}`,
+      annotations: {
+        'backstage.io/managed-by-location': 'ldap://ldap.example.com',
+        'backstage.io/managed-by-origin-location': 'ldap://ldap.example.com',
+        'backstage.io/ldap-dn': `uid=user-${i},ou=people,dc=example,dc=com`,
+        [LIFECYCLE_ANNOTATION]: 'active',
+      },
+      labels: { location: `site-${i % 7}` },
+    },
+    spec: {
+      profile: {
+        email: `user-${i}@example.com`,
+        displayName: `User Number ${i}`,
+        picture: `https://avatars.example.com/user-${i}.png`,
+      },
+      memberOf: [team],
+    },
+    relations: [
+      { type: 'memberOf', targetRef: team },
+      { type: 'memberOf', targetRef: department },
+    ],
+  };
+}
+
+function withLifecycle(entity: Entity, state: string): Entity {
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      etag: randomUUID(),
+      annotations: {
+        ...entity.metadata.annotations,
+        [LIFECYCLE_ANNOTATION]: state,
+      },
+    },
+  };
+}
+
+/**
+ * A catalog holding `users` User entities in memory: streamEntities yields
+ * them page by page, getEntityByRef finds one; `terminate` changes one.
+ */
+class FakeCatalog {
+  readonly entities: Entity[];
+  readonly #index = new Map<string, number>();
+
+  constructor(users: number) {
+    this.entities = Array.from({ length: users }, (_, i) => userEntity(i));
+    this.entities.forEach((e, i) => this.#index.set(stringifyEntityRef(e), i));
+  }
+
+  async *streamEntities(request?: {
+    pageSize?: number;
+  }): AsyncIterable<Entity[]> {
+    const pageSize = request?.pageSize ?? 500;
+    for (let i = 0; i < this.entities.length; i += pageSize) {
+      yield this.entities.slice(i, i + pageSize);
+    }
+  }
+
+  async getEntityByRef(
+    ref: string | CompoundEntityRef,
+  ): Promise<Entity | undefined> {
+    const key = typeof ref === 'string' ? ref : stringifyEntityRef(ref);
+    const i = this.#index.get(key);
+    return i === undefined ? undefined : this.entities[i];
+  }
+
+  terminate(i: number): { ref: string; email: string } {
+    this.entities[i] = withLifecycle(this.entities[i], 'terminated');
+    return {
+      ref: stringifyEntityRef(this.entities[i]),
+      email: `user-${i}@example.com`,
+    };
+  }
+}
+
+const auth = {
+  async getOwnServiceCredentials() {
+    return {
+      $$type: '@backstage/BackstageCredentials',
+      principal: { type: 'service', subject: 'plugin:ssf' },
+    };
+  },
+} as unknown as AuthService;
+
+/** The lifecycle pieces, built directly as createLifecycle does. */
+async function buildLifecycle(
+  knex: Knex,
+  emitter: TransmitterEmitter,
+  issuer: string,
+  catalog: FakeCatalog,
+) {
+  const hooks = new HookStore(knex);
+  await hooks.seedFromConfig(
+    defaultHooks({
+      lifecycleAnnotation: LIFECYCLE_ANNOTATION,
+      subjectFormat: 'email',
+    }),
+  );
+  const snapshots = new SnapshotStore(knex);
+  const engine = new LifecycleEngine({
+    knex,
+    hooks,
+    snapshots,
+    firings: new FiringStore(knex),
+    emitter,
+    subjectIssuer: issuer,
+    logger: quiet,
+  });
+  return new CatalogReconciler({
+    catalog: catalog as unknown as CatalogService,
+    auth,
+    engine,
+    snapshots,
+    runs: new RunStore(knex),
+    logger: quiet,
+    pageSize: options.pageSize,
+    maxRemovedFraction: MAX_REMOVED_FRACTION,
+  });
+}
+
+// ---------------------------------------------------------------- runs
+
+interface Phase {
+  seconds: number;
+  extraRss: number;
+  result: RunResult;
+}
+
+interface RunFigures {
+  db: Db;
+  users: number;
+  first: Phase;
+  unchanged: Phase;
+  changed: Phase & {
+    users: number;
+    sets: number;
+    deliveredAfterStart: number;
+    deliveredAfterEnd: number;
+    duplicates: number;
+  };
+  latency: {
+    changes: number;
+    sets: number;
+    p50: number;
+    p99: number;
+    max: number;
+    applyP50: number;
+    applyP99: number;
+    achievedRate: number;
+  };
+}
+
+function log(db: Db, users: number, message: string) {
+  console.log(`[${db} ${fmtInt(users)}] ${message}`);
+}
+
+async function lifecycleRun(
+  db: Db,
+  users: number,
+  receiver: Receiver,
+): Promise<RunFigures> {
+  const { knex, drop } = await openDatabase(db);
+  try {
+    await knex.migrate.latest({
+      directory: path.resolve(__dirname, '../migrations'),
+    });
+    const t = await buildTransmitter(knex);
+    await t.addPushStream(receiver.url, [
+      CAEP_EVENT_TYPES.sessionRevoked,
+      RISC_EVENT_TYPES.accountDisabled,
+    ]);
+    t.worker.start();
+    // Built before anything is measured: the catalog's memory, not ours.
+    const catalog = new FakeCatalog(users);
+    const reconciler = await buildLifecycle(
+      knex,
+      t.emitter,
+      t.config.issuer,
+      catalog,
+    );
+
+    // 1. First run: baseline snapshots, no events.
+    const first = await measured(() => reconciler.reconcile());
+    log(
+      db,
+      users,
+      `first run ${first.seconds.toFixed(2)} s, +${fmtMb(
+        first.extraRss,
+      )} RSS, ${first.value.added} added, ${first.value.events} events`,
+    );
+
+    // 2. Nothing changed.
+    const unchanged = await measured(() => reconciler.reconcile());
+    log(
+      db,
+      users,
+      `no changes ${unchanged.seconds.toFixed(2)} s, +${fmtMb(
+        unchanged.extraRss,
+      )} RSS, ${unchanged.value.changed} changed, ${
+        unchanged.value.events
+      } events`,
+    );
+
+    // 3. A fraction of the users terminated, spread over the catalog.
+    const changedCount = Math.max(1, Math.round(users * options.changed));
+    const step = Math.floor(users / changedCount);
+    const changedIndexes = new Set<number>();
+    for (let k = 0; k < changedCount; k++) {
+      changedIndexes.add(k * step);
+      catalog.terminate(k * step);
+    }
+    await receiver.reset();
+    const changed = await measured(() => reconciler.reconcile());
+    const expectedSets = changed.value.events;
+    await waitUntil(
+      async () => (await receiver.count()).count >= expectedSets,
+      600_000,
+    );
+    const delivery = await receiver.count();
+    log(
+      db,
+      users,
+      `${fmtInt(changedCount)} changed ${changed.seconds.toFixed(2)} s, +${fmtMb(
+        changed.extraRss,
+      )} RSS, ${changed.value.changed} changed, ${
+        changed.value.events
+      } events, all ${delivery.count} SETs arrived ${(
+        (delivery.lastAt - changed.startedAt) /
+        1000
+      ).toFixed(2)} s after the start`,
+    );
+
+    // 4. Latency: one user at a time through reconcileOne, ~rate/s.
+    await receiver.reset();
+    const picks: number[] = [];
+    const stride = Math.max(1, Math.floor(users / options.latencyChanges));
+    for (let j = 0; picks.length < options.latencyChanges && j < users; j++) {
+      let i = (j * stride + 1) % users;
+      while (changedIndexes.has(i) || picks.includes(i)) i = (i + 1) % users;
+      picks.push(i);
+    }
+    const observedAt = new Map<string, number>();
+    const applyMs: number[] = [];
+    const interval = 1000 / options.rate;
+    const begin = performance.now();
+    for (let j = 0; j < picks.length; j++) {
+      const wait = begin + j * interval - performance.now();
+      if (wait > 0) await sleep(wait);
+      const { ref, email } = catalog.terminate(picks[j]);
+      const observed = now();
+      observedAt.set(email, observed);
+      await reconciler.reconcileOne(ref);
+      applyMs.push(now() - observed);
+    }
+    const achievedRate = picks.length / ((performance.now() - begin) / 1000);
+    const expectedLatencySets = picks.length * 2;
+    await waitUntil(
+      async () => (await receiver.count()).count >= expectedLatencySets,
+      120_000,
+    );
+    const { arrivals } = await receiver.report();
+    const latencies = arrivals
+      .map(a => a.at - (observedAt.get(a.email) ?? NaN))
+      .filter(n => Number.isFinite(n))
+      .sort((a, b) => a - b);
+    applyMs.sort((a, b) => a - b);
+    const latency = {
+      changes: picks.length,
+      sets: latencies.length,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1],
+      applyP50: percentile(applyMs, 50),
+      applyP99: percentile(applyMs, 99),
+      achievedRate,
+    };
+    log(
+      db,
+      users,
+      `latency p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(
+        1,
+      )} ms over ${latency.sets} SETs`,
+    );
+
+    await t.close();
+    return {
+      db,
+      users,
+      first: { ...first, result: first.value },
+      unchanged: { ...unchanged, result: unchanged.value },
+      changed: {
+        ...changed,
+        result: changed.value,
+        users: changedCount,
+        sets: delivery.count,
+        deliveredAfterStart: (delivery.lastAt - changed.startedAt) / 1000,
+        deliveredAfterEnd: (delivery.lastAt - changed.endedAt) / 1000,
+        duplicates: delivery.duplicates,
+      },
+      latency,
+    };
+  } finally {
+    await drop();
+  }
+}
+
+// ---------------------------------------------------------------- output
+
+function printTable(f: RunFigures) {
+  const rate = (p: Phase) =>
+    `${fmtInt(Math.round(p.result.users / p.seconds))} users/s`;
+  const pct = `${+(options.changed * 100).toFixed(2)}%`;
+  console.log(`\n### ${f.db}, ${fmtInt(f.users)} users\n`);
+  console.log('| phase | time | rate | extra RSS | notes |');
+  console.log('| --- | --- | --- | --- | --- |');
+  const rows = [
+    [
+      'first run (baseline, no events)',
+      `${f.first.seconds.toFixed(2)} s`,
+      rate(f.first),
+      fmtMb(f.first.extraRss),
+      `${fmtInt(f.first.result.added)} snapshots recorded, ${
+        f.first.result.events
+      } events`,
+    ],
+    [
+      'reconcile, no changes',
+      `${f.unchanged.seconds.toFixed(2)} s`,
+      rate(f.unchanged),
+      fmtMb(f.unchanged.extraRss),
+      `${f.unchanged.result.changed} changed, ${f.unchanged.result.events} events`,
+    ],
+    [
+      `reconcile, ${pct} changed (${fmtInt(f.changed.users)} terminated)`,
+      `${f.changed.seconds.toFixed(2)} s`,
+      rate(f.changed),
+      fmtMb(f.changed.extraRss),
+      `${fmtInt(f.changed.result.changed)} changed, ${fmtInt(
+        f.changed.result.events,
+      )} events; all ${fmtInt(
+        f.changed.sets,
+      )} SETs arrived ${f.changed.deliveredAfterStart.toFixed(
+        2,
+      )} s after the run started (${f.changed.deliveredAfterEnd.toFixed(
+        2,
+      )} s after it ended), ${f.changed.duplicates} duplicates`,
+    ],
+    [
+      `latency, reconcileOne, ${f.latency.changes} changes at ${f.latency.achievedRate.toFixed(
+        1,
+      )}/s`,
+      `p50 ${f.latency.p50.toFixed(1)} ms`,
+      `p99 ${f.latency.p99.toFixed(1)} ms`,
+      '',
+      `change observed to SET received, ${f.latency.sets} SETs, max ${f.latency.max.toFixed(
+        1,
+      )} ms; reconcileOne itself p50 ${f.latency.applyP50.toFixed(
+        1,
+      )} ms, p99 ${f.latency.applyP99.toFixed(1)} ms`,
+    ],
+  ];
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+function printSummary(all: RunFigures[]) {
+  const largest = Math.max(...all.map(f => f.users));
+  const parts = options.dbs
+    .map(db => {
+      const f = all.find(r => r.db === db && r.users === largest);
+      if (!f) return `${db}: not measured`;
+      const seconds = Math.max(f.unchanged.seconds, f.changed.seconds);
+      const rss = Math.max(f.unchanged.extraRss, f.changed.extraRss);
+      // Scaled linearly when fewer users than the target were measured.
+      const scale = TARGET.users / f.users;
+      const met =
+        seconds * scale < TARGET.seconds && mb(rss) < TARGET.extraRssMb;
+      return `${db}: ${met ? 'met' : 'NOT met'} (no changes ${f.unchanged.seconds.toFixed(
+        1,
+      )} s / +${fmtMb(f.unchanged.extraRss)}, ${
+        f.changed.users
+      } changed ${f.changed.seconds.toFixed(1)} s / +${fmtMb(
+        f.changed.extraRss,
+      )}${
+        scale !== 1 ? `, measured at ${fmtInt(f.users)} users, time scaled` : ''
+      }; first run ${f.first.seconds.toFixed(1)} s)`;
+    })
+    .join('; ');
+  console.log(
+    `\ntarget "${fmtInt(TARGET.users)} users reconciled in < ${
+      TARGET.seconds
+    } s with < ${TARGET.extraRssMb} MB extra RSS": ${parts}`,
+  );
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  console.log(
+    `SSF lifecycle benchmark on ${os.cpus().length} cores, Node ${
+      process.version
+    }; signing ${transmitterConfig().signing.algorithm}, page size ${
+      options.pageSize
+    }, ${(options.changed * 100).toFixed(2)}% changed, ${
+      options.latencyChanges
+    } latency changes at ${options.rate}/s${
+      (globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc)'
+    }`,
+  );
+  const receiver = await startReceiver();
+  const all: RunFigures[] = [];
+  try {
+    for (const db of options.dbs) {
+      for (const users of options.users) {
+        all.push(await lifecycleRun(db, users, receiver));
+      }
+    }
+  } finally {
+    receiver.stop();
+    await sampler.close();
+  }
+  for (const f of all) printTable(f);
+  console.log(
+    `\nbenchmark process RSS after the runs: ${fmtMb(
+      process.memoryUsage.rss(),
+    )}`,
+  );
+  printSummary(all);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
