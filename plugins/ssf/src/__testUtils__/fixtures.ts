@@ -20,7 +20,14 @@ import {
   SUBSCRIBABLE_EVENT_TYPES,
   TransmitterMetadata,
 } from '@shared-signals/plugin-ssf-common';
-import { AdminStream, SsfApi, StreamSet } from '../api';
+import {
+  AdminStream,
+  HookFiring,
+  LifecycleHook,
+  LifecycleStatus,
+  SsfApi,
+  StreamSet,
+} from '../api';
 import {
   ReceivedSecurityEvent,
   SecurityEventsProvider,
@@ -125,6 +132,16 @@ export function mockSsfApi(
     setProviderActive: notSetUp('setProviderActive'),
     listReceivedEvents: notSetUp('listReceivedEvents'),
     getReceivedEvent: notSetUp('getReceivedEvent'),
+    listHooks: notSetUp('listHooks'),
+    getHook: notSetUp('getHook'),
+    createHook: notSetUp('createHook'),
+    replaceHook: notSetUp('replaceHook'),
+    setHookEnabled: notSetUp('setHookEnabled'),
+    deleteHook: notSetUp('deleteHook'),
+    dryRunHooks: notSetUp('dryRunHooks'),
+    listHookFirings: notSetUp('listHookFirings'),
+    getLifecycleStatus: notSetUp('getLifecycleStatus'),
+    reconcileLifecycle: notSetUp('reconcileLifecycle'),
   } as unknown as jest.Mocked<SsfApi>;
   for (const [key, fn] of Object.entries(overrides)) {
     (api as any)[key] = jest.fn(fn as any);
@@ -170,5 +187,80 @@ export function receivedEvent(
     delivery_method: DELIVERY_METHODS.push,
     events: { [CAEP_EVENT_TYPES.sessionRevoked]: {} },
     ...overrides,
+  };
+}
+
+export const LIFECYCLE_PATH = 'metadata.annotations["ssf.io/lifecycle"]';
+
+export function hook(overrides: Partial<LifecycleHook> = {}): LifecycleHook {
+  return {
+    id: 'hook_1',
+    name: 'lifecycle-suspended-session-revoked',
+    description: 'Revoke sessions of suspended users',
+    enabled: true,
+    trigger: {
+      on: 'attribute_changed',
+      path: LIFECYCLE_PATH,
+      to: 'suspended|terminated',
+    },
+    event_type: CAEP_EVENT_TYPES.sessionRevoked,
+    payload_template: {
+      initiating_entity: 'policy',
+      reason_admin: { en: 'Lifecycle changed to {{to}}' },
+    },
+    subject_format: 'email',
+    source: 'api',
+    created_at: '2026-11-01T10:00:00.000Z',
+    updated_at: '2026-11-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function hookFiring(overrides: Partial<HookFiring> = {}): HookFiring {
+  return {
+    id: 'firing-1',
+    hook_id: 'hook_1',
+    hook_name: 'lifecycle-suspended-session-revoked',
+    identity: 'user:default/jdoe',
+    subject: { format: 'email', email: 'jdoe@example.com' },
+    change: {
+      kind: 'attribute_changed',
+      path: LIFECYCLE_PATH,
+      from: 'active',
+      to: 'suspended',
+    },
+    event_type: CAEP_EVENT_TYPES.sessionRevoked,
+    txn: 'txn-1',
+    sets: [
+      { stream_id: 'stream-1', jti: 'set-1' },
+      { stream_id: 'stream-2', jti: 'set-2' },
+    ],
+    source: 'catalog',
+    observed_at: '2026-11-02T09:59:00.000Z',
+    fired_at: '2026-11-02T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function lifecycleStatus(
+  catalog: Partial<LifecycleStatus['catalog']> = {},
+): LifecycleStatus {
+  return {
+    catalog: {
+      enabled: true,
+      lifecycle_annotation: 'ssf.io/lifecycle',
+      snapshots: 42,
+      last_run: {
+        started_at: '2026-11-02T10:00:00.000Z',
+        finished_at: '2026-11-02T10:00:02.000Z',
+        users: 42,
+        added: 1,
+        removed: 0,
+        changed: 2,
+        events: 3,
+        first_run: false,
+      },
+      ...catalog,
+    },
   };
 }

@@ -29,7 +29,14 @@ import {
 } from '@shared-signals/plugin-ssf-common';
 import {
   AdminStream,
+  HookDryRunRequest,
+  HookDryRunResult,
+  HookFiringList,
+  HookFiringsQuery,
   JsonWebKeySet,
+  LifecycleHook,
+  LifecycleHookInput,
+  LifecycleStatus,
   Page,
   ReceivedEventDetail,
   ReceivedEventsQuery,
@@ -96,6 +103,24 @@ export interface SsfApi {
   ): Promise<ReceivedSecurityEventList>;
   /** One received event with its SET. */
   getReceivedEvent(id: string): Promise<ReceivedEventDetail>;
+
+  /** Every lifecycle hook, from app-config and created through the API. */
+  listHooks(): Promise<LifecycleHook[]>;
+  getHook(id: string): Promise<LifecycleHook>;
+  createHook(input: LifecycleHookInput): Promise<LifecycleHook>;
+  /** Replaces an API hook; app-config hooks are refused (409). */
+  replaceHook(id: string, input: LifecycleHookInput): Promise<LifecycleHook>;
+  /** Enables (`true`) or disables (`false`) an API hook. */
+  setHookEnabled(id: string, enabled: boolean): Promise<LifecycleHook>;
+  deleteHook(id: string): Promise<void>;
+  /** What the hooks would emit for a change, without emitting anything. */
+  dryRunHooks(request: HookDryRunRequest): Promise<HookDryRunResult>;
+  /** A page of hook firings, newest first. */
+  listHookFirings(query?: HookFiringsQuery): Promise<HookFiringList>;
+  /** The state of the catalog reconciliation that feeds the hooks. */
+  getLifecycleStatus(): Promise<LifecycleStatus>;
+  /** Starts a catalog reconciliation now; it runs in the background. */
+  reconcileLifecycle(): Promise<void>;
 }
 
 /**

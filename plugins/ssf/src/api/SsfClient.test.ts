@@ -89,6 +89,123 @@ describe('SsfClient', () => {
     );
   });
 
+  it('calls the lifecycle hook routes with the contract bodies', async () => {
+    const hook = { id: 'hook_1', name: 'h' };
+    const fetch = jest.fn(async () => response(200, { items: [hook] }));
+    const api = client(fetch);
+    const json = { 'Content-Type': 'application/json' };
+    const input = {
+      name: 'h',
+      trigger: { on: 'user_removed' as const },
+      event_type:
+        'https://schemas.openid.net/secevent/risc/event-type/account-purged',
+    };
+
+    await expect(api.listHooks()).resolves.toEqual([hook]);
+    expect(fetch).toHaveBeenLastCalledWith('http://backstage/api/ssf/hooks', {
+      method: 'GET',
+    });
+
+    fetch.mockResolvedValueOnce(response(201, hook));
+    await expect(api.createHook(input)).resolves.toEqual(hook);
+    expect(fetch).toHaveBeenLastCalledWith('http://backstage/api/ssf/hooks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(input),
+    });
+
+    fetch.mockResolvedValueOnce(response(200, hook));
+    await api.replaceHook('hook/1', input);
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hooks/hook%2F1',
+      { method: 'PUT', headers: json, body: JSON.stringify(input) },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, hook));
+    await api.setHookEnabled('hook_1', false);
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hooks/hook_1',
+      { method: 'PATCH', headers: json, body: '{"enabled":false}' },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, hook));
+    await api.getHook('hook_1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hooks/hook_1',
+      { method: 'GET' },
+    );
+
+    fetch.mockResolvedValueOnce(response(204));
+    await expect(api.deleteHook('hook_1')).resolves.toBeUndefined();
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hooks/hook_1',
+      { method: 'DELETE' },
+    );
+  });
+
+  it('dry-runs changes and reads firings and the reconciliation status', async () => {
+    const fetch = jest.fn(async () =>
+      response(200, { changes: [], events: [] }),
+    );
+    const api = client(fetch);
+    const change = {
+      subject: { format: 'email' as const, email: 'a@b.c' },
+      before: { path: 'active' },
+      attributes: { path: 'suspended' },
+    };
+    await expect(api.dryRunHooks({ change })).resolves.toEqual({
+      changes: [],
+      events: [],
+    });
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hooks/dry-run',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ change }),
+      },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, { items: [] }));
+    await api.listHookFirings({ limit: 20, hook_id: undefined });
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/hook-firings?limit=20',
+      { method: 'GET' },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, { catalog: { snapshots: 1 } }));
+    await expect(api.getLifecycleStatus()).resolves.toEqual({
+      catalog: { snapshots: 1 },
+    });
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/lifecycle/status',
+      { method: 'GET' },
+    );
+
+    fetch.mockResolvedValueOnce(response(202, { triggered: true }));
+    await expect(api.reconcileLifecycle()).resolves.toBeUndefined();
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/lifecycle/reconcile',
+      { method: 'POST' },
+    );
+  });
+
+  it('shows why a config hook cannot be changed', async () => {
+    const fetch = jest.fn(async () =>
+      response(409, {
+        error: {
+          name: 'ConflictError',
+          message: 'Hook lifecycle-x comes from app-config and is read-only',
+        },
+        response: { statusCode: 409 },
+      }),
+    );
+    await expect(client(fetch).deleteHook('hook_1')).rejects.toMatchObject({
+      message: 'Hook lifecycle-x comes from app-config and is read-only',
+      statusCode: 409,
+    });
+  });
+
   it('describes bare statuses and network failures', async () => {
     const fetch = jest.fn(async () => response(429, 'slow down', 'text/plain'));
     await expect(client(fetch).verifyStream('s1')).rejects.toThrow(

@@ -31,7 +31,14 @@ import { toNetworkError, toRequestError } from './errors';
 import { SsfApi } from './SsfApi';
 import {
   AdminStream,
+  HookDryRunRequest,
+  HookDryRunResult,
+  HookFiringList,
+  HookFiringsQuery,
   JsonWebKeySet,
+  LifecycleHook,
+  LifecycleHookInput,
+  LifecycleStatus,
   Page,
   ReceivedEventDetail,
   ReceivedEventsQuery,
@@ -160,6 +167,52 @@ export class SsfClient implements SsfApi {
 
   getReceivedEvent(id: string): Promise<ReceivedEventDetail> {
     return this.#json('GET', `/received-events/${enc(id)}`);
+  }
+
+  async listHooks(): Promise<LifecycleHook[]> {
+    const { items } = await this.#json<{ items: LifecycleHook[] }>(
+      'GET',
+      '/hooks',
+    );
+    return items;
+  }
+
+  getHook(id: string): Promise<LifecycleHook> {
+    return this.#json('GET', `/hooks/${enc(id)}`);
+  }
+
+  createHook(input: LifecycleHookInput): Promise<LifecycleHook> {
+    return this.#json('POST', '/hooks', { body: input });
+  }
+
+  replaceHook(id: string, input: LifecycleHookInput): Promise<LifecycleHook> {
+    return this.#json('PUT', `/hooks/${enc(id)}`, { body: input });
+  }
+
+  setHookEnabled(id: string, enabled: boolean): Promise<LifecycleHook> {
+    return this.#json('PATCH', `/hooks/${enc(id)}`, { body: { enabled } });
+  }
+
+  async deleteHook(id: string): Promise<void> {
+    await this.#send('DELETE', `/hooks/${enc(id)}`);
+  }
+
+  dryRunHooks(request: HookDryRunRequest): Promise<HookDryRunResult> {
+    return this.#json('POST', '/hooks/dry-run', { body: request });
+  }
+
+  listHookFirings(query: HookFiringsQuery = {}): Promise<HookFiringList> {
+    return this.#json('GET', '/hook-firings', { query: { ...query } });
+  }
+
+  getLifecycleStatus(): Promise<LifecycleStatus> {
+    return this.#json('GET', '/lifecycle/status');
+  }
+
+  async reconcileLifecycle(): Promise<void> {
+    // 202 with `{ triggered: true }`: the run itself happens in the
+    // background, so there is nothing to return.
+    await this.#send('POST', '/lifecycle/reconcile');
   }
 
   async #json<T>(

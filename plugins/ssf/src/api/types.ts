@@ -18,6 +18,7 @@ import {
   ReceivedSecurityEvent,
   StreamConfiguration,
   StreamStatusValue,
+  SubjectIdentifier,
 } from '@shared-signals/plugin-ssf-common';
 
 /**
@@ -149,4 +150,208 @@ export type ReceivedEventDetail = ReceivedSecurityEvent & {
  */
 export interface JsonWebKeySet {
   keys: Array<Record<string, unknown> & { kid?: string; kty: string }>;
+}
+
+/**
+ * What makes a lifecycle hook fire. `from` and `to` are regular expressions
+ * that must match the whole old or new value; an absent value is matched
+ * as the empty string.
+ *
+ * @public
+ */
+export type LifecycleHookTrigger =
+  | { on: 'attribute_changed'; path: string; from?: string; to?: string }
+  | { on: 'user_added' }
+  | { on: 'user_removed' };
+
+/**
+ * How a hook identifies the user in the SETs it emits.
+ *
+ * @public
+ */
+export type HookSubjectFormat = 'email' | 'iss_sub';
+
+/**
+ * A lifecycle hook: turns an identity change into a security event for the
+ * streams that requested its event type. Hooks with `source: 'config'` come
+ * from app-config and cannot be changed through the API.
+ *
+ * @public
+ */
+export interface LifecycleHook {
+  id: string;
+  name: string;
+  description?: string;
+  enabled: boolean;
+  trigger: LifecycleHookTrigger;
+  event_type: string;
+  /** String values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. */
+  payload_template: Record<string, unknown>;
+  subject_format: HookSubjectFormat;
+  source: 'config' | 'api';
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * The body that creates (`POST /hooks`) or replaces (`PUT /hooks/:id`) a
+ * hook. Absent optional members take the backend's defaults.
+ *
+ * @public
+ */
+export interface LifecycleHookInput {
+  name: string;
+  description?: string;
+  /** Defaults to `true`. */
+  enabled?: boolean;
+  trigger: LifecycleHookTrigger;
+  event_type: string;
+  /** Defaults to `{}`. */
+  payload_template?: Record<string, unknown>;
+  /** Defaults to the portal's configured format. */
+  subject_format?: HookSubjectFormat;
+}
+
+/**
+ * A change to one identity as the hooks see it.
+ *
+ * @public
+ */
+export type IdentityChange =
+  | { kind: 'attribute_changed'; path: string; from?: string; to?: string }
+  | { kind: 'user_added' }
+  | { kind: 'user_removed' };
+
+/**
+ * A change submitted for a dry run: the subject, and either attribute values
+ * before and after (`null` for an attribute that is gone) or `removed`.
+ *
+ * @public
+ */
+export interface HookDryRunChange {
+  subject: SubjectIdentifier;
+  before?: Record<string, string>;
+  attributes?: Record<string, string | null>;
+  removed?: boolean;
+}
+
+/**
+ * The body of `POST /hooks/dry-run`. With `hook`, that unsaved hook is
+ * tested instead of every enabled saved hook.
+ *
+ * @public
+ */
+export interface HookDryRunRequest {
+  change: HookDryRunChange;
+  hook?: LifecycleHookInput;
+}
+
+/**
+ * An event a dry run found would be emitted, and the streams that would get
+ * it.
+ *
+ * @public
+ */
+export interface HookDryRunEvent {
+  hook_id?: string;
+  hook_name: string;
+  event_type: string;
+  subject: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** IDs of the streams that would receive the event. */
+  streams: string[];
+}
+
+/**
+ * What a dry run derived from the change, and what it would emit.
+ *
+ * @public
+ */
+export interface HookDryRunResult {
+  changes: IdentityChange[];
+  events: HookDryRunEvent[];
+}
+
+/**
+ * One time a hook fired: the change that triggered it and the SETs queued.
+ *
+ * @public
+ */
+export interface HookFiring {
+  id: string;
+  hook_id: string;
+  hook_name: string;
+  /** The identity's entity reference, e.g. `user:default/jdoe`. */
+  identity: string;
+  subject: Record<string, unknown>;
+  change: {
+    kind: IdentityChange['kind'];
+    path?: string;
+    from?: string;
+    to?: string;
+  };
+  event_type: string;
+  txn: string;
+  sets: Array<{ stream_id: string; jti: string }>;
+  /** `catalog`, `api`, or the ID of the module that observed the change. */
+  source: string;
+  observed_at: string;
+  fired_at: string;
+}
+
+/**
+ * Filters and paging for hook firings (newest first). `cursor` is the
+ * `next_cursor` of the previous page.
+ *
+ * @public
+ */
+export interface HookFiringsQuery {
+  hook_id?: string;
+  identity?: string;
+  /** 1 to 200; the backend defaults to 50. */
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * A page of hook firings.
+ *
+ * @public
+ */
+export interface HookFiringList {
+  items: HookFiring[];
+  next_cursor?: string;
+}
+
+/**
+ * The outcome of the last catalog reconciliation run.
+ *
+ * @public
+ */
+export interface CatalogReconcileRun {
+  started_at: string;
+  finished_at: string;
+  users: number;
+  added: number;
+  removed: number;
+  changed: number;
+  events: number;
+  /** Whether this run had no earlier snapshots to compare with. */
+  first_run: boolean;
+}
+
+/**
+ * The state of the catalog reconciliation that feeds identity changes to the
+ * hooks (`GET /lifecycle/status`).
+ *
+ * @public
+ */
+export interface LifecycleStatus {
+  catalog: {
+    enabled: boolean;
+    lifecycle_annotation: string;
+    /** The number of user snapshots changes are compared against. */
+    snapshots: number;
+    last_run?: CatalogReconcileRun;
+  };
 }

@@ -14,18 +14,599 @@
  * limitations under the License.
  */
 
-import { screen } from '@testing-library/react';
-import { mockSsfApi } from '../../__testUtils__/fixtures';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CAEP_EVENT_TYPES,
+  RISC_EVENT_TYPES,
+} from '@shared-signals/plugin-ssf-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { SsfApi } from '../../api';
+import { SsfRequestError } from '../../api/errors';
+import {
+  LIFECYCLE_PATH,
+  hook,
+  hookFiring,
+  lifecycleStatus,
+  mockSsfApi,
+} from '../../__testUtils__/fixtures';
 import { renderTab } from '../../__testUtils__/render';
 import { HooksTab } from './HooksTab';
 
+jest.setTimeout(30_000);
+
+const configHook = hook({
+  id: 'hook_2',
+  name: 'offboarding-account-purged',
+  description: undefined,
+  trigger: { on: 'user_removed' },
+  event_type: RISC_EVENT_TYPES.accountPurged,
+  subject_format: 'iss_sub',
+  source: 'config',
+  enabled: false,
+});
+
+/** An api whose hook routes answer; `overrides` replace any of them. */
+function hooksApi(overrides: Partial<SsfApi> = {}) {
+  return mockSsfApi({
+    listHooks: async () => [hook(), configHook],
+    listHookFirings: async () => ({ items: [hookFiring()] }),
+    getLifecycleStatus: async () => lifecycleStatus(),
+    ...overrides,
+  });
+}
+
+function render(
+  api: SsfApi,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  return renderTab(<HooksTab />, { api, authorize });
+}
+
+async function press(name: string | RegExp) {
+  const button = await screen.findByRole('button', { name });
+  await waitFor(() => expect(button).toBeEnabled());
+  await userEvent.click(button);
+}
+
+async function openCreateDialog() {
+  const buttons = await screen.findAllByRole('button', {
+    name: 'Create hook',
+  });
+  await waitFor(() => expect(buttons[0]).toBeEnabled());
+  await userEvent.click(buttons[0]);
+  return within(await screen.findByRole('dialog'));
+}
+
+async function replaceText(field: HTMLElement, text: string) {
+  await userEvent.clear(field);
+  await userEvent.click(field);
+  // paste, not type: user-event reads "{" and "[" in typed text as keys.
+  await userEvent.paste(text);
+}
+
 describe('HooksTab', () => {
-  it('says that hooks are not available yet, without calling the backend', async () => {
-    const api = mockSsfApi();
-    renderTab(<HooksTab />, { api });
+  it('lists hooks with their trigger in words, event type, subject format, source and state', async () => {
+    render(hooksApi());
     expect(
-      await screen.findByText('Lifecycle hooks are not available yet'),
+      await screen.findByText('lifecycle-suspended-session-revoked', {
+        selector: '[role="rowheader"] *',
+      }),
     ).toBeInTheDocument();
-    expect(Object.values(api).some(fn => fn.mock.calls.length > 0)).toBe(false);
+    expect(
+      screen.getByText('Revoke sessions of suspended users'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('gridcell', {
+        name: `${LIFECYCLE_PATH} changes to suspended|terminated`,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('gridcell', { name: 'User removed from the catalog' }),
+    ).toBeInTheDocument();
+    const table = within(screen.getAllByRole('grid')[0]);
+    expect(table.getByText('CAEP session-revoked')).toBeInTheDocument();
+    expect(table.getByText('RISC account-purged')).toBeInTheDocument();
+    expect(table.getByText('Email')).toBeInTheDocument();
+    expect(table.getByText('Issuer and subject')).toBeInTheDocument();
+    expect(table.getByText('From app-config')).toBeInTheDocument();
+    expect(table.getByText('Enabled')).toBeInTheDocument();
+    expect(table.getByText('Disabled')).toBeInTheDocument();
+  });
+
+  it('shows a loading state, then an empty state that says what to do', async () => {
+    let resolve: (hooks: []) => void = () => {};
+    render(
+      hooksApi({
+        listHooks: () => new Promise(r => (resolve = r)),
+        listHookFirings: async () => ({ items: [] }),
+      }),
+    );
+    expect(screen.getByText('Loading hooks…')).toBeInTheDocument();
+    resolve([]);
+    expect(await screen.findByText('No hooks yet')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Create one, or define ssf.lifecycle.hooks in app-config/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No hook has fired yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows backend errors in words, with a retry', async () => {
+    const api = hooksApi({
+      listHooks: async () => {
+        throw new SsfRequestError('You do not have permission to do this', 403);
+      },
+    });
+    render(api);
+    expect(
+      await screen.findByText('Could not load the hooks'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('You do not have permission to do this'),
+    ).toBeInTheDocument();
+    api.listHooks.mockResolvedValueOnce([hook()]);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByRole('button', {
+        name: 'Edit lifecycle-suspended-session-revoked',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps app-config hooks read-only, saying why', async () => {
+    render(hooksApi());
+    for (const action of ['Edit', 'Enable', 'Delete']) {
+      const button = await screen.findByRole('button', {
+        name: `${action} offboarding-account-purged`,
+      });
+      await waitFor(() =>
+        expect(button).toHaveAccessibleDescription(
+          /comes from app-config and is read-only here/,
+        ),
+      );
+      expect(button).toBeDisabled();
+    }
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', {
+          name: 'Edit lifecycle-suspended-session-revoked',
+        }),
+      ).toBeEnabled(),
+    );
+  });
+
+  it('disables every button for users without ssf.hook.manage, saying why', async () => {
+    render(hooksApi(), AuthorizeResult.DENY);
+    const del = await screen.findByRole('button', {
+      name: 'Delete lifecycle-suspended-session-revoked',
+    });
+    await waitFor(() => expect(del).toBeDisabled());
+    expect(del).toHaveAccessibleDescription(
+      'You need the ssf.hook.manage permission to delete hooks.',
+    );
+    for (const name of ['Create hook', 'Dry run', 'Reconcile now']) {
+      const button = screen.getByRole('button', { name });
+      await waitFor(() => expect(button).toBeDisabled());
+      expect(button).toHaveAccessibleDescription(
+        /You need the ssf.hook.manage permission/,
+      );
+    }
+  });
+
+  describe('form', () => {
+    it('refuses a bad name, a bad regular expression and bad JSON', async () => {
+      const api = hooksApi();
+      render(api);
+      const form = await openCreateDialog();
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(await form.findByText('Enter a name')).toBeInTheDocument();
+      expect(form.getByText(/Enter the attribute path/)).toBeInTheDocument();
+      expect(
+        form.getByText('Choose the event type to emit'),
+      ).toBeInTheDocument();
+
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Name/ }),
+        'Suspended Users',
+      );
+      await replaceText(
+        form.getByRole('textbox', { name: /Attribute path/ }),
+        LIFECYCLE_PATH,
+      );
+      await userEvent.type(form.getByRole('textbox', { name: /^To/ }), '(');
+      await replaceText(
+        form.getByRole('textbox', { name: /Payload template/ }),
+        '{"initiating_entity": ',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/Use lowercase letters, digits/),
+      ).toBeInTheDocument();
+      expect(
+        form.getByText(/Not a valid regular expression/),
+      ).toBeInTheDocument();
+      expect(form.getByText(/Not valid JSON/)).toBeInTheDocument();
+
+      await replaceText(
+        form.getByRole('textbox', { name: /Payload template/ }),
+        '["policy"]',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/must be a JSON object/),
+      ).toBeInTheDocument();
+      expect(api.createHook).not.toHaveBeenCalled();
+    });
+
+    it('creates a hook with the contract body and reloads the list', async () => {
+      const api = hooksApi({
+        listHooks: async () => [],
+        createHook: async input => hook({ name: input.name }),
+      });
+      render(api);
+      const form = await openCreateDialog();
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Name/ }),
+        'lifecycle-suspended',
+      );
+      await replaceText(
+        form.getByRole('textbox', { name: /Attribute path/ }),
+        LIFECYCLE_PATH,
+      );
+      await userEvent.type(
+        form.getByRole('textbox', { name: /^From/ }),
+        'active',
+      );
+      await userEvent.type(
+        form.getByRole('textbox', { name: /^To/ }),
+        'suspended|terminated',
+      );
+      await userEvent.click(form.getByRole('button', { name: /Event type/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'session-revoked' }),
+      );
+      await userEvent.click(form.getByRole('radio', { name: /Issuer/ }));
+      await replaceText(
+        form.getByRole('textbox', { name: /Payload template/ }),
+        '{"initiating_entity": "policy", "reason_admin": {"en": "{{to}}"}}',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+
+      await waitFor(() =>
+        expect(api.createHook).toHaveBeenCalledWith({
+          name: 'lifecycle-suspended',
+          trigger: {
+            on: 'attribute_changed',
+            path: LIFECYCLE_PATH,
+            from: 'active',
+            to: 'suspended|terminated',
+          },
+          event_type: CAEP_EVENT_TYPES.sessionRevoked,
+          payload_template: {
+            initiating_entity: 'policy',
+            reason_admin: { en: '{{to}}' },
+          },
+          subject_format: 'iss_sub',
+        }),
+      );
+      expect(
+        await screen.findByText('lifecycle-suspended was created.'),
+      ).toBeInTheDocument();
+      await waitFor(() => expect(api.listHooks).toHaveBeenCalledTimes(2));
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+
+    it('creates a user-removed hook without a path, and shows a refusal in words', async () => {
+      const api = hooksApi({
+        listHooks: async () => [],
+        createHook: async () => {
+          throw new SsfRequestError(
+            'A hook named offboarding already exists',
+            409,
+          );
+        },
+      });
+      render(api);
+      const form = await openCreateDialog();
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Name/ }),
+        'offboarding',
+      );
+      await userEvent.click(
+        form.getByRole('radio', { name: /removed from the catalog/ }),
+      );
+      expect(
+        form.queryByRole('textbox', { name: /Attribute path/ }),
+      ).not.toBeInTheDocument();
+      await userEvent.click(form.getByRole('button', { name: /Event type/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'account-purged' }),
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText('A hook named offboarding already exists'),
+      ).toBeInTheDocument();
+      expect(
+        form.getByText('The hook could not be created'),
+      ).toBeInTheDocument();
+      expect(api.createHook).toHaveBeenCalledWith({
+        name: 'offboarding',
+        trigger: { on: 'user_removed' },
+        event_type: RISC_EVENT_TYPES.accountPurged,
+        payload_template: {},
+        subject_format: 'email',
+      });
+    });
+
+    it('edits a hook with PUT, keeping it disabled', async () => {
+      const disabled = hook({ enabled: false });
+      const api = hooksApi({
+        listHooks: async () => [disabled],
+        replaceHook: async () => disabled,
+      });
+      render(api);
+      await press(`Edit ${disabled.name}`);
+      const form = within(await screen.findByRole('dialog'));
+      const description = form.getByRole('textbox', { name: /Description/ });
+      await userEvent.clear(description);
+      await userEvent.type(description, 'Changed');
+      await userEvent.click(form.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.replaceHook).toHaveBeenCalledWith('hook_1', {
+          name: disabled.name,
+          description: 'Changed',
+          enabled: false,
+          trigger: disabled.trigger,
+          event_type: disabled.event_type,
+          payload_template: disabled.payload_template,
+          subject_format: 'email',
+        }),
+      );
+    });
+  });
+
+  it('disables a hook, and deletes one after confirmation', async () => {
+    const api = hooksApi({
+      setHookEnabled: async () => hook({ enabled: false }),
+      deleteHook: async () => {},
+    });
+    render(api);
+    await press('Disable lifecycle-suspended-session-revoked');
+    await waitFor(() =>
+      expect(api.setHookEnabled).toHaveBeenCalledWith('hook_1', false),
+    );
+    expect(
+      await screen.findByText(
+        'lifecycle-suspended-session-revoked is now disabled.',
+      ),
+    ).toBeInTheDocument();
+
+    await press('Delete lifecycle-suspended-session-revoked');
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByText(/Delete lifecycle-suspended/)).toBeInTheDocument();
+    expect(api.deleteHook).not.toHaveBeenCalled();
+    await userEvent.click(dialog.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(api.deleteHook).toHaveBeenCalledWith('hook_1'));
+  });
+
+  describe('dry run', () => {
+    async function openDryRun(api: jest.Mocked<SsfApi>) {
+      render(api);
+      await screen.findByRole('button', {
+        name: 'Edit lifecycle-suspended-session-revoked',
+      });
+      await press('Dry run');
+      return within(await screen.findByRole('dialog'));
+    }
+
+    it('sends the change and shows each event that would be emitted', async () => {
+      const api = hooksApi({
+        dryRunHooks: async () => ({
+          changes: [
+            {
+              kind: 'attribute_changed',
+              path: LIFECYCLE_PATH,
+              from: 'active',
+              to: 'suspended',
+            },
+          ],
+          events: [
+            {
+              hook_id: 'hook_1',
+              hook_name: 'lifecycle-suspended-session-revoked',
+              event_type: CAEP_EVENT_TYPES.sessionRevoked,
+              subject: { format: 'email', email: 'jdoe@example.com' },
+              payload: { initiating_entity: 'policy' },
+              streams: ['stream-1', 'stream-2'],
+            },
+          ],
+        }),
+      });
+      const dialog = await openDryRun(api);
+      // The path of the enabled attribute hook is filled in already.
+      expect(
+        dialog.getByRole('textbox', { name: /Attribute path/ }),
+      ).toHaveValue(LIFECYCLE_PATH);
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+      expect(
+        await dialog.findByText("Enter the user's email address"),
+      ).toBeInTheDocument();
+
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /User email/ }),
+        'jdoe@example.com',
+      );
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Value before/ }),
+        'active',
+      );
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /Value after/ }),
+        'suspended',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+
+      const event = within(
+        await dialog.findByRole('region', {
+          name: 'Event from lifecycle-suspended-session-revoked',
+        }),
+      );
+      expect(api.dryRunHooks).toHaveBeenCalledWith({
+        change: {
+          subject: { format: 'email', email: 'jdoe@example.com' },
+          before: { [LIFECYCLE_PATH]: 'active' },
+          attributes: { [LIFECYCLE_PATH]: 'suspended' },
+        },
+      });
+      expect(
+        dialog.getByText(`${LIFECYCLE_PATH}: active → suspended`),
+      ).toBeInTheDocument();
+      expect(event.getByText('CAEP session-revoked')).toBeInTheDocument();
+      expect(event.getByText('jdoe@example.com')).toBeInTheDocument();
+      expect(
+        event.getByText('2 streams: stream-1, stream-2'),
+      ).toBeInTheDocument();
+      expect(
+        event.getByLabelText(
+          'Payload from lifecycle-suspended-session-revoked',
+        ),
+      ).toHaveTextContent('"initiating_entity": "policy"');
+    });
+
+    it('says when no hook matches, and sends a removal as removed', async () => {
+      const api = hooksApi({
+        dryRunHooks: async () => ({
+          changes: [{ kind: 'user_removed' }],
+          events: [],
+        }),
+      });
+      const dialog = await openDryRun(api);
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /User email/ }),
+        'jdoe@example.com',
+      );
+      await userEvent.click(
+        dialog.getByRole('radio', { name: /removed from the catalog/ }),
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+      expect(
+        await dialog.findByText(/No hook matches this change/),
+      ).toBeInTheDocument();
+      expect(dialog.getByText('User removed')).toBeInTheDocument();
+      expect(api.dryRunHooks).toHaveBeenCalledWith({
+        change: {
+          subject: { format: 'email', email: 'jdoe@example.com' },
+          removed: true,
+        },
+      });
+    });
+
+    it('shows a refused dry run in words', async () => {
+      const api = hooksApi({
+        dryRunHooks: async () => {
+          throw new SsfRequestError('change.subject.email is invalid', 400);
+        },
+      });
+      const dialog = await openDryRun(api);
+      await userEvent.type(
+        dialog.getByRole('textbox', { name: /User email/ }),
+        'jdoe@example.com',
+      );
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+      expect(await dialog.findByText('The dry run failed')).toBeInTheDocument();
+      expect(
+        dialog.getByText('change.subject.email is invalid'),
+      ).toBeInTheDocument();
+    });
+  });
+
+  it('lists recent firings with the change and the SETs by stream', async () => {
+    const api = hooksApi({
+      listHookFirings: async () => ({
+        items: [
+          hookFiring(),
+          hookFiring({
+            id: 'firing-2',
+            identity: 'user:default/alice',
+            subject: { format: 'email', email: 'alice@example.com' },
+            change: { kind: 'user_removed' },
+            sets: [],
+          }),
+        ],
+      }),
+    });
+    render(api);
+    const card = within(
+      await screen.findByRole('region', { name: 'Recent firings' }),
+    );
+    expect(await card.findByText('user:default/jdoe')).toBeInTheDocument();
+    expect(api.listHookFirings).toHaveBeenCalledWith({ limit: 20 });
+    expect(card.getByText('jdoe@example.com')).toBeInTheDocument();
+    expect(card.getByText('active → suspended')).toBeInTheDocument();
+    expect(card.getByText('User removed')).toBeInTheDocument();
+    expect(card.getByText('2 SETs')).toBeInTheDocument();
+    expect(card.getByText('stream-1, stream-2')).toBeInTheDocument();
+    expect(card.getByText('0 SETs')).toBeInTheDocument();
+
+    await userEvent.click(card.getByText('user:default/jdoe'));
+    const detail = within(
+      await card.findByRole('region', { name: 'Firing firing-1' }),
+    );
+    expect(detail.getByLabelText('SETs of firing firing-1')).toHaveTextContent(
+      '"jti": "set-2"',
+    );
+    expect(detail.getByText('txn-1')).toBeInTheDocument();
+  });
+
+  it('shows the catalog reconciliation status and starts a run', async () => {
+    const api = hooksApi({ reconcileLifecycle: async () => {} });
+    render(api);
+    const status = within(
+      await screen.findByRole('region', { name: 'Catalog reconciliation' }),
+    );
+    expect(
+      await status.findByText(/compares users with 42 snapshots/),
+    ).toBeInTheDocument();
+    expect(
+      status.getByText(/42 users, 1 added, 0 removed, 2 changed, 3 events\.$/),
+    ).toBeInTheDocument();
+    await press('Reconcile now');
+    await waitFor(() => expect(api.reconcileLifecycle).toHaveBeenCalled());
+    expect(
+      await status.findByText(/Reconciliation started/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when catalog reconciliation is off, and does not offer to run it', async () => {
+    render(
+      hooksApi({
+        getLifecycleStatus: async () =>
+          lifecycleStatus({ enabled: false, last_run: undefined }),
+      }),
+    );
+    expect(
+      await screen.findByText(/Catalog reconciliation is off/),
+    ).toBeInTheDocument();
+    const button = screen.getByRole('button', { name: 'Reconcile now' });
+    await waitFor(() =>
+      expect(button).toHaveAccessibleDescription(
+        'Catalog reconciliation is turned off in app-config.',
+      ),
+    );
+    expect(button).toBeDisabled();
   });
 });

@@ -14,17 +14,176 @@
  * limitations under the License.
  */
 
-import { EmptyState } from '../common';
+import { useApi } from '@backstage/core-plugin-api';
+import { Alert, Button, Flex, Text } from '@backstage/ui';
+import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
+import { RiAddLine, RiFlaskLine, RiRefreshLine } from '@remixicon/react';
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { LifecycleHook, ssfApiRef } from '../../api';
+import {
+  ConfirmDialog,
+  EmptyState,
+  ErrorPanel,
+  LoadingState,
+  PermissionButton,
+} from '../common';
+import { DryRunDialog } from './DryRunDialog';
+import { FiringsCard } from './FiringsCard';
+import { HookFormDialog } from './HookFormDialog';
+import { HooksTable } from './HooksTable';
+import { ReconcileStatus } from './ReconcileStatus';
+
+type Editing = { hook?: LifecycleHook } | undefined;
+
+/** The path the dry run starts with: the one an enabled hook watches. */
+function watchedPath(hooks: LifecycleHook[] | undefined): string | undefined {
+  const watching = hooks
+    ?.filter(h => h.enabled)
+    .find(h => h.trigger.on === 'attribute_changed');
+  return watching?.trigger.on === 'attribute_changed'
+    ? watching.trigger.path
+    : undefined;
+}
 
 /**
- * The Lifecycle hooks tab. The backend does not offer the `/hooks` API yet,
- * so the tab says so instead of showing anything made up.
+ * The Lifecycle hooks tab: the hooks that turn identity changes into
+ * security events, a dry run, recent firings and the catalog
+ * reconciliation that observes the changes.
  */
 export function HooksTab() {
+  const ssfApi = useApi(ssfApiRef);
+  const hooks = useAsyncRetry(() => ssfApi.listHooks(), [ssfApi]);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [editing, setEditing] = useState<Editing>();
+  const [deleting, setDeleting] = useState<LifecycleHook>();
+  const [dryRunning, setDryRunning] = useState(false);
+  const [actionError, setActionError] = useState<Error>();
+  const [notice, setNotice] = useState<string>();
+
+  const refresh = () => {
+    hooks.retry();
+    setRefreshKey(k => k + 1);
+  };
+
+  const toggle = async (hook: LifecycleHook) => {
+    setActionError(undefined);
+    setNotice(undefined);
+    try {
+      await ssfApi.setHookEnabled(hook.id, !hook.enabled);
+      setNotice(
+        `${hook.name} is now ${hook.enabled ? 'disabled' : 'enabled'}.`,
+      );
+      hooks.retry();
+    } catch (e) {
+      setActionError(e as Error);
+    }
+  };
+
+  const createButton = (
+    <PermissionButton
+      permission={ssfHookManagePermission}
+      purpose="to create hooks"
+      iconStart={<RiAddLine />}
+      onPress={() => setEditing({})}
+    >
+      Create hook
+    </PermissionButton>
+  );
+
   return (
-    <EmptyState
-      title="Lifecycle hooks are not available yet"
-      description="Hooks will turn identity changes (a user disabled, a credential changed) into security events for the streams that want them. This portal's Shared Signals backend does not offer the hooks API yet; once it does, you will list, edit, dry-run and enable hooks here."
-    />
+    <Flex direction="column" gap="4">
+      <Flex
+        justify="between"
+        align="center"
+        gap="3"
+        style={{ flexWrap: 'wrap' }}
+      >
+        <Text as="p" color="secondary">
+          Hooks turn identity changes, such as a user suspended or removed in
+          the catalog, into security events for the streams that requested them.
+        </Text>
+        <Flex gap="2">
+          <Button
+            variant="secondary"
+            iconStart={<RiRefreshLine />}
+            onPress={refresh}
+          >
+            Refresh
+          </Button>
+          <PermissionButton
+            permission={ssfHookManagePermission}
+            purpose="to dry-run hooks"
+            variant="secondary"
+            iconStart={<RiFlaskLine />}
+            onPress={() => setDryRunning(true)}
+          >
+            Dry run
+          </PermissionButton>
+          {createButton}
+        </Flex>
+      </Flex>
+      <ReconcileStatus refreshKey={refreshKey} />
+      {notice && <Alert status="success" icon title={notice} role="status" />}
+      {actionError && (
+        <ErrorPanel title="The hook could not be changed" error={actionError} />
+      )}
+      {hooks.loading && !hooks.value && <LoadingState label="hooks" />}
+      {hooks.error && (
+        <ErrorPanel
+          title="Could not load the hooks"
+          error={hooks.error}
+          onRetry={hooks.retry}
+        />
+      )}
+      {!hooks.error && hooks.value?.length === 0 && (
+        <EmptyState
+          title="No hooks yet"
+          description="Create one, or define ssf.lifecycle.hooks in app-config. A hook names the change it waits for (an attribute of a user changing, a user added or removed) and the event to send when it happens."
+          action={createButton}
+        />
+      )}
+      {!hooks.error && !!hooks.value?.length && (
+        <HooksTable
+          hooks={hooks.value}
+          stale={hooks.loading}
+          onEdit={hook => setEditing({ hook })}
+          onToggle={toggle}
+          onDelete={setDeleting}
+        />
+      )}
+      <FiringsCard refreshKey={refreshKey} />
+      {editing && (
+        <HookFormDialog
+          hook={editing.hook}
+          onClose={() => setEditing(undefined)}
+          onSaved={saved => {
+            setNotice(
+              `${saved.name} was ${editing.hook ? 'saved' : 'created'}.`,
+            );
+            hooks.retry();
+          }}
+        />
+      )}
+      {dryRunning && (
+        <DryRunDialog
+          defaultPath={watchedPath(hooks.value)}
+          onClose={() => setDryRunning(false)}
+        />
+      )}
+      <ConfirmDialog
+        isOpen={!!deleting}
+        title="Delete hook"
+        description={`Delete ${deleting?.name}? Identity changes will no longer emit its events.`}
+        confirmLabel="Delete"
+        destructive
+        onClose={() => setDeleting(undefined)}
+        onConfirm={async () => {
+          await ssfApi.deleteHook(deleting!.id);
+          setNotice(`${deleting!.name} was deleted.`);
+          hooks.retry();
+        }}
+      />
+    </Flex>
   );
 }

@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { Table } from '@backstage/ui';
+import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
+import { LifecycleHook } from '../../api';
+import { PermissionButton } from '../common';
+import { hookColumns } from './hookColumns';
+
+// The backend refuses changes to these with 409; saying so up front beats
+// letting the user find out from an error.
+const READ_ONLY_REASON =
+  'This hook comes from app-config and is read-only here; change it in ssf.lifecycle.hooks.';
+
+/** The hooks with their edit, enable/disable and delete buttons. */
+export function HooksTable(props: {
+  hooks: LifecycleHook[];
+  stale: boolean;
+  onEdit: (hook: LifecycleHook) => void;
+  onToggle: (hook: LifecycleHook) => void;
+  onDelete: (hook: LifecycleHook) => void;
+}) {
+  const { hooks, stale, onEdit, onToggle, onDelete } = props;
+  const manage = {
+    permission: ssfHookManagePermission,
+    size: 'small',
+    variant: 'secondary',
+  } as const;
+  const columns = hookColumns(h => {
+    const disabledReason = h.source === 'config' ? READ_ONLY_REASON : undefined;
+    return (
+      <>
+        <PermissionButton
+          {...manage}
+          purpose="to edit hooks"
+          disabledReason={disabledReason}
+          aria-label={`Edit ${h.name}`}
+          onPress={() => onEdit(h)}
+        >
+          Edit
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          purpose="to enable or disable hooks"
+          disabledReason={disabledReason}
+          aria-label={`${h.enabled ? 'Disable' : 'Enable'} ${h.name}`}
+          onPress={() => onToggle(h)}
+        >
+          {h.enabled ? 'Disable' : 'Enable'}
+        </PermissionButton>
+        <PermissionButton
+          {...manage}
+          destructive
+          purpose="to delete hooks"
+          disabledReason={disabledReason}
+          aria-label={`Delete ${h.name}`}
+          onPress={() => onDelete(h)}
+        >
+          Delete
+        </PermissionButton>
+      </>
+    );
+  });
+  return (
+    <Table
+      columnConfig={columns}
+      data={hooks}
+      isStale={stale}
+      pagination={{ type: 'none' }}
+    />
+  );
+}

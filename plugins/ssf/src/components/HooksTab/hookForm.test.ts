@@ -1,0 +1,148 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { CAEP_EVENT_TYPES } from '@shared-signals/plugin-ssf-common';
+import { LIFECYCLE_PATH, hook } from '../../__testUtils__/fixtures';
+import {
+  HookFormValues,
+  initialHookFormValues,
+  parsePayloadTemplate,
+  toHookInput,
+  validateHookForm,
+} from './hookForm';
+
+const valid: HookFormValues = {
+  name: 'lifecycle-suspended',
+  description: '',
+  triggerKind: 'attribute_changed',
+  path: LIFECYCLE_PATH,
+  from: '',
+  to: 'suspended|terminated',
+  eventType: CAEP_EVENT_TYPES.sessionRevoked,
+  subjectFormat: 'email',
+  payloadTemplate: '{"initiating_entity": "policy"}',
+};
+
+describe('validateHookForm', () => {
+  it('accepts a valid hook', () => {
+    expect(validateHookForm(valid)).toEqual({});
+  });
+
+  it.each([
+    ['empty', '  ', 'Enter a name'],
+    ['uppercase', 'Lifecycle', 'Use lowercase letters'],
+    ['leading dash', '-lifecycle', 'starting with a letter or digit'],
+    ['space', 'life cycle', 'Use lowercase letters'],
+    ['too long', 'a'.repeat(101), 'at most 100 characters (it has 101)'],
+  ])('refuses a name: %s', (_label, name, message) => {
+    expect(validateHookForm({ ...valid, name }).name).toContain(message);
+  });
+
+  it('accepts names with dots, underscores and dashes up to 100 characters', () => {
+    expect(validateHookForm({ ...valid, name: '0a._-b' })).toEqual({});
+    expect(validateHookForm({ ...valid, name: 'a'.repeat(100) })).toEqual({});
+  });
+
+  it('refuses patterns that are not regular expressions', () => {
+    const errors = validateHookForm({ ...valid, from: '(', to: '[a-' });
+    expect(errors.from).toContain('Not a valid regular expression');
+    expect(errors.to).toContain('Not a valid regular expression');
+    // Unbalanced groups must not pass by being wrapped in an anchor group.
+    expect(validateHookForm({ ...valid, to: 'a)|(b' }).to).toBeDefined();
+  });
+
+  it('needs a path only for attribute changes', () => {
+    expect(validateHookForm({ ...valid, path: ' ' }).path).toContain(
+      'Enter the attribute path',
+    );
+    expect(
+      validateHookForm({
+        ...valid,
+        triggerKind: 'user_removed',
+        path: '',
+        to: '(',
+      }),
+    ).toEqual({});
+  });
+
+  it('needs an event type and a JSON object as payload template', () => {
+    const errors = validateHookForm({
+      ...valid,
+      eventType: '',
+      payloadTemplate: '{"a": ',
+    });
+    expect(errors.eventType).toBe('Choose the event type to emit');
+    expect(errors.payloadTemplate).toContain('Not valid JSON');
+    expect(
+      validateHookForm({ ...valid, payloadTemplate: '["a"]' }).payloadTemplate,
+    ).toContain('must be a JSON object');
+    expect(
+      validateHookForm({ ...valid, payloadTemplate: 'null' }).payloadTemplate,
+    ).toContain('must be a JSON object');
+  });
+});
+
+describe('parsePayloadTemplate', () => {
+  it('reads empty text as an empty template', () => {
+    expect(parsePayloadTemplate('  ')).toEqual({});
+    expect(parsePayloadTemplate('{"a": {"b": "{{to}}"}}')).toEqual({
+      a: { b: '{{to}}' },
+    });
+  });
+});
+
+describe('toHookInput', () => {
+  it('builds the body the contract describes, leaving out empty patterns', () => {
+    expect(toHookInput({ ...valid, name: ' lifecycle-suspended ' })).toEqual({
+      name: 'lifecycle-suspended',
+      trigger: {
+        on: 'attribute_changed',
+        path: LIFECYCLE_PATH,
+        to: 'suspended|terminated',
+      },
+      event_type: CAEP_EVENT_TYPES.sessionRevoked,
+      payload_template: { initiating_entity: 'policy' },
+      subject_format: 'email',
+    });
+    expect(
+      toHookInput(
+        { ...valid, triggerKind: 'user_removed', description: ' Gone ' },
+        false,
+      ),
+    ).toEqual({
+      name: 'lifecycle-suspended',
+      description: 'Gone',
+      enabled: false,
+      trigger: { on: 'user_removed' },
+      event_type: CAEP_EVENT_TYPES.sessionRevoked,
+      payload_template: { initiating_entity: 'policy' },
+      subject_format: 'email',
+    });
+  });
+
+  it('round-trips a saved hook through the form', () => {
+    const saved = hook();
+    expect(toHookInput(initialHookFormValues(saved), saved.enabled)).toEqual({
+      name: saved.name,
+      description: saved.description,
+      enabled: true,
+      trigger: saved.trigger,
+      event_type: saved.event_type,
+      payload_template: saved.payload_template,
+      subject_format: saved.subject_format,
+    });
+  });
+});
