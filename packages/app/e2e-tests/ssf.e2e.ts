@@ -492,12 +492,63 @@ step(
   ['add a provider with an issuer and JWKS URL'],
 );
 
+const hookName = `e2e-risk-high-${runId}`;
+
 step(
-  'the Lifecycle hooks tab renders',
+  'create a lifecycle hook and see its dry run',
   async () => {
     await openTab('Lifecycle hooks');
-    await visible(page.getByText(/hook/i));
+    // The default hooks are seeded from config.
+    await visible(
+      page.getByRole('row', { name: /lifecycle-inactive-session-revoked/ }),
+    );
+    await page.getByRole('button', { name: 'Create hook' }).first().click();
+    const d = dialog('Create hook');
+    await d.getByRole('textbox', { name: /Name/ }).fill(hookName);
+    await d
+      .getByRole('textbox', { name: /Description/ })
+      .fill('Revoke sessions when a user is marked high risk');
+    await d
+      .getByRole('textbox', { name: /Attribute path/ })
+      .fill('metadata.labels.risk');
+    await d
+      .getByRole('textbox', { name: /To \(regular expression\)/ })
+      .fill('high');
+    await d.getByRole('button', { name: /Event type/ }).click();
+    await page.getByRole('option', { name: 'session-revoked' }).click();
+    await d
+      .getByRole('textbox', { name: /Payload template/ })
+      .fill(
+        '{"initiating_entity": "policy", "reason_admin": {"en": "Risk of {{name}} became {{to}}"}}',
+      );
+    await d.getByRole('button', { name: 'Create', exact: true }).click();
+    await d.waitFor({ state: 'hidden' });
+    await visible(page.getByRole('row', { name: new RegExp(hookName) }));
     await shot('hooks');
+
+    await page.getByRole('button', { name: 'Dry run' }).first().click();
+    const run = dialog('Dry run');
+    await run.getByRole('textbox', { name: /User email/ }).fill(subjectEmail);
+    await run
+      .getByRole('textbox', { name: /Attribute path/ })
+      .fill('metadata.labels.risk');
+    await run.getByRole('textbox', { name: /Value before/ }).fill('low');
+    await run.getByRole('textbox', { name: /Value after/ }).fill('high');
+    await run.getByRole('button', { name: 'Run dry run' }).click();
+    const event = page.getByRole('region', { name: `Event from ${hookName}` });
+    await visible(event);
+    const text = await event.innerText();
+    check(text.includes('session-revoked'), `the dry run shows ${text}`);
+    check(
+      text.includes(`Risk of ${subjectEmail} became high`),
+      `the payload is rendered: ${text}`,
+    );
+    await shot('hooks-dry-run');
+    await run
+      .getByRole('button', { name: 'Close', exact: true })
+      .last()
+      .click();
+    await run.waitFor({ state: 'hidden' });
   },
   ['open the Shared Signals page on the Streams tab'],
 );

@@ -109,9 +109,9 @@ describe('HooksTab', () => {
     const table = within(screen.getAllByRole('grid')[0]);
     expect(table.getByText('CAEP session-revoked')).toBeInTheDocument();
     expect(table.getByText('RISC account-purged')).toBeInTheDocument();
-    expect(table.getByText('Email')).toBeInTheDocument();
-    expect(table.getByText('Issuer and subject')).toBeInTheDocument();
-    expect(table.getByText('From app-config')).toBeInTheDocument();
+    expect(table.getByText('Subject: Email')).toBeInTheDocument();
+    expect(table.getByText('Subject: Issuer and subject')).toBeInTheDocument();
+    expect(table.getByText('From app-config, read-only')).toBeInTheDocument();
     expect(table.getByText('Enabled')).toBeInTheDocument();
     expect(table.getByText('Disabled')).toBeInTheDocument();
   });

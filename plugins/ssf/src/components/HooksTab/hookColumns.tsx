@@ -44,31 +44,27 @@ export function hookColumns(
     },
     {
       id: 'event',
-      label: 'Event type',
-      cell: h => <CellText title={eventTypeLabel(h.event_type)} />,
+      label: 'Event',
+      cell: h => (
+        <CellText
+          title={eventTypeLabel(h.event_type)}
+          description={`Subject: ${subjectFormatLabel(h.subject_format)}`}
+        />
+      ),
     },
     {
-      id: 'subject',
-      label: 'Subject format',
-      cell: h => <CellText title={subjectFormatLabel(h.subject_format)} />,
-    },
-    {
-      id: 'source',
-      label: 'Source',
-      cell: h =>
-        h.source === 'config' ? (
-          <CellText title="From app-config" description="read-only here" />
-        ) : (
-          <CellText title="Portal" description="created through the API" />
-        ),
-    },
-    {
+      // State and origin together: a config hook's state is set in app-config.
       id: 'enabled',
       label: 'State',
       cell: h => (
         <Cell>
           <Text weight="bold" color={h.enabled ? 'success' : 'secondary'}>
             {h.enabled ? 'Enabled' : 'Disabled'}
+          </Text>
+          <Text as="p" variant="body-small" color="secondary">
+            {h.source === 'config'
+              ? 'From app-config, read-only'
+              : 'Made in the portal'}
           </Text>
         </Cell>
       ),
