@@ -40,7 +40,16 @@ const ROUTES: Array<[method: 'post' | 'put' | 'patch', path: string]> = [
   ['post', '/api/ssf/emit'],
   ['post', '/api/ssf/admin/streams/redeliver'],
   ['post', '/api/ssf/security-events-providers'],
+  ['post', '/api/ssf/hooks'],
+  ['put', '/api/ssf/hooks/hook_x'],
+  ['patch', '/api/ssf/hooks/hook_x'],
+  ['post', '/api/ssf/hooks/dry-run'],
+  ['post', '/api/ssf/identity-changes'],
 ];
+
+// Beyond each route's body limit: 64 kB, and 1 MB for identity change batches.
+const hugeBodySize = (path: string) =>
+  (path.endsWith('/identity-changes') ? 1536 : 200) * 1024;
 
 function deep(depth: number): unknown {
   let value: unknown = 'bottom';
@@ -115,6 +124,10 @@ async function snapshot(knex: Knex) {
     'ssf_outbox',
     'ssf_providers',
     'ssf_received_events',
+    'ssf_lifecycle_hooks',
+    'ssf_identity_snapshots',
+    'ssf_identity_changes',
+    'ssf_hook_firings',
   ];
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
@@ -195,7 +208,9 @@ describe.each(createTestDatabases().eachSupportedId())(
             [method](path)
             .set('Authorization', auth)
             .set('Content-Type', 'application/json')
-            .send(JSON.stringify({ description: 'x'.repeat(200 * 1024) }));
+            .send(
+              JSON.stringify({ description: 'x'.repeat(hugeBodySize(path)) }),
+            );
           expect({ path, status: huge.status }).toEqual({ path, status: 413 });
         }
       }
