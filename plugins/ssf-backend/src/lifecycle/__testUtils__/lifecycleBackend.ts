@@ -103,6 +103,7 @@ export async function startLifecycleBackend(options: {
   knex?: Knex;
   lifecycle?: JsonObject;
   permission?: Parameters<typeof startSsfBackend>[0]['permission'];
+  extraFeatures?: Parameters<typeof startSsfBackend>[0]['extraFeatures'];
 }) {
   let events: EventsService | undefined;
   let scheduler: SchedulerService | undefined;
@@ -125,6 +126,7 @@ export async function startLifecycleBackend(options: {
       },
     },
     extraFeatures: [
+      ...(options.extraFeatures ?? []),
       options.catalog.factory,
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       createBackendModule({
