@@ -182,6 +182,19 @@ describe.each(createTestDatabases().eachSupportedId())(
         ).status,
       ).toBe(409);
 
+      // Racing creates of one name: one wins, the rest are told why.
+      const raced = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          request(server)
+            .post('/api/ssf/hooks')
+            .set('Authorization', ADMIN)
+            .send({ ...mfaRemoved, name: 'raced' }),
+        ),
+      );
+      expect(raced.map(r => r.status).sort()).toEqual([
+        201, 409, 409, 409, 409,
+      ]);
+
       const read = await request(server)
         .get(`/api/ssf/hooks/${hookId}`)
         .set('Authorization', ADMIN);

@@ -31,6 +31,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { TransmitterConfig } from '../config';
 import { StreamRecord, StreamStore } from '../database/StreamStore';
 import { checkOutboundUrl, HostResolver } from '../http/outboundUrlPolicy';
+import { isUniqueViolation } from '../database/uniqueViolation';
 
 /**
  * Who is asking. A receiver (an OAuth client, seen as a service principal)
@@ -421,13 +422,4 @@ function dedupe(values: string[]): string[] {
 
 function normalise(value: unknown): unknown {
   return Array.isArray(value) ? [...value].sort() : value;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' || // PostgreSQL unique_violation
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
 }

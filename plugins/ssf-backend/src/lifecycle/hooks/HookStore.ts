@@ -18,6 +18,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../../database/dates';
+import { isUniqueViolation } from '../../database/uniqueViolation';
 import { HookDefinition, LifecycleHook } from './types';
 
 const TABLE = 'ssf_lifecycle_hooks';
@@ -95,6 +96,10 @@ export class HookStore {
   }
 
   async create(definition: HookDefinition): Promise<LifecycleHook> {
+    return this.#nameRace(definition.name, () => this.#create(definition));
+  }
+
+  async #create(definition: HookDefinition): Promise<LifecycleHook> {
     return this.#knex.transaction(async tx => {
       await this.#assertNameFree(definition.name, undefined, tx);
       const now = new Date();
@@ -115,15 +120,40 @@ export class HookStore {
     id: string,
     change: (current: LifecycleHook) => HookDefinition,
   ): Promise<LifecycleHook> {
-    return this.#knex.transaction(async tx => {
-      const current = await this.#getApiHook(id, tx);
-      const definition = change(current);
-      await this.#assertNameFree(definition.name, id, tx);
-      await tx(TABLE)
-        .where({ id })
-        .update({ ...toColumns(definition), updated_at: new Date() });
-      return fromRow((await tx<HookRow>(TABLE).where({ id }).first())!);
-    });
+    let name = '';
+    return this.#nameRace(
+      () => name,
+      () =>
+        this.#knex.transaction(async tx => {
+          const current = await this.#getApiHook(id, tx);
+          const definition = change(current);
+          name = definition.name;
+          await this.#assertNameFree(definition.name, id, tx);
+          await tx(TABLE)
+            .where({ id })
+            .update({ ...toColumns(definition), updated_at: new Date() });
+          return fromRow((await tx<HookRow>(TABLE).where({ id }).first())!);
+        }),
+    );
+  }
+
+  // The name check above cannot see a concurrent writer's uncommitted hook;
+  // the unique index can, and its violation means the same as the check.
+  async #nameRace<T>(
+    name: string | (() => string),
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const taken = typeof name === 'string' ? name : name();
+        throw new ConflictError(
+          `A lifecycle hook named ${taken} already exists`,
+        );
+      }
+      throw error;
+    }
   }
 
   async delete(id: string): Promise<LifecycleHook> {
