@@ -28,6 +28,9 @@ step() { printf '\n━━ %s\n' "$*"; }
 step "Type-check (tsc)"
 yarn tsc
 
+step "API reports (report.api.md of each published package is current)"
+yarn build:api-reports --ci
+
 step "Lint (eslint)"
 yarn backstage-cli repo lint
 

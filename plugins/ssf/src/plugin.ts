@@ -48,7 +48,7 @@ export const ssfPlugin = createPlugin({
  *
  * @public
  */
-export const SsfPage = ssfPlugin.provide(
+export const SsfPage: () => JSX.Element = ssfPlugin.provide(
   createRoutableExtension({
     name: 'SsfPage',
     component: () => import('./components/SsfPage').then(m => m.SsfLegacyPage),
