@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is needed and runs the whole test suite: type-check, lint,
-# formatting, and every package's tests. Database tests run on SQLite and, when
+# Installs what is needed and runs the whole test suite: type-check, API
+# reports, lint, formatting, every package's tests, the conformance suite, the
+# browser tests and the install test in a fresh app. Database tests run on SQLite and, when
 # one answers on 127.0.0.1:5432 (or BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
 # names one), on PostgreSQL 15 too. SSF_REQUIRE_POSTGRES=1 makes PostgreSQL mandatory.
 set -euo pipefail
@@ -49,5 +50,8 @@ step "Conformance (black-box, against the dev backend)"
 
 step "End-to-end (browser, against the dev portal)"
 "$SSF_ROOT/scripts/e2e.sh" || status=$?
+
+step "Install into a fresh portal (packed plugins, create-app)"
+"$SSF_ROOT/scripts/test-install.sh" || status=$?
 
 exit "$status"
