@@ -129,8 +129,10 @@ export class TransmitterEmitter {
     const prepared = { ...request, txn: request.txn ?? randomUUID() };
     if (options.tx) {
       const tx = options.tx;
-      const entries = await this.#plan([prepared], tx);
-      await this.#store(entries, await this.#streams.list({}, tx), tx);
+      // Planned inside the caller's transaction, so the streams it read are
+      // the ones the SETs are stored for.
+      const { entries, streams } = await this.#plan([prepared], tx);
+      await this.#store(entries, streams, tx);
       return toResults([prepared], entries)[0];
     }
     return new Promise<EmitResult>((resolve, reject) => {
@@ -161,7 +163,7 @@ export class TransmitterEmitter {
   async #emitGroup(requests: PreparedEmit[]): Promise<EmitResult[]> {
     // Targets are chosen and SETs signed before the transaction opens, so the
     // database is held only for the writes.
-    const planned = await this.#plan(requests);
+    const { entries: planned } = await this.#plan(requests);
     return this.#knex.transaction(async tx => {
       // A stream deleted or disabled meanwhile gets nothing.
       const live = (await this.#streams.list({}, tx)).filter(
@@ -174,11 +176,14 @@ export class TransmitterEmitter {
     });
   }
 
-  /** The signed SETs a set of events gives, each tagged with its event. */
+  /**
+   * The signed SETs a set of events gives, each tagged with its event, and
+   * the streams (all but disabled ones) they were chosen from.
+   */
   async #plan(
     requests: PreparedEmit[],
     tx?: Knex.Transaction,
-  ): Promise<PlannedEntry[]> {
+  ): Promise<{ entries: PlannedEntry[]; streams: StreamRecord[] }> {
     const streams = (await this.#streams.list({}, tx)).filter(
       s => s.status !== 'disabled',
     );
@@ -199,7 +204,7 @@ export class TransmitterEmitter {
         return entries.map(e => ({ ...e, request: index }));
       }),
     );
-    return planned.flat();
+    return { entries: planned.flat(), streams };
   }
 
   /**
