@@ -15,24 +15,11 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogBody,
-  DialogFooter,
-  DialogHeader,
-  Flex,
-  Radio,
-  RadioGroup,
-  Text,
-  TextField,
-} from '@backstage/ui';
-import { FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
+import { Flex, Radio, RadioGroup, Text, TextField } from '@backstage/ui';
+import { useState } from 'react';
 import { HookDryRunResult, ssfApiRef } from '../../api';
-import { ErrorPanel } from '../common';
+import { FormDialog, useFormState } from '../common';
 import {
-  DryRunFormErrors,
   DryRunFormValues,
   initialDryRunFormValues,
   toDryRunRequest,
@@ -50,118 +37,84 @@ export function DryRunDialog(props: {
 }) {
   const { onClose } = props;
   const ssfApi = useApi(ssfApiRef);
-  const [values, setValues] = useState(() =>
-    initialDryRunFormValues(props.defaultPath),
-  );
-  const [errors, setErrors] = useState<DryRunFormErrors>({});
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<Error>();
   const [result, setResult] = useState<HookDryRunResult>();
-
-  const set = <K extends keyof DryRunFormValues>(
-    key: K,
-    value: DryRunFormValues[K],
-  ) => {
-    setValues(v => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _removed, ...rest }) => rest);
+  // The dialog stays open after a run, to show what it returned.
+  const form = useFormState({
+    initial: () => initialDryRunFormValues(props.defaultPath),
+    validate: validateDryRunForm,
+    onSubmit: async values => {
+      setResult(await ssfApi.dryRunHooks(toDryRunRequest(values)));
+    },
+  });
+  const { values } = form;
+  const set: typeof form.set = (key, value) => {
+    form.set(key, value);
     // A result for other values would be misleading next to the new ones.
     setResult(undefined);
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(undefined);
-    const found = validateDryRunForm(values);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      return;
-    }
-    setPending(true);
-    try {
-      setResult(await ssfApi.dryRunHooks(toDryRunRequest(values)));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setPending(false);
-    }
-  };
-
   return (
-    <Dialog isOpen onOpenChange={open => !open && onClose()} width={720}>
-      <DialogHeader>Dry run</DialogHeader>
-      <Form
-        validationBehavior="aria"
-        validationErrors={errors}
-        onSubmit={submit}
-        aria-label="Dry run"
+    <FormDialog
+      title="Dry run"
+      label="Dry run"
+      width={720}
+      form={form}
+      submitLabel="Run dry run"
+      submitErrorTitle="The dry run failed"
+      closeLabel="Close"
+      onClose={onClose}
+      result={result && <DryRunResult result={result} />}
+    >
+      <Text as="p" color="secondary">
+        Describe a change to a user to see which hooks would fire and what they
+        would send. Nothing is emitted.
+      </Text>
+      <TextField
+        name="email"
+        label="User email"
+        isRequired
+        placeholder="jdoe@example.com"
+        value={values.email}
+        onChange={v => set('email', v)}
+      />
+      <RadioGroup
+        name="kind"
+        label="Change"
+        value={values.kind}
+        onChange={v => set('kind', v as DryRunFormValues['kind'])}
       >
-        <DialogBody>
-          <Flex direction="column" gap="4">
-            <Text as="p" color="secondary">
-              Describe a change to a user to see which hooks would fire and what
-              they would send. Nothing is emitted.
-            </Text>
+        <Radio value="attribute_changed">An attribute changes</Radio>
+        <Radio value="user_removed">The user is removed from the catalog</Radio>
+      </RadioGroup>
+      {values.kind === 'attribute_changed' && (
+        <>
+          <TextField
+            name="path"
+            label="Attribute path"
+            isRequired
+            placeholder='metadata.annotations["ssf.io/lifecycle"]'
+            value={values.path}
+            onChange={v => set('path', v)}
+          />
+          <Flex gap="3">
             <TextField
-              name="email"
-              label="User email"
-              isRequired
-              placeholder="jdoe@example.com"
-              value={values.email}
-              onChange={v => set('email', v)}
+              name="before"
+              label="Value before"
+              placeholder="active"
+              value={values.before}
+              onChange={v => set('before', v)}
             />
-            <RadioGroup
-              name="kind"
-              label="Change"
-              value={values.kind}
-              onChange={v => set('kind', v as DryRunFormValues['kind'])}
-            >
-              <Radio value="attribute_changed">An attribute changes</Radio>
-              <Radio value="user_removed">
-                The user is removed from the catalog
-              </Radio>
-            </RadioGroup>
-            {values.kind === 'attribute_changed' && (
-              <>
-                <TextField
-                  name="path"
-                  label="Attribute path"
-                  isRequired
-                  placeholder='metadata.annotations["ssf.io/lifecycle"]'
-                  value={values.path}
-                  onChange={v => set('path', v)}
-                />
-                <Flex gap="3">
-                  <TextField
-                    name="before"
-                    label="Value before"
-                    placeholder="active"
-                    value={values.before}
-                    onChange={v => set('before', v)}
-                  />
-                  <TextField
-                    name="after"
-                    label="Value after"
-                    description="Empty: the attribute is gone."
-                    placeholder="suspended"
-                    value={values.after}
-                    onChange={v => set('after', v)}
-                  />
-                </Flex>
-              </>
-            )}
-            {error && <ErrorPanel title="The dry run failed" error={error} />}
-            {result && <DryRunResult result={result} />}
+            <TextField
+              name="after"
+              label="Value after"
+              description="Empty: the attribute is gone."
+              placeholder="suspended"
+              value={values.after}
+              onChange={v => set('after', v)}
+            />
           </Flex>
-        </DialogBody>
-        <DialogFooter>
-          <Button variant="secondary" onPress={onClose}>
-            Close
-          </Button>
-          <Button type="submit" isPending={pending}>
-            Run dry run
-          </Button>
-        </DialogFooter>
-      </Form>
-    </Dialog>
+        </>
+      )}
+    </FormDialog>
   );
 }

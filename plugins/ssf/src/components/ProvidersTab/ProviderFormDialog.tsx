@@ -15,26 +15,12 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogBody,
-  DialogFooter,
-  DialogHeader,
-  Flex,
-  PasswordField,
-  Radio,
-  RadioGroup,
-  TextField,
-} from '@backstage/ui';
+import { PasswordField, Radio, RadioGroup, TextField } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
-import { FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
 import { ssfApiRef } from '../../api';
-import { ErrorPanel } from '../common';
+import { ErrorPanel, FormDialog, useFormState } from '../common';
 import { useAllowInsecureUrls } from '../StreamsTab/useAllowInsecureUrls';
 import {
-  ProviderFormErrors,
   ProviderFormValues,
   initialProviderFormValues,
   toProviderRequest,
@@ -50,31 +36,10 @@ export function ProviderFormDialog(props: {
   const { provider, onClose, onSaved } = props;
   const ssfApi = useApi(ssfApiRef);
   const allowInsecureUrls = useAllowInsecureUrls();
-  const [values, setValues] = useState(() =>
-    initialProviderFormValues(provider),
-  );
-  const [errors, setErrors] = useState<ProviderFormErrors>({});
-  const [pending, setPending] = useState(false);
-  const [submitError, setSubmitError] = useState<Error>();
-
-  const set = <K extends keyof ProviderFormValues>(
-    key: K,
-    value: ProviderFormValues[K],
-  ) => {
-    setValues(v => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _removed, ...rest }) => rest);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSubmitError(undefined);
-    const found = validateProviderForm(values, allowInsecureUrls);
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      return;
-    }
-    setPending(true);
-    try {
+  const form = useFormState({
+    initial: () => initialProviderFormValues(provider),
+    validate: values => validateProviderForm(values, allowInsecureUrls),
+    onSubmit: async values => {
       const request = toProviderRequest(values);
       if (provider) {
         await ssfApi.replaceProvider(provider.id, request);
@@ -83,127 +48,105 @@ export function ProviderFormDialog(props: {
       }
       onSaved();
       onClose();
-    } catch (e) {
-      setSubmitError(e as Error);
-    } finally {
-      setPending(false);
-    }
-  };
+    },
+  });
+  const { values, set } = form;
 
-  const { form: formError, ...fieldErrors } = errors;
+  // `form` is no field's name: it is shown on its own, below the fields.
+  const { form: formError, ...fieldErrors } = form.errors;
   return (
-    <Dialog isOpen onOpenChange={open => !open && onClose()} width={600}>
-      <DialogHeader>
-        {provider ? `Edit ${provider.name}` : 'Add provider'}
-      </DialogHeader>
-      <Form
-        validationBehavior="aria"
-        validationErrors={fieldErrors}
-        onSubmit={submit}
-        aria-label={provider ? 'Edit provider' : 'Add provider'}
+    <FormDialog
+      title={provider ? `Edit ${provider.name}` : 'Add provider'}
+      label={provider ? 'Edit provider' : 'Add provider'}
+      width={600}
+      form={{ ...form, errors: fieldErrors }}
+      submitLabel={provider ? 'Save' : 'Add'}
+      submitErrorTitle="The provider could not be saved"
+      onClose={onClose}
+    >
+      <TextField
+        name="name"
+        label="Name"
+        isRequired
+        value={values.name}
+        onChange={v => set('name', v)}
+      />
+      <RadioGroup
+        name="source"
+        label="Find the transmitter's keys"
+        value={values.source}
+        onChange={v => set('source', v as ProviderFormValues['source'])}
       >
-        <DialogBody>
-          <Flex direction="column" gap="4">
-            <TextField
-              name="name"
-              label="Name"
-              isRequired
-              value={values.name}
-              onChange={v => set('name', v)}
-            />
-            <RadioGroup
-              name="source"
-              label="Find the transmitter's keys"
-              value={values.source}
-              onChange={v => set('source', v as ProviderFormValues['source'])}
-            >
-              <Radio value="wellKnown">From its well-known URL</Radio>
-              <Radio value="direct">From an issuer and JWKS URL</Radio>
-            </RadioGroup>
-            {values.source === 'wellKnown' ? (
-              <TextField
-                name="wellKnownUrl"
-                label="Well-known URL"
-                type="url"
-                isRequired
-                placeholder="https://idp.example.com/.well-known/ssf-configuration"
-                value={values.wellKnownUrl}
-                onChange={v => set('wellKnownUrl', v)}
-              />
-            ) : (
-              <>
-                <TextField
-                  name="issuer"
-                  label="Issuer"
-                  isRequired
-                  placeholder="https://idp.example.com"
-                  value={values.issuer}
-                  onChange={v => set('issuer', v)}
-                />
-                <TextField
-                  name="jwksUrl"
-                  label="JWKS URL"
-                  type="url"
-                  isRequired
-                  placeholder="https://idp.example.com/jwks"
-                  value={values.jwksUrl}
-                  onChange={v => set('jwksUrl', v)}
-                />
-              </>
-            )}
-            <RadioGroup
-              name="method"
-              label="Delivery"
-              value={values.method}
-              onChange={v => set('method', v as ProviderFormValues['method'])}
-            >
-              <Radio value="push">Push: the transmitter sends SETs here</Radio>
-              <Radio value="poll">Poll: this portal fetches SETs</Radio>
-            </RadioGroup>
-            {values.method === 'poll' && (
-              <TextField
-                name="pollEndpointUrl"
-                label="Poll endpoint URL"
-                type="url"
-                isRequired
-                value={values.pollEndpointUrl}
-                onChange={v => set('pollEndpointUrl', v)}
-              />
-            )}
-            <PasswordField
-              name="authorizationSecret"
-              label="Bearer secret"
-              description={
-                provider?.has_authorization_secret
-                  ? 'A secret is set and never shown. Leave empty to keep it.'
-                  : 'Optional: pushed SETs must carry "Authorization: Bearer <secret>" (16+ printable characters). Never shown once saved.'
-              }
-              value={values.authorizationSecret}
-              onChange={v => set('authorizationSecret', v)}
-            />
-            {formError && (
-              <ErrorPanel
-                title="The provider is not valid"
-                error={new Error(formError)}
-              />
-            )}
-            {submitError && (
-              <ErrorPanel
-                title="The provider could not be saved"
-                error={submitError}
-              />
-            )}
-          </Flex>
-        </DialogBody>
-        <DialogFooter>
-          <Button variant="secondary" onPress={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" isPending={pending}>
-            {provider ? 'Save' : 'Add'}
-          </Button>
-        </DialogFooter>
-      </Form>
-    </Dialog>
+        <Radio value="wellKnown">From its well-known URL</Radio>
+        <Radio value="direct">From an issuer and JWKS URL</Radio>
+      </RadioGroup>
+      {values.source === 'wellKnown' ? (
+        <TextField
+          name="wellKnownUrl"
+          label="Well-known URL"
+          type="url"
+          isRequired
+          placeholder="https://idp.example.com/.well-known/ssf-configuration"
+          value={values.wellKnownUrl}
+          onChange={v => set('wellKnownUrl', v)}
+        />
+      ) : (
+        <>
+          <TextField
+            name="issuer"
+            label="Issuer"
+            isRequired
+            placeholder="https://idp.example.com"
+            value={values.issuer}
+            onChange={v => set('issuer', v)}
+          />
+          <TextField
+            name="jwksUrl"
+            label="JWKS URL"
+            type="url"
+            isRequired
+            placeholder="https://idp.example.com/jwks"
+            value={values.jwksUrl}
+            onChange={v => set('jwksUrl', v)}
+          />
+        </>
+      )}
+      <RadioGroup
+        name="method"
+        label="Delivery"
+        value={values.method}
+        onChange={v => set('method', v as ProviderFormValues['method'])}
+      >
+        <Radio value="push">Push: the transmitter sends SETs here</Radio>
+        <Radio value="poll">Poll: this portal fetches SETs</Radio>
+      </RadioGroup>
+      {values.method === 'poll' && (
+        <TextField
+          name="pollEndpointUrl"
+          label="Poll endpoint URL"
+          type="url"
+          isRequired
+          value={values.pollEndpointUrl}
+          onChange={v => set('pollEndpointUrl', v)}
+        />
+      )}
+      <PasswordField
+        name="authorizationSecret"
+        label="Bearer secret"
+        description={
+          provider?.has_authorization_secret
+            ? 'A secret is set and never shown. Leave empty to keep it.'
+            : 'Optional: pushed SETs must carry "Authorization: Bearer <secret>" (16+ printable characters). Never shown once saved.'
+        }
+        value={values.authorizationSecret}
+        onChange={v => set('authorizationSecret', v)}
+      />
+      {formError && (
+        <ErrorPanel
+          title="The provider is not valid"
+          error={new Error(formError)}
+        />
+      )}
+    </FormDialog>
   );
 }

@@ -16,8 +16,8 @@
 
 import { Button, Flex, Select, TextField } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
-import { FormEvent, useState } from 'react';
 import { Form } from 'react-aria-components';
+import { useFormState } from '../common';
 import { EVENT_TYPE_SECTIONS } from '../StreamsTab/eventTypeOptions';
 import {
   EventFilterValues,
@@ -30,22 +30,12 @@ export function EventFilters(props: {
   providers: SecurityEventsProvider[];
   onApply: (values: EventFilterValues) => void;
 }) {
-  const [values, setValues] = useState(NO_FILTERS);
-  const [errors, setErrors] = useState<
-    Partial<Record<keyof EventFilterValues, string>>
-  >({});
-  const set = (key: keyof EventFilterValues, value: string) => {
-    setValues(v => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _removed, ...rest }) => rest);
-  };
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const found = validateEventFilters(values);
-    setErrors(found);
-    if (Object.keys(found).length === 0) {
-      props.onApply(values);
-    }
-  };
+  // Applying cannot fail, so there is no submit error or pending to show.
+  const { values, set, errors, submit } = useFormState({
+    initial: NO_FILTERS,
+    validate: validateEventFilters,
+    onSubmit: props.onApply,
+  });
   const providerOptions = [
     { id: 'all', label: 'All providers' },
     ...props.providers.map(p => ({ id: p.id, label: p.name })),

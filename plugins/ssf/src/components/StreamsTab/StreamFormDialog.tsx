@@ -16,12 +16,6 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Button,
-  Dialog,
-  DialogBody,
-  DialogFooter,
-  DialogHeader,
-  Flex,
   PasswordField,
   Radio,
   RadioGroup,
@@ -33,13 +27,10 @@ import {
   CreateStreamRequest,
   UpdateStreamRequest,
 } from '@shared-signals/plugin-ssf-common';
-import { FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
 import { AdminStream, ssfApiRef } from '../../api';
-import { ErrorPanel } from '../common';
+import { ErrorPanel, FormDialog, useFormState } from '../common';
 import { EVENT_TYPE_SECTIONS } from './eventTypeOptions';
 import {
-  StreamFormErrors,
   StreamFormValues,
   initialStreamFormValues,
   schemaErrors,
@@ -63,41 +54,20 @@ export function StreamFormDialog(props: {
   const ssfApi = useApi(ssfApiRef);
   const allowInsecureUrls = useAllowInsecureUrls();
   const mode = stream ? 'edit' : 'create';
-  const [values, setValues] = useState<StreamFormValues>(() =>
-    initialStreamFormValues(stream),
-  );
-  const [errors, setErrors] = useState<StreamFormErrors>({});
-  const [pending, setPending] = useState(false);
-  const [submitError, setSubmitError] = useState<Error>();
-
-  const set = <K extends keyof StreamFormValues>(
-    key: K,
-    value: StreamFormValues[K],
-  ) => {
-    setValues(v => ({ ...v, [key]: value }));
-    setErrors(({ [key]: _removed, ...rest }) => rest);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSubmitError(undefined);
-    const fieldErrors = validateStreamForm(values, {
-      mode,
-      allowInsecureUrls,
-    });
-    const request = stream
+  const toRequest = (values: StreamFormValues) =>
+    stream
       ? toUpdateStreamRequest(stream, values)
       : toCreateStreamRequest(values);
-    const found = {
-      ...schemaErrors(request, mode),
-      ...fieldErrors,
-    };
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      return;
-    }
-    setPending(true);
-    try {
+  const form = useFormState({
+    initial: () => initialStreamFormValues(stream),
+    // The schema only adds what the field checks missed: where both object,
+    // the field check's message, written for this form, wins.
+    validate: values => ({
+      ...schemaErrors(toRequest(values), mode),
+      ...validateStreamForm(values, { mode, allowInsecureUrls }),
+    }),
+    onSubmit: async values => {
+      const request = toRequest(values);
       if (stream) {
         await ssfApi.updateStream(request as UpdateStreamRequest);
       } else {
@@ -105,124 +75,102 @@ export function StreamFormDialog(props: {
       }
       onSaved();
       onClose();
-    } catch (e) {
-      setSubmitError(e as Error);
-    } finally {
-      setPending(false);
-    }
-  };
+    },
+  });
+  const { values, set } = form;
 
-  const { form: formError, ...fieldErrors } = errors;
+  // `form` is no field's name: it is shown on its own, below the fields.
+  const { form: formError, ...fieldErrors } = form.errors;
   return (
-    <Dialog isOpen onOpenChange={open => !open && onClose()} width={640}>
-      <DialogHeader>
-        {stream ? `Edit stream ${stream.stream_id}` : 'Create stream'}
-      </DialogHeader>
-      <Form
-        validationBehavior="aria"
-        validationErrors={fieldErrors}
-        onSubmit={submit}
-        aria-label={stream ? 'Edit stream' : 'Create stream'}
+    <FormDialog
+      title={stream ? `Edit stream ${stream.stream_id}` : 'Create stream'}
+      label={stream ? 'Edit stream' : 'Create stream'}
+      width={640}
+      form={{ ...form, errors: fieldErrors }}
+      submitLabel={stream ? 'Save' : 'Create'}
+      submitErrorTitle={
+        stream
+          ? 'The stream could not be saved'
+          : 'The stream could not be created'
+      }
+      onClose={onClose}
+    >
+      {mode === 'create' ? (
+        <TextField
+          name="clientId"
+          label="Client ID"
+          description="The OAuth client ID of the receiver that owns the stream. Leave empty to own it yourself."
+          value={values.clientId}
+          onChange={v => set('clientId', v)}
+        />
+      ) : (
+        <TextField
+          name="clientId"
+          label="Client ID"
+          value={values.clientId}
+          isReadOnly
+        />
+      )}
+      <TextAreaField
+        name="description"
+        label="Description"
+        description="Up to 1024 characters."
+        value={values.description}
+        onChange={v => set('description', v)}
+      />
+      <RadioGroup
+        name="method"
+        label="Delivery method"
+        value={values.method}
+        onChange={v => set('method', v as StreamFormValues['method'])}
       >
-        <DialogBody>
-          <Flex direction="column" gap="4">
-            {mode === 'create' ? (
-              <TextField
-                name="clientId"
-                label="Client ID"
-                description="The OAuth client ID of the receiver that owns the stream. Leave empty to own it yourself."
-                value={values.clientId}
-                onChange={v => set('clientId', v)}
-              />
-            ) : (
-              <TextField
-                name="clientId"
-                label="Client ID"
-                value={values.clientId}
-                isReadOnly
-              />
-            )}
-            <TextAreaField
-              name="description"
-              label="Description"
-              description="Up to 1024 characters."
-              value={values.description}
-              onChange={v => set('description', v)}
-            />
-            <RadioGroup
-              name="method"
-              label="Delivery method"
-              value={values.method}
-              onChange={v => set('method', v as StreamFormValues['method'])}
-            >
-              <Radio value="push">
-                Push: the transmitter POSTs each event to the receiver
-              </Radio>
-              <Radio value="poll">
-                Poll: the receiver fetches events from the transmitter
-              </Radio>
-            </RadioGroup>
-            {values.method === 'push' && (
-              <>
-                <TextField
-                  name="endpointUrl"
-                  label="Endpoint URL"
-                  type="url"
-                  isRequired
-                  placeholder="https://receiver.example.com/events"
-                  value={values.endpointUrl}
-                  onChange={v => set('endpointUrl', v)}
-                />
-                <PasswordField
-                  name="authorizationHeader"
-                  label="Authorization header"
-                  description={
-                    stream
-                      ? 'Never shown once saved. Leave empty to keep the current one; a changed method or URL without a header removes it.'
-                      : 'Sent with every push, e.g. "Bearer abc…". Never shown once saved.'
-                  }
-                  value={values.authorizationHeader}
-                  onChange={v => set('authorizationHeader', v)}
-                />
-              </>
-            )}
-            <Select
-              name="events"
-              label="Events requested"
-              description="The CAEP and RISC event types the receiver wants."
-              placeholder="Choose event types"
-              selectionMode="multiple"
-              options={EVENT_TYPE_SECTIONS}
-              value={values.events}
-              onChange={v => set('events', (v as string[]) ?? [])}
-            />
-            {formError && (
-              <ErrorPanel
-                title="The stream is not valid"
-                error={new Error(formError)}
-              />
-            )}
-            {submitError && (
-              <ErrorPanel
-                title={
-                  stream
-                    ? 'The stream could not be saved'
-                    : 'The stream could not be created'
-                }
-                error={submitError}
-              />
-            )}
-          </Flex>
-        </DialogBody>
-        <DialogFooter>
-          <Button variant="secondary" onPress={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" isPending={pending}>
-            {stream ? 'Save' : 'Create'}
-          </Button>
-        </DialogFooter>
-      </Form>
-    </Dialog>
+        <Radio value="push">
+          Push: the transmitter POSTs each event to the receiver
+        </Radio>
+        <Radio value="poll">
+          Poll: the receiver fetches events from the transmitter
+        </Radio>
+      </RadioGroup>
+      {values.method === 'push' && (
+        <>
+          <TextField
+            name="endpointUrl"
+            label="Endpoint URL"
+            type="url"
+            isRequired
+            placeholder="https://receiver.example.com/events"
+            value={values.endpointUrl}
+            onChange={v => set('endpointUrl', v)}
+          />
+          <PasswordField
+            name="authorizationHeader"
+            label="Authorization header"
+            description={
+              stream
+                ? 'Never shown once saved. Leave empty to keep the current one; a changed method or URL without a header removes it.'
+                : 'Sent with every push, e.g. "Bearer abc…". Never shown once saved.'
+            }
+            value={values.authorizationHeader}
+            onChange={v => set('authorizationHeader', v)}
+          />
+        </>
+      )}
+      <Select
+        name="events"
+        label="Events requested"
+        description="The CAEP and RISC event types the receiver wants."
+        placeholder="Choose event types"
+        selectionMode="multiple"
+        options={EVENT_TYPE_SECTIONS}
+        value={values.events}
+        onChange={v => set('events', (v as string[]) ?? [])}
+      />
+      {formError && (
+        <ErrorPanel
+          title="The stream is not valid"
+          error={new Error(formError)}
+        />
+      )}
+    </FormDialog>
   );
 }

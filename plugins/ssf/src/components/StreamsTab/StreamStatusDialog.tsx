@@ -15,24 +15,27 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Dialog,
-  DialogBody,
-  DialogFooter,
-  DialogHeader,
-  Flex,
-  Radio,
-  RadioGroup,
-  TextAreaField,
-} from '@backstage/ui';
+import { Radio, RadioGroup, TextAreaField } from '@backstage/ui';
 import { StreamStatusValue } from '@shared-signals/plugin-ssf-common';
-import { FormEvent, useState } from 'react';
-import { Form } from 'react-aria-components';
 import { AdminStream, ssfApiRef } from '../../api';
-import { ErrorPanel } from '../common';
+import { FormDialog, useFormState } from '../common';
 
 const MAX_REASON_LENGTH = 1024;
+
+interface StatusFormValues {
+  status: StreamStatusValue;
+  reason: string;
+}
+
+function validateStatusForm({
+  reason,
+}: StatusFormValues): Partial<Record<'reason', string>> {
+  return reason.length > MAX_REASON_LENGTH
+    ? {
+        reason: `The reason must be at most ${MAX_REASON_LENGTH} characters (it has ${reason.length})`,
+      }
+    : {};
+}
 
 /** Enables, pauses or disables a stream, with a reason. */
 export function StreamStatusDialog(props: {
@@ -42,23 +45,13 @@ export function StreamStatusDialog(props: {
 }) {
   const { stream, onClose, onSaved } = props;
   const ssfApi = useApi(ssfApiRef);
-  const [status, setStatus] = useState<StreamStatusValue>(stream.status);
-  const [reason, setReason] = useState(stream.reason ?? '');
-  const [reasonError, setReasonError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<Error>();
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (reason.length > MAX_REASON_LENGTH) {
-      setReasonError(
-        `The reason must be at most ${MAX_REASON_LENGTH} characters (it has ${reason.length})`,
-      );
-      return;
-    }
-    setPending(true);
-    setError(undefined);
-    try {
+  const form = useFormState({
+    initial: (): StatusFormValues => ({
+      status: stream.status,
+      reason: stream.reason ?? '',
+    }),
+    validate: validateStatusForm,
+    onSubmit: async ({ status, reason }) => {
       await ssfApi.setStreamStatus(
         stream.stream_id,
         status,
@@ -66,65 +59,41 @@ export function StreamStatusDialog(props: {
       );
       onSaved();
       onClose();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setPending(false);
-    }
-  };
+    },
+  });
+  const { values, set } = form;
 
   return (
-    <Dialog isOpen onOpenChange={open => !open && onClose()} width={560}>
-      <DialogHeader>Change the status of {stream.stream_id}</DialogHeader>
-      <Form
-        validationBehavior="aria"
-        validationErrors={reasonError ? { reason: reasonError } : {}}
-        onSubmit={submit}
-        aria-label="Change stream status"
+    <FormDialog
+      title={`Change the status of ${stream.stream_id}`}
+      label="Change stream status"
+      width={560}
+      form={form}
+      submitLabel="Change status"
+      submitErrorTitle="The status could not be changed"
+      onClose={onClose}
+    >
+      <RadioGroup
+        name="status"
+        label="Status"
+        value={values.status}
+        onChange={v => set('status', v as StreamStatusValue)}
       >
-        <DialogBody>
-          <Flex direction="column" gap="4">
-            <RadioGroup
-              name="status"
-              label="Status"
-              value={status}
-              onChange={v => setStatus(v as StreamStatusValue)}
-            >
-              <Radio value="enabled">Enabled: events are delivered</Radio>
-              <Radio value="paused">
-                Paused: events are held and delivered when enabled again
-              </Radio>
-              <Radio value="disabled">
-                Disabled: events are dropped, not delivered
-              </Radio>
-            </RadioGroup>
-            <TextAreaField
-              name="reason"
-              label="Reason"
-              description="Shown to the receiver in the stream status. Up to 1024 characters."
-              value={reason}
-              onChange={v => {
-                setReason(v);
-                setReasonError(undefined);
-              }}
-            />
-            {error && (
-              <ErrorPanel
-                title="The status could not be changed"
-                error={error}
-              />
-            )}
-          </Flex>
-        </DialogBody>
-        <DialogFooter>
-          <Button variant="secondary" onPress={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" isPending={pending}>
-            Change status
-          </Button>
-        </DialogFooter>
-      </Form>
-    </Dialog>
+        <Radio value="enabled">Enabled: events are delivered</Radio>
+        <Radio value="paused">
+          Paused: events are held and delivered when enabled again
+        </Radio>
+        <Radio value="disabled">
+          Disabled: events are dropped, not delivered
+        </Radio>
+      </RadioGroup>
+      <TextAreaField
+        name="reason"
+        label="Reason"
+        description="Shown to the receiver in the stream status. Up to 1024 characters."
+        value={values.reason}
+        onChange={v => set('reason', v)}
+      />
+    </FormDialog>
   );
 }
