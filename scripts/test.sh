@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed and runs the whole test suite: type-check, API
 # reports, lint, formatting, every package's tests, the conformance suite, the
-# browser tests and the install test in a fresh app. Database tests run on SQLite and, when
+# browser tests, the install test in a fresh app, and the fault and load suite. Database tests run on SQLite and, when
 # one answers on 127.0.0.1:5432 (or BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
 # names one), on PostgreSQL 15 too. SSF_REQUIRE_POSTGRES=1 makes PostgreSQL mandatory.
 set -euo pipefail
@@ -9,16 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_deps
 cd "$SSF_ROOT"
 
-if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
-  if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
-    export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:5432"
-  elif [ -n "${SSF_REQUIRE_POSTGRES:-}" ]; then
-    echo "SSF_REQUIRE_POSTGRES is set but no PostgreSQL answers on 127.0.0.1:5432" >&2
-    exit 1
-  else
-    echo "› No PostgreSQL on 127.0.0.1:5432: database tests run on SQLite only." >&2
-  fi
-fi
+use_test_postgres
 # Real databases only; never try to start containers.
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
 # Jest runs once, not in watch mode.
@@ -53,5 +44,8 @@ step "End-to-end (browser, against the dev portal)"
 
 step "Install into a fresh portal (packed plugins, create-app)"
 "$SSF_ROOT/scripts/test-install.sh" || status=$?
+
+step "Robustness: faults and load (the security tests ran with jest above)"
+SSF_ROBUSTNESS_SKIP_JEST=1 "$SSF_ROOT/scripts/robustness.sh" || status=$?
 
 exit "$status"

@@ -66,3 +66,20 @@ ensure_deps() {
     (cd "$SSF_ROOT" && yarn install ${CI:+--immutable})
   fi
 }
+
+# Points the database tests at PostgreSQL 15 on 127.0.0.1:5432 when one
+# answers (or at BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING when
+# set); with SSF_REQUIRE_POSTGRES=1, fails when there is none.
+use_test_postgres() {
+  if [ -n "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
+    return 0
+  fi
+  if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+    export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:5432"
+  elif [ -n "${SSF_REQUIRE_POSTGRES:-}" ]; then
+    echo "SSF_REQUIRE_POSTGRES is set but no PostgreSQL answers on 127.0.0.1:5432" >&2
+    return 1
+  else
+    echo "› No PostgreSQL on 127.0.0.1:5432: database tests run on SQLite only." >&2
+  fi
+}

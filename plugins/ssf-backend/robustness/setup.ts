@@ -1,0 +1,339 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* eslint-disable no-console */
+
+// Shared plumbing for `yarn test:robustness`: a fresh database per scenario,
+// and the transmitter's delivery pieces built straight from a knex, the way
+// setUpTransmitter wires them but without the HTTP surface or a backend, so
+// that a scenario (or a child process) can own and break each piece.
+
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import knexFactory, { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { readTransmitterConfig, TransmitterConfig } from '../src/config';
+import { SigningKeyStore } from '../src/database/SigningKeyStore';
+import { StreamStore } from '../src/database/StreamStore';
+import { SubjectStore } from '../src/database/SubjectStore';
+import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
+import { OutboxStore } from '../src/delivery/OutboxStore';
+import { PollService } from '../src/delivery/PollService';
+import { SetSigner } from '../src/delivery/SetSigner';
+import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+
+export type Db = 'sqlite' | 'pg';
+
+export const SESSION_REVOKED =
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+const PUSH = 'urn:ietf:rfc:8935';
+
+/**
+ * Delivery settings for the fault runs: short timeout, backoff and lease so
+ * that a fault and the recovery from it fit in seconds, and enough attempts
+ * that a receiver down for a few seconds never exhausts them (exhausting
+ * them would dead-letter SETs the scenario expects delivered).
+ */
+export const FAULT_DELIVERY = {
+  allowInsecureUrls: true,
+  allowPrivateNetworks: true,
+  timeout: { milliseconds: 500 },
+  initialBackoff: { milliseconds: 100 },
+  maxBackoff: { milliseconds: 1000 },
+  maxAttempts: 60,
+  leaseDuration: { seconds: 2 },
+  perStreamConcurrency: 8,
+  maxConcurrency: 32,
+};
+
+/** `ssf.transmitter.delivery` as config would give it. */
+export type DeliverySettings = JsonObject;
+
+/** Where a database lives, enough for a child process to open it too. */
+export interface DbTarget {
+  client: 'better-sqlite3' | 'pg';
+  connection: string;
+}
+
+export interface OpenDatabase {
+  db: Db;
+  name: string;
+  knex: Knex;
+  target: DbTarget;
+  drop(): Promise<void>;
+}
+
+/**
+ * What knex itself logs (a pooled connection that died, say). Kept rather
+ * than printed, so the table stays readable; the database fault reports it.
+ */
+export const knexLog: string[] = [];
+const knexLogger = {
+  warn: (m: unknown) => void knexLog.push(String(m)),
+  error: (m: unknown) => void knexLog.push(String(m)),
+  deprecate: () => {},
+  debug: () => {},
+};
+
+export function openKnex(target: DbTarget): Knex {
+  if (target.client === 'better-sqlite3') {
+    // The portal's embedded default: in-memory SQLite, one connection.
+    return knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: target.connection },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+      log: knexLogger,
+    });
+  }
+  return knexFactory({
+    client: 'pg',
+    connection: target.connection,
+    pool: { min: 2, max: 10 },
+    log: knexLogger,
+  });
+}
+
+/** A fresh, migrated database; PostgreSQL ones are created and dropped here. */
+export async function openDatabase(
+  db: Db,
+  pgUrl: string,
+): Promise<OpenDatabase> {
+  const migrate = (knex: Knex) =>
+    knex.migrate.latest({
+      directory: path.resolve(__dirname, '../migrations'),
+    });
+  if (db === 'sqlite') {
+    const target: DbTarget = {
+      client: 'better-sqlite3',
+      connection: ':memory:',
+    };
+    const knex = openKnex(target);
+    await migrate(knex);
+    return { db, name: ':memory:', knex, target, drop: () => knex.destroy() };
+  }
+  const name = `ssf_robust_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = knexFactory({ client: 'pg', connection: pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const target: DbTarget = { client: 'pg', connection: url.toString() };
+  const knex = openKnex(target);
+  await migrate(knex);
+  return {
+    db,
+    name,
+    knex,
+    target,
+    drop: async () => {
+      await knex.destroy().catch(() => {});
+      // Child processes killed with SIGKILL may leave backends behind for a
+      // moment; WITH (FORCE) does not wait for them.
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+/** A logger that keeps warnings and errors for the report instead of printing them. */
+export function recordingLogger(): LoggerService & {
+  warnings: string[];
+  errors: string[];
+} {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const logger: any = {
+    warnings,
+    errors,
+    info() {},
+    debug() {},
+    warn: (m: string) => warnings.push(m),
+    error: (m: string) => errors.push(m),
+    child: () => logger,
+  };
+  return logger;
+}
+
+export function transmitterConfig(
+  delivery: DeliverySettings = FAULT_DELIVERY,
+): TransmitterConfig {
+  return readTransmitterConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://localhost:7007' },
+      ssf: {
+        transmitter: {
+          // ES256 signs several times faster than RS256; what is under test
+          // here is delivery, not signing.
+          signing: { algorithm: 'ES256' },
+          delivery,
+        },
+      },
+    }),
+  );
+}
+
+export interface TransmitterParts {
+  emitter: TransmitterEmitter;
+  worker: DeliveryWorker;
+  streams: StreamStore;
+  outbox: OutboxStore;
+  logger: ReturnType<typeof recordingLogger>;
+}
+
+/** Builds one transmitter instance (emitter and push worker) on a knex. */
+export async function buildTransmitter(
+  knex: Knex,
+  options: { owner: string; delivery?: DeliverySettings },
+): Promise<TransmitterParts> {
+  const config = transmitterConfig(options.delivery);
+  const logger = recordingLogger();
+  const keys = new SigningKeyManager({
+    store: new SigningKeyStore(knex),
+    config: config.signing,
+    logger,
+  });
+  await keys.refresh();
+  const streams = new StreamStore(knex);
+  const outbox = new OutboxStore(knex);
+  const worker = new DeliveryWorker({
+    outbox,
+    streams,
+    config: config.delivery,
+    policy: config.urlPolicy,
+    logger,
+    owner: options.owner,
+  });
+  const poll = new PollService({ outbox, config: config.delivery });
+  const emitter = new TransmitterEmitter({
+    knex,
+    streams,
+    subjects: new SubjectStore(knex),
+    outbox,
+    signer: new SetSigner(keys),
+    config,
+    onCommitted: ids => {
+      worker.wake();
+      poll.notify(ids);
+    },
+  });
+  return { emitter, worker, streams, outbox, logger };
+}
+
+/** Adds an enabled push stream to the given endpoint; returns its ID. */
+export async function addPushStream(
+  knex: Knex,
+  endpointUrl: string,
+): Promise<string> {
+  const config = transmitterConfig();
+  const now = new Date();
+  const streamId = randomUUID();
+  await new StreamStore(knex).insert({
+    streamId,
+    clientId: `robustness-${streamId}`,
+    iss: config.issuer,
+    aud: 'robustness',
+    eventsRequested: [SESSION_REVOKED],
+    delivery: { method: PUSH, endpointUrl },
+    status: 'enabled',
+    minVerificationInterval: 30,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return streamId;
+}
+
+/** Subject IDs starting with this are refused by a receiver told `answer-400`. */
+export const REJECT_PREFIX = 'reject-';
+
+export const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/**
+ * Emits `count` events, `parallel` emit() calls in flight at a time (the
+ * emitter commits concurrent calls together); returns every SET's jti, and
+ * apart those whose subject `reject(i)` marked for the controllable
+ * receiver to refuse.
+ */
+export async function emitMany(
+  emitter: TransmitterEmitter,
+  count: number,
+  options: {
+    prefix?: string;
+    parallel?: number;
+    reject?: (i: number) => boolean;
+  } = {},
+): Promise<{ jtis: string[]; rejected: string[] }> {
+  const { prefix = 'user', parallel = 50, reject = () => false } = options;
+  const jtis: string[] = [];
+  const rejected: string[] = [];
+  let next = 0;
+  const run = async () => {
+    while (next < count) {
+      const i = next++;
+      const refused = reject(i);
+      const result = await emitter.emit({
+        type: SESSION_REVOKED,
+        subject: {
+          format: 'opaque',
+          id: `${refused ? REJECT_PREFIX : ''}${prefix}-${i}`,
+        },
+        payload: { initiating_entity: 'policy' },
+      });
+      for (const { jti } of result.sets) {
+        jtis.push(jti);
+        if (refused) rejected.push(jti);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, run));
+  return { jtis, rejected };
+}
+
+/** Polls `check` until it holds; false if `timeoutMs` passed first. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return true;
+    } catch {
+      // A check that reads a database being faulted just tries again.
+    }
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+/** Outbox rows by state, for the given jtis (all rows when omitted). */
+export async function outboxStates(
+  knex: Knex,
+): Promise<{ state: Map<string, string>; lastError: Map<string, string> }> {
+  const rows = await knex('ssf_outbox').select('jti', 'state', 'last_error');
+  return {
+    state: new Map(rows.map((r: any) => [r.jti, r.state])),
+    lastError: new Map(rows.map((r: any) => [r.jti, r.last_error ?? ''])),
+  };
+}
+
+export function log(message: string) {
+  console.log(`  ${message}`);
+}
