@@ -53,6 +53,7 @@ import { receiverFlapping } from './faults/receiverFlapping';
 import { receiverSlow } from './faults/receiverSlow';
 import { replicas } from './faults/replicas';
 import { Scenario } from './faults/scenario';
+import { runHttpLoad } from './httpLoad';
 import { runLoad } from './load';
 import { startReceiver } from './receiverControl';
 import { faultPassed, FaultRow, printFaults } from './report';
@@ -159,12 +160,21 @@ async function main() {
 
   if (wanted('load') && options.duration > 0) {
     console.log(`\nLoad (${options.duration} s)\n`);
-    const ok = await runLoad({
-      pgUrl: options.pgUrl,
-      durationSeconds: options.duration,
-      rate: options.rate,
-    });
-    failed ||= !ok;
+    // Both at once: delivery in this process, the HTTP surface (ingestion,
+    // management, lifecycle, poll) in the backend's own process.
+    const [delivery, surface] = await Promise.all([
+      runLoad({
+        pgUrl: options.pgUrl,
+        durationSeconds: options.duration,
+        rate: options.rate,
+      }),
+      runHttpLoad({
+        pgUrl: options.pgUrl,
+        durationSeconds: options.duration,
+        ingestRate: Number(arg('ingest-rate', '50')),
+      }),
+    ]);
+    failed ||= !delivery || !surface;
   }
 
   if (stray.length) {
