@@ -25,7 +25,7 @@ import {
 import { RiBroadcastLine } from '@remixicon/react';
 import { SsfClient, ssfApiRef } from './api';
 import { rootRouteRef } from './routes';
-import { SSF_TABS } from './tabs';
+import { SSF_TABS, SsfTabPath } from './tabs';
 import { tabLoaders } from './components/SsfPage/tabElements';
 
 const ssfApi = ApiBlueprint.make({
@@ -46,12 +46,24 @@ const ssfPage = PageBlueprint.make({
   },
 });
 
-const ssfTabs = SSF_TABS.map(t =>
-  SubPageBlueprint.make({
-    name: t.path,
-    params: { path: t.path, title: t.title, loader: tabLoaders[t.path] },
-  }),
-);
+// One call per tab with a literal path, rather than a map over SSF_TABS: a
+// mapped extension gets a union of names whose printed order TypeScript
+// does not keep stable, which would make the API report change by itself.
+function tab<P extends SsfTabPath>(path: P) {
+  const { title } = SSF_TABS.find(t => t.path === path)!;
+  return SubPageBlueprint.make({
+    name: path,
+    params: { path, title, loader: tabLoaders[path] },
+  });
+}
+
+const ssfTabs = [
+  tab('streams'),
+  tab('providers'),
+  tab('received-events'),
+  tab('hooks'),
+  tab('transmitter'),
+];
 
 /**
  * The Shared Signals plugin for the new frontend system: one page, `/ssf`,
