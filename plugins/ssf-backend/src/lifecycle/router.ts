@@ -16,11 +16,12 @@
 
 import {
   AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ssfHookManagePermission,
   subjectSchema,
@@ -32,7 +33,7 @@ import { z } from 'zod';
 import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
 import { audited } from '../http/audited';
 import { jsonBody, parseInput, queryParams } from '../http/validation';
-import { createAdminResolver } from '../receiver/callers';
+import { authorizeUser, createAdminResolver } from '../http/userCallers';
 import { LifecycleConfig } from './config';
 import { FiringStore } from './firings/FiringStore';
 import {
@@ -338,16 +339,12 @@ export function createLifecycleRouter(options: {
         `The service ${subject} may not submit identity changes; list it in ssf.lifecycle.identityChanges.allowedServices`,
       );
     }
-    const [decision] = await options.permissions.authorize(
-      [{ permission: ssfHookManagePermission }],
-      { credentials },
+    return authorizeUser(
+      options.permissions,
+      // A service principal returned above: this is a user.
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
+      ssfHookManagePermission,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to do this: it requires the ${ssfHookManagePermission.name} permission`,
-      );
-    }
-    return (credentials.principal as { userEntityRef: string }).userEntityRef;
   }
 
   return router;

@@ -15,15 +15,14 @@
  */
 
 import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { BasicPermission } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
+import { authorizeUser } from '../http/userCallers';
 import { StreamCaller } from './StreamService';
 
 /**
@@ -56,18 +55,14 @@ export function createCallerResolver(options: {
     if (credentials.principal.type === 'service') {
       return { type: 'client', clientId: credentials.principal.subject };
     }
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to do this: it requires the ${permission.name} permission`,
-      );
-    }
     return {
       type: 'admin',
-      userEntityRef: (credentials.principal as { userEntityRef: string })
-        .userEntityRef,
+      userEntityRef: await authorizeUser(
+        permissions,
+        // A service principal returned above: this is a user.
+        credentials as BackstageCredentials<BackstageUserPrincipal>,
+        permission,
+      ),
     };
   };
 }

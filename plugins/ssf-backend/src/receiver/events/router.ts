@@ -28,7 +28,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { queryParams } from '../../http/validation';
-import { createAdminResolver } from '../callers';
+import { createAdminResolver } from '../../http/userCallers';
 import { ReceivedEventRecord, ReceivedEventStore } from './ReceivedEventStore';
 
 const DEFAULT_LIMIT = 50;

@@ -31,7 +31,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { audited } from '../../http/audited';
-import { createAdminResolver } from '../callers';
+import { createAdminResolver } from '../../http/userCallers';
 import { PollOutcome } from '../poll/ProviderPoller';
 import { ProviderRecord } from './ProviderStore';
 import { ProviderService } from './ProviderService';

@@ -30,7 +30,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { audited } from '../../http/audited';
 import { jsonBody } from '../../http/validation';
-import { createAdminResolver } from '../callers';
+import { createAdminResolver } from '../../http/userCallers';
 import { ProviderService } from '../providers/ProviderService';
 import { parseProviderInput, seedErrorHandler } from '../providers/seedErrors';
 import { RemoteStreamService } from './RemoteStreamService';

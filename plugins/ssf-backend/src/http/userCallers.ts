@@ -15,6 +15,8 @@
  */
 
 import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -26,11 +28,34 @@ import {
 import { Request } from 'express';
 
 /**
- * Authorises a portal user for a receiver route and returns their entity ref.
+ * Checks that a portal user holds `permission` and returns their entity ref;
+ * otherwise a 403 that names the permission. Every route that portal users
+ * call authorises through here.
+ *
+ * @internal
+ */
+export async function authorizeUser(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+  permission: BasicPermission,
+): Promise<string> {
+  const [decision] = await permissions.authorize([{ permission }], {
+    credentials,
+  });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `You are not allowed to do this: it requires the ${permission.name} permission`,
+    );
+  }
+  return credentials.principal.userEntityRef;
+}
+
+/**
+ * Authorises a portal user for an admin route and returns their entity ref.
  * Only users: service principals here are mostly receivers of our own
  * transmitter (external access tokens), and the permission framework lets
  * every service principal through, so allowing them would let any receiver
- * manage providers.
+ * manage providers or hooks.
  *
  * @internal
  */
@@ -39,16 +64,10 @@ export function createAdminResolver(options: {
   permissions: PermissionsService;
 }) {
   const { httpAuth, permissions } = options;
-  return async (req: Request, permission: BasicPermission): Promise<string> => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to do this: it requires the ${permission.name} permission`,
-      );
-    }
-    return credentials.principal.userEntityRef;
-  };
+  return async (req: Request, permission: BasicPermission): Promise<string> =>
+    authorizeUser(
+      permissions,
+      await httpAuth.credentials(req, { allow: ['user'] }),
+      permission,
+    );
 }
