@@ -49,6 +49,11 @@ export interface EmitResult {
   sets: Array<{ streamId: string; jti: string }>;
 }
 
+/** The SETs of an emit as the HTTP API names them. @internal */
+export function toWireSets(sets: EmitResult['sets']) {
+  return sets.map(s => ({ stream_id: s.streamId, jti: s.jti }));
+}
+
 // At most this many queued emits share one transaction.
 const MAX_GROUP_COMMIT = 250;
 

@@ -34,7 +34,7 @@ import { CallerResolver, describeCaller } from '../transmitter/callers';
 import { StreamService } from '../transmitter/StreamService';
 import { OutboxState, OutboxStore } from './OutboxStore';
 import { pollRequestSchema, PollService } from './PollService';
-import { TransmitterEmitter } from './TransmitterEmitter';
+import { TransmitterEmitter, toWireSets } from './TransmitterEmitter';
 import { requestVerification, TooManyRequestsError } from './verification';
 
 const verifyBody = z
@@ -230,7 +230,7 @@ export function createDeliveryRouter(
     const result = await emitter.emit(body);
     res.status(202).json({
       txn: result.txn,
-      sets: result.sets.map(s => ({ stream_id: s.streamId, jti: s.jti })),
+      sets: toWireSets(result.sets),
     });
   });
 

@@ -30,7 +30,7 @@ import { FiringStore, HookFiring } from './firings/FiringStore';
 import { HookStore } from './hooks/HookStore';
 import { triggerMatches } from './hooks/matching';
 import { renderTemplate, TemplateValues } from './hooks/templates';
-import { HookDefinition, LifecycleHook } from './hooks/types';
+import { HookDefinition } from './hooks/types';
 import { Attributes, hashAttributes } from './identities/attributes';
 import { diffAttributes } from './identities/diff';
 import { SnapshotStore } from './identities/SnapshotStore';
@@ -285,10 +285,5 @@ export class LifecycleEngine {
       if (subjectSchema.safeParse(subject).success) return subject;
     }
     return { format: 'iss_sub', iss: this.#subjectIssuer, sub: identity };
-  }
-
-  /** Enabled hooks, for a dry run of the saved hooks. */
-  enabledHooks(): Promise<LifecycleHook[]> {
-    return this.#hooks.list({ enabled: true });
   }
 }

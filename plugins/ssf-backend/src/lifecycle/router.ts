@@ -45,6 +45,8 @@ import { HookStore } from './hooks/HookStore';
 import { canonicalPath } from './identities/attributes';
 import { diffAttributes, patchAttributes } from './identities/diff';
 import {
+  attributeChangesSchema,
+  attributeValuesSchema,
   fromWire,
   identityChangesBody,
   subjectIdentity,
@@ -58,16 +60,12 @@ import { toWireFiring, toWireHook, toWireOutcome, toWireRun } from './wire';
 /** The largest `POST /identity-changes` body: 1,000 changes fit. @internal */
 export const IDENTITY_CHANGES_BODY_LIMIT = '1mb';
 
-const attributeMap = z.record(z.string().min(1).max(512), z.string().max(4096));
-
 const dryRunBody = z.strictObject({
   change: z
     .strictObject({
       subject: subjectSchema,
-      before: attributeMap.optional(),
-      attributes: z
-        .record(z.string().min(1).max(512), z.string().max(4096).nullable())
-        .optional(),
+      before: attributeValuesSchema.optional(),
+      attributes: attributeChangesSchema.optional(),
       removed: z.boolean().optional(),
     })
     .refine(c => c.removed || c.attributes, {
@@ -212,7 +210,7 @@ export function createLifecycleRouter(options: {
     const body = parseInput(dryRunBody, jsonBody(req), 'dry run');
     const candidates = body.hook
       ? [toHookDefinition(body.hook, config.subject.format)]
-      : await options.engine.enabledHooks();
+      : await hooks.list({ enabled: true });
     const { subject } = body.change;
     const before = canonicalAttributes(body.change.before ?? {});
     const next = body.change.removed

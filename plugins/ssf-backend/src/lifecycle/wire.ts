@@ -15,6 +15,7 @@
  */
 
 import { SsfIdentityChangeOutcome } from '@shared-signals/plugin-ssf-node';
+import { toWireSets } from '../delivery/TransmitterEmitter';
 import { HookFiring } from './firings/FiringStore';
 import { LifecycleHook } from './hooks/types';
 import { Run } from './identities/RunStore';
@@ -47,7 +48,7 @@ export function toWireFiring(firing: HookFiring) {
     change: firing.change,
     event_type: firing.eventType,
     txn: firing.txn,
-    sets: firing.sets.map(s => ({ stream_id: s.streamId, jti: s.jti })),
+    sets: toWireSets(firing.sets),
     source: firing.source,
     observed_at: firing.observedAt.toISOString(),
     fired_at: firing.firedAt.toISOString(),
@@ -63,7 +64,7 @@ export function toWireOutcome(outcome: SsfIdentityChangeOutcome) {
       hook_name: e.hookName,
       event_type: e.eventType,
       txn: e.txn,
-      sets: e.sets.map(s => ({ stream_id: s.streamId, jti: s.jti })),
+      sets: toWireSets(e.sets),
     })),
   };
 }

@@ -18,6 +18,7 @@ import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
 import { SsfIdentityChangeKind } from '@shared-signals/plugin-ssf-node';
 import { Knex } from 'knex';
 import { toDate } from '../../database/dates';
+import { toWireSets } from '../../delivery/TransmitterEmitter';
 
 const CHANGES = 'ssf_identity_changes';
 const FIRINGS = 'ssf_hook_firings';
@@ -87,10 +88,6 @@ export class FiringStore {
     return inserted.length > 0;
   }
 
-  async setEventCount(key: string, events: number, tx: Knex.Transaction) {
-    await tx(CHANGES).where({ idempotency_key: key }).update({ events });
-  }
-
   async record(
     changeKey: string,
     firings: Array<Omit<HookFiring, 'id'>>,
@@ -107,9 +104,7 @@ export class FiringStore {
         change_json: JSON.stringify(f.change),
         event_type: f.eventType,
         txn: f.txn,
-        sets_json: JSON.stringify(
-          f.sets.map(s => ({ stream_id: s.streamId, jti: s.jti })),
-        ),
+        sets_json: JSON.stringify(toWireSets(f.sets)),
         source: f.source,
         observed_at: f.observedAt,
         fired_at: f.firedAt,

@@ -17,6 +17,9 @@
 import { SsfIdentityChangeKind } from '@shared-signals/plugin-ssf-node';
 import { HookTrigger } from './types';
 
+// Patterns are few (one or two per hook), but dry runs of unsaved hooks can
+// add more: forget them all past this many rather than grow without bound.
+const MAX_COMPILED = 500;
 const compiled = new Map<string, RegExp>();
 
 /**
@@ -28,6 +31,7 @@ const compiled = new Map<string, RegExp>();
 export function fullMatch(pattern: string): RegExp {
   let regex = compiled.get(pattern);
   if (!regex) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
     regex = new RegExp(`^(?:${pattern})$`, 'u');
     compiled.set(pattern, regex);
   }

@@ -30,8 +30,19 @@ import { patchAttributes } from './diff';
 /** The most identity changes one request may carry. @internal */
 export const MAX_IDENTITY_CHANGES = 1000;
 
-const attributeValues = z
-  .record(z.string().min(1).max(512), z.string().max(4096).nullable())
+const attributePath = z.string().min(1).max(512);
+const attributeValue = z.string().max(4096);
+
+/** Attribute values by path, as a source reports a state. @internal */
+export const attributeValuesSchema = z.record(attributePath, attributeValue);
+
+/** New attribute values by path; null removes one. @internal */
+export const attributeChangesSchema = z.record(
+  attributePath,
+  attributeValue.nullable(),
+);
+
+const attributeValues = attributeChangesSchema
   .refine(a => Object.keys(a).length > 0, {
     message: 'name at least one attribute',
   })
