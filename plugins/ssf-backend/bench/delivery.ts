@@ -33,39 +33,29 @@
 // --pg URL (default $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
 // postgresql://postgres@127.0.0.1:5432).
 
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateKeyPair, SignJWT } from 'jose';
-import knexFactory, { Knex } from 'knex';
-import { ConfigReader } from '@backstage/config';
-import { readTransmitterConfig, TransmitterConfig } from '../src/config';
-import { SigningKeyStore } from '../src/database/SigningKeyStore';
-import { StreamStore } from '../src/database/StreamStore';
-import { SubjectStore } from '../src/database/SubjectStore';
-import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
-import { OutboxStore } from '../src/delivery/OutboxStore';
-import { PollService } from '../src/delivery/PollService';
-import { SetSigner } from '../src/delivery/SetSigner';
 import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
-import { SigningKeyManager } from '../src/keys/SigningKeyManager';
-import { SigningPool } from '../src/keys/SigningPool';
+import {
+  arg,
+  buildTransmitter,
+  Db,
+  forkReceiver,
+  openDatabase,
+  percentile,
+  pgUrlOption,
+  waitUntil,
+} from './harness';
 
 type Alg = 'RS256' | 'ES256';
-type Db = 'sqlite' | 'pg';
 
 const SESSION_REVOKED =
   'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const PUSH = 'urn:ietf:rfc:8935';
 const POLL = 'urn:ietf:rfc:8936';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const options = {
   sets: Number(arg('sets', '3000')),
   pollSets: Number(arg('poll-sets', '10000')),
@@ -73,21 +63,7 @@ const options = {
   algs: arg('alg', 'RS256,ES256').split(',') as Alg[],
   rate: Number(arg('rate', '100')),
   rateSeconds: Number(arg('rate-seconds', '10')),
-  pgUrl: arg(
-    'pg',
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-      'postgresql://postgres@127.0.0.1:5432',
-  ),
-};
-
-const quiet: LoggerService = {
-  info() {},
-  debug() {},
-  warn: (m: string) => console.warn(`  warn: ${m}`),
-  error: (m: string) => console.error(`  error: ${m}`),
-  child() {
-    return quiet;
-  },
+  pgUrl: pgUrlOption(),
 };
 
 // ---------------------------------------------------------------- helpers
@@ -112,39 +88,6 @@ async function rawSignRate(alg: Alg, seconds = 3): Promise<number> {
   return n / ((performance.now() - start) / 1000);
 }
 
-async function openDatabase(
-  db: Db,
-): Promise<{ knex: Knex; drop: () => Promise<void> }> {
-  if (db === 'sqlite') {
-    // The portal's embedded default: in-memory SQLite, one connection.
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-      pool: { min: 1, max: 1 },
-    });
-    return { knex, drop: () => knex.destroy() };
-  }
-  const name = `ssf_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(options.pgUrl);
-  url.pathname = `/${name}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 2, max: 10 },
-  });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE ${name}`);
-      await admin.destroy();
-    },
-  };
-}
-
 interface Receiver {
   url: string;
   report(): Promise<{ arrivals: Record<string, number>; duplicates: number }>;
@@ -153,118 +96,15 @@ interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const child: ChildProcess = fork(
-    path.join(__dirname, 'deliveryReceiver.ts'),
-    [],
-    {
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-    },
-  );
-  // The TypeScript loader also talks over IPC ({type: 'watch'}); only the
-  // receiver's own messages, which never carry a type, are answers.
-  const next = <T>() =>
-    new Promise<T>(resolve => {
-      const onMessage = (m: any) => {
-        if (m && m.type === undefined) {
-          child.off('message', onMessage);
-          resolve(m as T);
-        }
-      };
-      child.on('message', onMessage);
-    });
-  const ask = <T>(type: string) => {
-    const answer = next<T>();
-    child.send({ type });
-    return answer;
-  };
-  const { port } = await next<{ port: number }>();
+  const receiver = await forkReceiver('deliveryReceiver.ts');
   return {
-    url: `http://127.0.0.1:${port}/events`,
-    report: () => ask('report'),
+    url: receiver.url,
+    report: () => receiver.ask('report'),
     reset: async () => {
-      await ask('reset');
+      await receiver.ask('reset');
     },
-    stop: () => child.send({ type: 'exit' }),
+    stop: receiver.stop,
   };
-}
-
-function transmitterConfig(alg: Alg): TransmitterConfig {
-  return readTransmitterConfig(
-    new ConfigReader({
-      backend: { baseUrl: 'http://localhost:7007' },
-      ssf: {
-        transmitter: {
-          signing: { algorithm: alg },
-          delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-        },
-      },
-    }),
-  );
-}
-
-async function buildTransmitter(knex: Knex, alg: Alg) {
-  await knex.migrate.latest({
-    directory: path.resolve(__dirname, '../migrations'),
-  });
-  const config = transmitterConfig(alg);
-  const keys = new SigningKeyManager({
-    store: new SigningKeyStore(knex),
-    config: config.signing,
-    logger: quiet,
-  });
-  await keys.refresh();
-  const streams = new StreamStore(knex);
-  const outbox = new OutboxStore(knex);
-  const pool =
-    config.signing.workerThreads > 0
-      ? new SigningPool(config.signing.workerThreads)
-      : undefined;
-  const worker = new DeliveryWorker({
-    outbox,
-    streams,
-    config: config.delivery,
-    policy: config.urlPolicy,
-    logger: quiet,
-    owner: 'bench',
-  });
-  const poll = new PollService({ outbox, config: config.delivery });
-  const emitter = new TransmitterEmitter({
-    knex,
-    streams,
-    subjects: new SubjectStore(knex),
-    outbox,
-    signer: new SetSigner(keys, { pool }),
-    config,
-    onCommitted: ids => {
-      worker.wake();
-      poll.notify(ids);
-    },
-  });
-  const addStream = async (method: string, endpointUrl: string) => {
-    const now = new Date();
-    const streamId = randomUUID();
-    await streams.insert({
-      streamId,
-      clientId: `bench-${streamId}`,
-      iss: config.issuer,
-      aud: 'bench',
-      eventsRequested: [SESSION_REVOKED],
-      delivery: { method: method as typeof PUSH, endpointUrl },
-      status: 'enabled',
-      minVerificationInterval: 30,
-      createdAt: now,
-      updatedAt: now,
-    });
-    return streamId;
-  };
-  const close = async () => {
-    await worker.stop();
-    await pool?.close();
-  };
-  return { emitter, worker, poll, outbox, streams, addStream, close };
 }
 
 /**
@@ -290,29 +130,19 @@ async function emitMany(
   await Promise.all(Array.from({ length: parallel }, run));
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise(r => setTimeout(r, 20));
-  }
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
-}
-
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 // ---------------------------------------------------------------- runs
 
 async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
-  const { knex, drop } = await openDatabase(db);
+  const { knex, drop } = await openDatabase(db, options);
   try {
-    const t = await buildTransmitter(knex, alg);
-    await t.addStream(PUSH, receiver.url);
+    const t = await buildTransmitter(knex, { algorithm: alg });
+    await t.addStream({
+      method: PUSH,
+      endpointUrl: receiver.url,
+      events: [SESSION_REVOKED],
+    });
     await receiver.reset();
     t.worker.start();
     const start = performance.now();
@@ -339,13 +169,14 @@ async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
 }
 
 async function pollRun(db: Db) {
-  const { knex, drop } = await openDatabase(db);
+  const { knex, drop } = await openDatabase(db, options);
   try {
-    const t = await buildTransmitter(knex, 'ES256');
-    const streamId = await t.addStream(
-      POLL,
-      'http://localhost:7007/api/ssf/poll/x',
-    );
+    const t = await buildTransmitter(knex, { algorithm: 'ES256' });
+    const streamId = await t.addStream({
+      method: POLL,
+      endpointUrl: 'http://localhost:7007/api/ssf/poll/x',
+      events: [SESSION_REVOKED],
+    });
     await emitMany(t.emitter, options.pollSets);
     const stream = (await t.streams.get(streamId))!;
     let ack: string[] = [];
@@ -370,10 +201,14 @@ async function pollRun(db: Db) {
 }
 
 async function latencyRun(db: Db, receiver: Receiver) {
-  const { knex, drop } = await openDatabase(db);
+  const { knex, drop } = await openDatabase(db, options);
   try {
-    const t = await buildTransmitter(knex, 'RS256');
-    await t.addStream(PUSH, receiver.url);
+    const t = await buildTransmitter(knex, { algorithm: 'RS256' });
+    await t.addStream({
+      method: PUSH,
+      endpointUrl: receiver.url,
+      events: [SESSION_REVOKED],
+    });
     await receiver.reset();
     t.worker.start();
     const emittedAt = new Map<string, number>();

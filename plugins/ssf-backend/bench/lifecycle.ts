@@ -54,36 +54,24 @@
 // a temporary directory; PostgreSQL gets a fresh database per run, dropped
 // after it.
 
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CAEP_EVENT_TYPES,
   RISC_EVENT_TYPES,
 } from '@shared-signals/plugin-ssf-common';
-import { ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import knexFactory, { Knex } from 'knex';
-import { readTransmitterConfig, TransmitterConfig } from '../src/config';
-import { SigningKeyStore } from '../src/database/SigningKeyStore';
-import { StreamStore } from '../src/database/StreamStore';
-import { SubjectStore } from '../src/database/SubjectStore';
-import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
-import { OutboxStore } from '../src/delivery/OutboxStore';
-import { SetSigner } from '../src/delivery/SetSigner';
+import { Knex } from 'knex';
 import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
-import { SigningKeyManager } from '../src/keys/SigningKeyManager';
-import { SigningPool } from '../src/keys/SigningPool';
 import { CatalogReconciler } from '../src/lifecycle/catalog/CatalogReconciler';
 import { FiringStore } from '../src/lifecycle/firings/FiringStore';
 import { defaultHooks } from '../src/lifecycle/hooks/defaultHooks';
@@ -91,8 +79,18 @@ import { HookStore } from '../src/lifecycle/hooks/HookStore';
 import { RunResult, RunStore } from '../src/lifecycle/identities/RunStore';
 import { SnapshotStore } from '../src/lifecycle/identities/SnapshotStore';
 import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
-
-type Db = 'sqlite' | 'pg';
+import {
+  arg,
+  benchTransmitterConfig,
+  buildTransmitter,
+  Db,
+  forkReceiver,
+  openDatabase,
+  percentile,
+  pgUrlOption,
+  quietLogger,
+  waitUntil,
+} from './harness';
 
 const PUSH = 'urn:ietf:rfc:8935';
 const LIFECYCLE_ANNOTATION = 'ssf.io/lifecycle';
@@ -100,10 +98,6 @@ const LIFECYCLE_ANNOTATION = 'ssf.io/lifecycle';
 const MAX_REMOVED_FRACTION = 0.25;
 const TARGET = { users: 100_000, seconds: 60, extraRssMb: 300 };
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const options = {
   users: arg('users', '10000,100000')
     .split(',')
@@ -115,21 +109,7 @@ const options = {
   pageSize: Number(arg('page-size', '500')),
   cpuProfDir: arg('cpu-prof-dir', ''),
   sqlStats: process.argv.includes('--sql-stats'),
-  pgUrl: arg(
-    'pg',
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
-      'postgresql://postgres@127.0.0.1:5432',
-  ),
-};
-
-const quiet: LoggerService = {
-  info() {},
-  debug() {},
-  warn: (m: string) => console.warn(`  warn: ${m}`),
-  error: (m: string, e?: unknown) => console.error(`  error: ${m}`, e ?? ''),
-  child() {
-    return quiet;
-  },
+  pgUrl: pgUrlOption(),
 };
 
 // ---------------------------------------------------------------- helpers
@@ -143,20 +123,6 @@ const fmtRss = (p: { extraRss: number; peakRss: number; extraHeap: number }) =>
     p.extraHeap,
   )})`;
 const fmtInt = (n: number) => n.toLocaleString('en-US');
-
-function percentile(sorted: number[], p: number) {
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(20);
-  }
-}
 
 /**
  * Samples the process RSS every 50 ms from a worker thread, so that a busy
@@ -290,46 +256,6 @@ class SqlStats {
   }
 }
 
-async function openDatabase(
-  db: Db,
-): Promise<{ knex: Knex; drop: () => Promise<void> }> {
-  if (db === 'sqlite') {
-    // The portal's embedded SQLite, on a file: one connection.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssf-lifecycle-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'ssf.sqlite') },
-      useNullAsDefault: true,
-      pool: { min: 1, max: 1 },
-    });
-    return {
-      knex,
-      drop: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `ssf_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(options.pgUrl);
-  url.pathname = `/${name}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 2, max: 10 },
-  });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE ${name}`);
-      await admin.destroy();
-    },
-  };
-}
-
 interface Arrival {
   jti: string;
   email: string;
@@ -346,127 +272,40 @@ interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const child: ChildProcess = fork(
-    path.join(__dirname, 'lifecycleReceiver.ts'),
-    [],
-    {
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-    },
-  );
-  // The TypeScript loader also talks over IPC ({type: 'watch'}); only the
-  // receiver's own messages, which never carry a type, are answers.
-  const next = <T>() =>
-    new Promise<T>(resolve => {
-      const onMessage = (m: any) => {
-        if (m && m.type === undefined) {
-          child.off('message', onMessage);
-          resolve(m as T);
-        }
-      };
-      child.on('message', onMessage);
-    });
-  const ask = <T>(type: string) => {
-    const answer = next<T>();
-    child.send({ type });
-    return answer;
-  };
-  const { port } = await next<{ port: number }>();
+  const receiver = await forkReceiver('lifecycleReceiver.ts');
   return {
-    url: `http://127.0.0.1:${port}/events`,
-    count: () => ask('count'),
-    report: () => ask('report'),
+    url: receiver.url,
+    count: () => receiver.ask('count'),
+    report: () => receiver.ask('report'),
     reset: async () => {
-      await ask('reset');
+      await receiver.ask('reset');
     },
-    stop: () => child.send({ type: 'exit' }),
+    stop: receiver.stop,
   };
 }
 
-function transmitterConfig(): TransmitterConfig {
-  return readTransmitterConfig(
-    new ConfigReader({
-      backend: { baseUrl: 'http://localhost:7007' },
-      ssf: {
-        transmitter: {
-          delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-        },
-      },
-    }),
-  );
-}
-
-/** The transmitter pieces, built directly as the plugin does. */
-async function buildTransmitter(knex: Knex) {
-  const config = transmitterConfig();
-  const keys = new SigningKeyManager({
-    store: new SigningKeyStore(knex),
-    config: config.signing,
-    logger: quiet,
-  });
-  await keys.refresh();
-  const streams = new StreamStore(knex);
-  const outbox = new OutboxStore(knex);
-  const pool =
-    config.signing.workerThreads > 0
-      ? new SigningPool(config.signing.workerThreads)
-      : undefined;
-  const worker = new DeliveryWorker({
-    outbox,
-    streams,
-    config: config.delivery,
-    policy: config.urlPolicy,
-    logger: quiet,
-    owner: 'bench',
-  });
-  const signer = new SetSigner(keys, { pool });
-  const emitter = new TransmitterEmitter({
-    knex,
-    streams,
-    subjects: new SubjectStore(knex),
-    outbox,
-    signer,
-    config,
-    onCommitted: () => worker.wake(),
-  });
-  const addPushStream = async (endpointUrl: string, events: string[]) => {
-    const at = new Date();
-    const streamId = randomUUID();
-    await streams.insert({
-      streamId,
-      clientId: `bench-${streamId}`,
-      iss: config.issuer,
-      aud: 'bench',
-      eventsRequested: events,
-      delivery: { method: PUSH, endpointUrl },
-      status: 'enabled',
-      minVerificationInterval: 30,
-      createdAt: at,
-      updatedAt: at,
-    });
-    return streamId;
-  };
-  const close = async () => {
-    await worker.stop();
-    await pool?.close();
-  };
-  // Signing threads start, load jose and get the key before anything is
-  // measured, as in a backend that has been up a while.
+/**
+ * The transmitter's pieces, with the signing threads started, jose loaded
+ * and the key fetched before anything is measured, as in a backend that has
+ * been up a while.
+ */
+async function warmTransmitter(knex: Knex) {
+  const t = await buildTransmitter(knex);
   await Promise.all(
-    Array.from({ length: 4 * Math.max(1, config.signing.workerThreads) }, () =>
-      signer.sign({
-        iss: config.issuer,
-        aud: 'bench',
-        txn: 'warm-up',
-        subject: { format: 'opaque', id: 'warm-up' },
-        eventType: CAEP_EVENT_TYPES.sessionRevoked,
-        payload: {},
-      }),
+    Array.from(
+      { length: 4 * Math.max(1, t.config.signing.workerThreads) },
+      () =>
+        t.signer.sign({
+          iss: t.config.issuer,
+          aud: 'bench',
+          txn: 'warm-up',
+          subject: { format: 'opaque', id: 'warm-up' },
+          eventType: CAEP_EVENT_TYPES.sessionRevoked,
+          payload: {},
+        }),
     ),
   );
-  return { config, emitter, worker, addPushStream, close };
+  return t;
 }
 
 // ---------------------------------------------------------------- catalog
@@ -590,7 +429,7 @@ async function buildLifecycle(
     firings: new FiringStore(knex),
     emitter,
     subjectIssuer: issuer,
-    logger: quiet,
+    logger: quietLogger,
   });
   return new CatalogReconciler({
     catalog: catalog as unknown as CatalogService,
@@ -598,7 +437,7 @@ async function buildLifecycle(
     engine,
     snapshots,
     runs: new RunStore(knex),
-    logger: quiet,
+    logger: quietLogger,
     pageSize: options.pageSize,
     maxRemovedFraction: MAX_REMOVED_FRACTION,
   });
@@ -647,16 +486,20 @@ async function lifecycleRun(
   users: number,
   receiver: Receiver,
 ): Promise<RunFigures> {
-  const { knex, drop } = await openDatabase(db);
+  const { knex, drop } = await openDatabase(db, {
+    pgUrl: options.pgUrl,
+    sqliteFile: true,
+  });
   try {
-    await knex.migrate.latest({
-      directory: path.resolve(__dirname, '../migrations'),
+    const t = await warmTransmitter(knex);
+    await t.addStream({
+      method: PUSH,
+      endpointUrl: receiver.url,
+      events: [
+        CAEP_EVENT_TYPES.sessionRevoked,
+        RISC_EVENT_TYPES.accountDisabled,
+      ],
     });
-    const t = await buildTransmitter(knex);
-    await t.addPushStream(receiver.url, [
-      CAEP_EVENT_TYPES.sessionRevoked,
-      RISC_EVENT_TYPES.accountDisabled,
-    ]);
     t.worker.start();
     const sql = options.sqlStats ? new SqlStats(knex) : undefined;
     // Built before anything is measured: the catalog's memory, not ours.
@@ -957,7 +800,7 @@ async function main() {
   console.log(
     `SSF lifecycle benchmark on ${os.cpus().length} cores, Node ${
       process.version
-    }; signing ${transmitterConfig().signing.algorithm}, page size ${
+    }; signing ${benchTransmitterConfig().signing.algorithm}, page size ${
       options.pageSize
     }, ${+(options.changed * 100).toFixed(2)}% changed, ${
       options.latencyChanges

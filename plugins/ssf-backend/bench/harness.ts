@@ -1,0 +1,271 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* eslint-disable no-console */
+
+// What the benchmarks share: options, a quiet logger, databases on SQLite or
+// a fresh PostgreSQL database, receivers in their own processes, and the
+// transmitter's pieces built directly as the plugin builds them.
+
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { readTransmitterConfig } from '../src/config';
+import { SigningKeyStore } from '../src/database/SigningKeyStore';
+import { StreamStore } from '../src/database/StreamStore';
+import { SubjectStore } from '../src/database/SubjectStore';
+import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
+import { OutboxStore } from '../src/delivery/OutboxStore';
+import { PollService } from '../src/delivery/PollService';
+import { SetSigner } from '../src/delivery/SetSigner';
+import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+import { SigningPool } from '../src/keys/SigningPool';
+
+export type Db = 'sqlite' | 'pg';
+
+/** `--name value` from the command line, else `fallback`. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** `--pg URL`, else the test database's, else the local default. */
+export function pgUrlOption(): string {
+  return arg(
+    'pg',
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+      'postgresql://postgres@127.0.0.1:5432',
+  );
+}
+
+/** Only warnings and errors reach the console. */
+export const quietLogger: LoggerService = {
+  info() {},
+  debug() {},
+  warn: (m: string) => console.warn(`  warn: ${m}`),
+  error: (m: string, e?: unknown) => console.error(`  error: ${m}`, e ?? ''),
+  child() {
+    return quietLogger;
+  },
+};
+
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+/** The value at percentile `p` (0–100) of sorted values. */
+export function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+/**
+ * A database with the plugin's migrations: SQLite in memory (the portal's
+ * embedded default) or, with `sqliteFile`, on a file; or a fresh PostgreSQL
+ * database, dropped afterwards.
+ */
+export async function openDatabase(
+  db: Db,
+  options: { pgUrl: string; sqliteFile?: boolean },
+): Promise<{ knex: Knex; drop: () => Promise<void> }> {
+  let opened: { knex: Knex; drop: () => Promise<void> };
+  if (db === 'sqlite') {
+    const dir = options.sqliteFile
+      ? fs.mkdtempSync(path.join(os.tmpdir(), 'ssf-bench-'))
+      : undefined;
+    // One connection, as the portal's embedded SQLite has.
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: dir ? path.join(dir, 'ssf.sqlite') : ':memory:' },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    opened = {
+      knex,
+      drop: async () => {
+        await knex.destroy();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } else {
+    const name = `ssf_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
+    await admin.raw(`CREATE DATABASE ${name}`);
+    const url = new URL(options.pgUrl);
+    url.pathname = `/${name}`;
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 2, max: 10 },
+    });
+    opened = {
+      knex,
+      drop: async () => {
+        await knex.destroy();
+        await admin.raw(`DROP DATABASE ${name}`);
+        await admin.destroy();
+      },
+    };
+  }
+  await opened.knex.migrate.latest({
+    directory: path.resolve(__dirname, '../migrations'),
+  });
+  return opened;
+}
+
+/**
+ * Forks a receiver script of this folder and talks to it: `ask(type)` sends
+ * a command and resolves with the answer; the first message is `{port}`.
+ */
+export async function forkReceiver(file: string) {
+  const child: ChildProcess = fork(path.join(__dirname, file), [], {
+    execArgv: [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+    ],
+  });
+  // The TypeScript loader also talks over IPC ({type: 'watch'}); only the
+  // receiver's own messages, which never carry a type, are answers.
+  const next = <T>() =>
+    new Promise<T>(resolve => {
+      const onMessage = (m: any) => {
+        if (m && m.type === undefined) {
+          child.off('message', onMessage);
+          resolve(m as T);
+        }
+      };
+      child.on('message', onMessage);
+    });
+  const ask = <T>(type: string) => {
+    const answer = next<T>();
+    child.send({ type });
+    return answer;
+  };
+  const { port } = await next<{ port: number }>();
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    ask,
+    stop: () => child.send({ type: 'exit' }),
+  };
+}
+
+/** The transmitter's settings in a benchmark: local receivers allowed. */
+export function benchTransmitterConfig(algorithm?: 'RS256' | 'ES256') {
+  return readTransmitterConfig(
+    new ConfigReader({
+      backend: { baseUrl: 'http://localhost:7007' },
+      ssf: {
+        transmitter: {
+          ...(algorithm && { signing: { algorithm } }),
+          delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+        },
+      },
+    }),
+  );
+}
+
+/** The transmitter's pieces, built directly as the plugin builds them. */
+export async function buildTransmitter(
+  knex: Knex,
+  options: { algorithm?: 'RS256' | 'ES256' } = {},
+) {
+  const config = benchTransmitterConfig(options.algorithm);
+  const keys = new SigningKeyManager({
+    store: new SigningKeyStore(knex),
+    config: config.signing,
+    logger: quietLogger,
+  });
+  await keys.refresh();
+  const streams = new StreamStore(knex);
+  const outbox = new OutboxStore(knex);
+  const pool =
+    config.signing.workerThreads > 0
+      ? new SigningPool(config.signing.workerThreads)
+      : undefined;
+  const worker = new DeliveryWorker({
+    outbox,
+    streams,
+    config: config.delivery,
+    policy: config.urlPolicy,
+    logger: quietLogger,
+    owner: 'bench',
+  });
+  const poll = new PollService({ outbox, config: config.delivery });
+  const signer = new SetSigner(keys, { pool });
+  const emitter = new TransmitterEmitter({
+    knex,
+    streams,
+    subjects: new SubjectStore(knex),
+    outbox,
+    signer,
+    config,
+    onCommitted: ids => {
+      worker.wake();
+      poll.notify(ids);
+    },
+  });
+  /** An enabled stream taking `events`, delivered by `method`. */
+  const addStream = async (stream: {
+    method: 'urn:ietf:rfc:8935' | 'urn:ietf:rfc:8936';
+    endpointUrl: string;
+    events: string[];
+  }) => {
+    const now = new Date();
+    const streamId = randomUUID();
+    await streams.insert({
+      streamId,
+      clientId: `bench-${streamId}`,
+      iss: config.issuer,
+      aud: 'bench',
+      eventsRequested: stream.events,
+      delivery: { method: stream.method, endpointUrl: stream.endpointUrl },
+      status: 'enabled',
+      minVerificationInterval: 30,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return streamId;
+  };
+  const close = async () => {
+    await worker.stop();
+    await pool?.close();
+  };
+  return {
+    config,
+    emitter,
+    signer,
+    worker,
+    poll,
+    outbox,
+    streams,
+    addStream,
+    close,
+  };
+}
