@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
-import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { captureLogs } from './__testUtils__/capturedLogs';
 import { createTestDatabases } from './__testUtils__/databases';
 import {
   clientAuth,
@@ -143,18 +143,11 @@ describe.each(createTestDatabases().eachSupportedId())(
     const databases = createTestDatabases();
 
     it('answers hostile input on every route with a 4xx and a message, changing nothing', async () => {
-      const lines: string[] = [];
-      const logger = mockServices.rootLogger.mock();
-      for (const level of ['info', 'warn', 'error', 'debug'] as const) {
-        logger[level].mockImplementation((message: string, meta?: unknown) => {
-          lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
-        });
-      }
-      logger.child.mockImplementation(() => logger);
+      const { lines, factory: logger } = captureLogs();
       const { server, knex } = await startSsfBackend({
         databases,
         id,
-        extraFeatures: [logger.factory],
+        extraFeatures: [logger],
       });
       // Something to protect: a stream with a secret header, and a provider.
       const stream = (

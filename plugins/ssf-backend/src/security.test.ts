@@ -14,10 +14,10 @@
  * limitations under the License.
  */
 
-import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import request from 'supertest';
+import { captureLogs } from './__testUtils__/capturedLogs';
 import { createTestDatabases } from './__testUtils__/databases';
 import { startTestReceiver, waitFor } from './__testUtils__/receiver';
 import {
@@ -182,14 +182,7 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
   });
 
   it('keeps secrets out of every response, log line and audit event', async () => {
-    const lines: string[] = [];
-    const logger = mockServices.rootLogger.mock();
-    for (const level of ['info', 'warn', 'error', 'debug'] as const) {
-      logger[level].mockImplementation((message: string, meta?: unknown) => {
-        lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
-      });
-    }
-    logger.child.mockImplementation(() => logger);
+    const { lines, factory: logger } = captureLogs();
     const { privateKey } = await generateKeyPair('RS256', {
       extractable: true,
     });
@@ -201,7 +194,7 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
     const { server, backend } = await startSsfBackend({
       databases,
       id,
-      extraFeatures: [logger.factory],
+      extraFeatures: [logger],
       config: {
         ssf: {
           transmitter: {
