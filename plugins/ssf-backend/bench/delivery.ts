@@ -91,6 +91,8 @@ async function rawSignRate(alg: Alg, seconds = 3): Promise<number> {
 interface Receiver {
   url: string;
   report(): Promise<{ arrivals: Record<string, number>; duplicates: number }>;
+  /** How many distinct SETs have arrived (cheap to ask often). */
+  count(): Promise<number>;
   reset(): Promise<void>;
   stop(): void;
 }
@@ -100,6 +102,7 @@ async function startReceiver(): Promise<Receiver> {
   return {
     url: receiver.url,
     report: () => receiver.ask('report'),
+    count: async () => (await receiver.ask<{ count: number }>('count')).count,
     reset: async () => {
       await receiver.ask('reset');
     },
@@ -148,6 +151,12 @@ async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
     const start = performance.now();
     await emitMany(t.emitter, options.sets);
     const emitted = performance.now();
+    // Watch the receiver first: counting outbox rows every few milliseconds
+    // would itself load the database being measured.
+    await waitUntil(
+      async () => (await receiver.count()) >= options.sets,
+      300_000,
+    );
     await waitUntil(async () => {
       const [{ n }] = await knex('ssf_outbox')
         .where({ state: 'delivered' })

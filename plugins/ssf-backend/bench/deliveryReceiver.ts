@@ -53,7 +53,9 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'report') {
+  if (message.type === 'count') {
+    process.send!({ count: arrivals.size });
+  } else if (message.type === 'report') {
     process.send!({ arrivals: Object.fromEntries(arrivals), duplicates });
   } else if (message.type === 'reset') {
     arrivals.clear();

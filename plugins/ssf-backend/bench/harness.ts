@@ -226,6 +226,7 @@ export async function buildTransmitter(
     outbox,
     signer,
     config,
+    localDelivery: worker,
     onCommitted: ids => {
       worker.wake();
       poll.notify(ids);

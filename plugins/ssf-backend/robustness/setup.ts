@@ -227,6 +227,7 @@ export async function buildTransmitter(
     outbox,
     signer: new SetSigner(keys),
     config,
+    localDelivery: worker,
     onCommitted: ids => {
       worker.wake();
       poll.notify(ids);

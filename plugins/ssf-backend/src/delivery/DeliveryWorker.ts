@@ -19,16 +19,27 @@ import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
 import { DeliveryConfig, OutboundUrlPolicy } from '../config';
 import { StreamRecord, StreamStore } from '../database/StreamStore';
 import { HostResolver } from '../http/outboundUrlPolicy';
+import { LocalDelivery } from './LocalDelivery';
 import { ClaimedSet, OutboxStore } from './OutboxStore';
 import { pushSet } from './pushSet';
 
 const IDLE_INTERVAL_MS = 1000;
 const ERROR_PAUSE_MS = 2000;
+// SETs handed over by the local emitter that one lane may hold (about 1 KB
+// each); more wait in the outbox to be claimed.
+const HANDOVER_LIMIT = 1000;
+// A push starts only while the lease has at least one timeout and this much
+// left, so it always ends before another replica could claim the SET.
+const LEASE_MARGIN_MS = 1000;
 
 interface StreamLane {
   stream: StreamRecord;
   queue: ClaimedSet[];
   active: number;
+  /** Room promised to SETs being emitted (see LocalDelivery). */
+  reserved: number;
+  /** Whether due SETs may be waiting in the outbox beyond those claimed. */
+  backlog: boolean;
 }
 
 /**
@@ -42,13 +53,15 @@ interface StreamLane {
  * claims a few rounds of work ahead, bounded so that a claimed SET is always
  * pushed well before its lease runs out.
  *
- * The worker is a loop rather than a scheduled task: emitting a SET wakes it,
- * so a SET usually leaves within milliseconds; it also looks for due work
- * (retries, other replicas' emits) every second while idle.
+ * SETs emitted on this instance are usually handed over directly, already
+ * leased (LocalDelivery), and leave within milliseconds without a claim.
+ * For the rest the worker is a loop rather than a scheduled task: an emit it
+ * did not take wakes it, and it looks for due work (retries, other replicas'
+ * emits, what it had no room for) every second while idle.
  *
  * @internal
  */
-export class DeliveryWorker {
+export class DeliveryWorker implements LocalDelivery {
   readonly #outbox: OutboxStore;
   readonly #streams: StreamStore;
   readonly #config: DeliveryConfig;
@@ -62,7 +75,9 @@ export class DeliveryWorker {
   readonly #claimAhead: number;
   #active = 0;
   #delivered: string[] = [];
+  /** The batch of delivered marks being written, and the one gathering. */
   #deliveredFlush?: Promise<void>;
+  #nextFlush?: Promise<void>;
   #running = false;
   #wakeRequested = false;
   #wakeUp?: () => void;
@@ -95,6 +110,59 @@ export class DeliveryWorker {
     );
   }
 
+  get owner() {
+    return this.#owner;
+  }
+
+  get leaseDurationMs() {
+    return this.#config.leaseDurationMs;
+  }
+
+  reserve(stream: StreamRecord, count: number): number {
+    if (
+      !this.#running ||
+      stream.status !== 'enabled' ||
+      stream.delivery.method !== DELIVERY_METHODS.push
+    ) {
+      return 0;
+    }
+    const lane = this.#lane(stream);
+    const room =
+      HANDOVER_LIMIT - lane.queue.length - lane.active - lane.reserved;
+    const taken = Math.max(0, Math.min(count, room));
+    lane.reserved += taken;
+    // What it cannot take waits in the outbox to be claimed.
+    if (taken < count) lane.backlog = true;
+    return taken;
+  }
+
+  accept(streamId: string, sets: ClaimedSet[]) {
+    const lane = this.#lanes.get(streamId);
+    if (lane) lane.reserved -= sets.length;
+    if (!lane || !this.#running) {
+      // Stopped meanwhile: let another replica (or a restart) have them now
+      // rather than when the lease runs out.
+      this.#outbox
+        .release(
+          sets.map(set => set.jti),
+          this.#owner,
+        )
+        .catch(error =>
+          this.#logger.warn(
+            `SSF delivery could not release SETs: ${(error as Error).message}`,
+          ),
+        );
+      return;
+    }
+    lane.queue.push(...sets);
+    this.#pump(lane);
+  }
+
+  cancel(streamId: string, count: number) {
+    const lane = this.#lanes.get(streamId);
+    if (lane) lane.reserved -= count;
+  }
+
   start() {
     if (this.#running) return;
     this.#running = true;
@@ -107,7 +175,10 @@ export class DeliveryWorker {
     this.wake();
     await this.#loop;
     const unstarted = [...this.#lanes.values()].flatMap(l => l.queue.splice(0));
-    await this.#outbox.release(unstarted.map(s => s.jti));
+    await this.#outbox.release(
+      unstarted.map(s => s.jti),
+      this.#owner,
+    );
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -156,25 +227,20 @@ export class DeliveryWorker {
     const live = new Set(streams.map(s => s.streamId));
     for (const id of this.#lanes.keys()) {
       const lane = this.#lanes.get(id)!;
-      if (!live.has(id) && lane.active === 0 && lane.queue.length === 0) {
+      if (
+        !live.has(id) &&
+        lane.active === 0 &&
+        lane.queue.length === 0 &&
+        lane.reserved === 0
+      ) {
         this.#lanes.delete(id);
       }
     }
 
     let claimed = 0;
     for (const stream of streams) {
-      const lane = this.#lanes.get(stream.streamId) ?? {
-        stream,
-        queue: [],
-        active: 0,
-      };
-      lane.stream = stream;
-      this.#lanes.set(stream.streamId, lane);
-
-      const budget =
-        this.#config.perStreamConcurrency * this.#claimAhead -
-        lane.queue.length -
-        lane.active;
+      const lane = this.#lane(stream);
+      const budget = this.#budget(lane);
       if (budget <= 0) continue;
       const now = this.#now();
       const sets = await this.#outbox.claim({
@@ -186,6 +252,7 @@ export class DeliveryWorker {
         controlOnly: stream.status !== 'enabled',
         countAttempt: true,
       });
+      lane.backlog = sets.length === budget;
       lane.queue.push(...sets);
       claimed += sets.length;
       this.#pump(lane);
@@ -193,13 +260,39 @@ export class DeliveryWorker {
     return claimed;
   }
 
+  /** The stream's lane, made on first use, holding its latest record. */
+  #lane(stream: StreamRecord): StreamLane {
+    let lane = this.#lanes.get(stream.streamId);
+    if (!lane) {
+      lane = { stream, queue: [], active: 0, reserved: 0, backlog: true };
+      this.#lanes.set(stream.streamId, lane);
+    }
+    lane.stream = stream;
+    return lane;
+  }
+
+  /** How many more SETs a lane may take on, claimed or handed over. */
+  #budget(lane: StreamLane): number {
+    return (
+      this.#config.perStreamConcurrency * this.#claimAhead -
+      lane.queue.length -
+      lane.active -
+      lane.reserved
+    );
+  }
+
   #pump(lane: StreamLane) {
+    const expired: ClaimedSet[] = [];
     while (
       lane.queue.length > 0 &&
       lane.active < this.#config.perStreamConcurrency &&
       this.#active < this.#config.maxConcurrency
     ) {
       const set = lane.queue.shift()!;
+      if (!this.#leaseCovers(set)) {
+        expired.push(set);
+        continue;
+      }
       lane.active += 1;
       this.#active += 1;
       const push = this.#push(lane.stream, set)
@@ -215,10 +308,47 @@ export class DeliveryWorker {
           this.#active -= 1;
           this.#inFlight.delete(push);
           for (const l of this.#lanes.values()) this.#pump(l);
-          this.wake();
+          // Claim more only when there may be more, and only once the lane
+          // is down to its last round: claiming after every push would cost
+          // two queries per SET and, on SQLite, block the event loop.
+          if (
+            lane.backlog &&
+            lane.queue.length <= this.#config.perStreamConcurrency
+          ) {
+            this.wake();
+          }
         });
       this.#inFlight.add(push);
     }
+    if (expired.length > 0) this.#giveBack(lane, expired);
+  }
+
+  /** Whether a push started now would end before the SET's lease does. */
+  #leaseCovers(set: ClaimedSet): boolean {
+    return (
+      set.leaseUntil.getTime() - this.#now().getTime() >=
+      this.#config.timeoutMs + LEASE_MARGIN_MS
+    );
+  }
+
+  /**
+   * Releases SETs that waited too long in the lane for their lease (a
+   * receiver slowed down behind them), so they are claimed afresh instead
+   * of pushed on a lease another replica might take over.
+   */
+  #giveBack(lane: StreamLane, sets: ClaimedSet[]) {
+    lane.backlog = true;
+    this.#outbox
+      .release(
+        sets.map(set => set.jti),
+        this.#owner,
+      )
+      .then(() => this.wake())
+      .catch(error =>
+        this.#logger.warn(
+          `SSF delivery could not release SETs: ${(error as Error).message}`,
+        ),
+      );
   }
 
   async #push(stream: StreamRecord, set: ClaimedSet) {
@@ -268,22 +398,33 @@ export class DeliveryWorker {
 
   /**
    * Marks SETs delivered in batches: at high rates one UPDATE (one commit)
-   * per SET would cap throughput at the database's commit rate. A SET whose
-   * mark is lost to a crash is pushed again after its lease, which RFC 8935
-   * receivers handle as a redelivery.
+   * per SET would cap throughput at the database's commit rate. One batch is
+   * written at a time and the next gathers while it is, so batches grow with
+   * the load by themselves. A SET whose mark is lost to a crash is pushed
+   * again after its lease, which RFC 8935 receivers handle as a redelivery.
    */
   #recordDelivered(jti: string): Promise<void> {
     this.#delivered.push(jti);
-    if (!this.#deliveredFlush) {
-      this.#deliveredFlush = new Promise<void>(resolve =>
-        setImmediate(resolve),
-      ).then(async () => {
-        const jtis = this.#delivered.splice(0);
-        this.#deliveredFlush = undefined;
-        await this.#outbox.markDelivered(jtis, this.#now());
-      });
+    this.#nextFlush ??= this.#flushAfter(this.#deliveredFlush);
+    return this.#nextFlush;
+  }
+
+  async #flushAfter(previous: Promise<void> | undefined): Promise<void> {
+    // A failed batch is reported to its own callers, not to this one's.
+    await previous?.catch(() => undefined);
+    // Let the pushes that finish in this turn of the event loop join.
+    await new Promise<void>(resolve => setImmediate(resolve));
+    const jtis = this.#delivered.splice(0);
+    this.#nextFlush = undefined;
+    const flush = this.#outbox
+      .markDelivered(jtis, this.#now())
+      .then(() => undefined);
+    this.#deliveredFlush = flush;
+    try {
+      await flush;
+    } finally {
+      if (this.#deliveredFlush === flush) this.#deliveredFlush = undefined;
     }
-    return this.#deliveredFlush;
   }
 
   /** Exponential backoff with jitter: half fixed, half random. */

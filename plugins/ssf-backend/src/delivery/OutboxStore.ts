@@ -31,6 +31,11 @@ export interface NewOutboxEntry {
   setJws: string;
   /** Delivered whatever the stream's status (stream-updated notices). */
   control?: boolean;
+  /**
+   * Stored already claimed by this instance, which pushes it as soon as the
+   * transaction commits (see LocalDelivery); counts as its first attempt.
+   */
+  lease?: { owner: string; until: Date };
 }
 
 /** A SET claimed for delivery. @internal */
@@ -41,6 +46,8 @@ export interface ClaimedSet {
   setJws: string;
   /** Attempts including the one just claimed. */
   attempts: number;
+  /** When this instance's lease on it runs out. */
+  leaseUntil: Date;
 }
 
 /** A SET as the admin views show it. @internal */
@@ -108,7 +115,9 @@ export class OutboxStore {
         set_jws: e.setJws,
         state: 'pending',
         control: e.control ?? false,
-        attempts: 0,
+        attempts: e.lease ? 1 : 0,
+        lease_owner: e.lease?.owner ?? null,
+        lease_expires_at: e.lease?.until ?? null,
         next_attempt_at: now,
         created_at: now,
       })),
@@ -182,6 +191,7 @@ export class OutboxStore {
         eventType: r.event_type,
         setJws: r.set_jws,
         attempts: Number(r.attempts),
+        leaseUntil,
       }));
   }
 
@@ -224,12 +234,15 @@ export class OutboxStore {
     return query;
   }
 
-  /** Gives claimed SETs back without an attempt, e.g. on shutdown. */
-  async release(jtis: string[]) {
+  /**
+   * Gives SETs `owner` claimed back without an attempt, e.g. on shutdown.
+   * Rows whose lease another owner has taken since are left alone.
+   */
+  async release(jtis: string[], owner: string) {
     if (jtis.length === 0) return;
     await this.#knex(TABLE)
       .whereIn('jti', jtis)
-      .andWhere('state', 'pending')
+      .andWhere({ state: 'pending', lease_owner: owner })
       .update({
         lease_owner: null,
         lease_expires_at: null,

@@ -31,7 +31,8 @@ import {
   StreamSubjectEntry,
   streamWantsSubject,
 } from '../subjects/subjectMatching';
-import { NewOutboxEntry, OutboxStore } from './OutboxStore';
+import { LocalDelivery } from './LocalDelivery';
+import { ClaimedSet, NewOutboxEntry, OutboxStore } from './OutboxStore';
 import { SetSigner } from './SetSigner';
 
 /** An event to send to every stream that wants it. @internal */
@@ -87,6 +88,7 @@ export class TransmitterEmitter {
   readonly #signer: SetSigner;
   readonly #config: TransmitterConfig;
   readonly #onCommitted: (streamIds: string[]) => void;
+  readonly #local?: LocalDelivery;
   readonly #now: () => Date;
   readonly #queue: Array<{
     request: PreparedEmit;
@@ -102,8 +104,13 @@ export class TransmitterEmitter {
     outbox: OutboxStore;
     signer: SetSigner;
     config: TransmitterConfig;
-    /** Called after the SETs are committed, with the streams that got one. */
+    /**
+     * Called after the SETs are committed, with the streams that got one
+     * that was not handed to `localDelivery`.
+     */
     onCommitted: (streamIds: string[]) => void;
+    /** This instance's push worker, which takes SETs it has room for. */
+    localDelivery?: LocalDelivery;
     now?: () => Date;
   }) {
     this.#knex = options.knex;
@@ -113,6 +120,7 @@ export class TransmitterEmitter {
     this.#signer = options.signer;
     this.#config = options.config;
     this.#onCommitted = options.onCommitted;
+    this.#local = options.localDelivery;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -322,25 +330,91 @@ export class TransmitterEmitter {
     tx: Knex.Transaction,
   ) {
     const now = this.#now();
-    await this.#outbox.insert(entries, now, tx);
-    const touched = new Set(entries.map(e => e.streamId));
-    for (const stream of streams) {
-      if (stream.status === 'paused' && touched.has(stream.streamId)) {
-        await this.#outbox.enforceHoldLimit(
-          stream.streamId,
-          this.#config.delivery.pausedHoldLimit,
-          now,
-          tx,
-        );
+    // Inside a nested transaction the rows are not durable when it ends, so
+    // nothing is handed over before the outer one commits: the worker claims
+    // those SETs as usual.
+    const handOver = tx.parentTransaction
+      ? new Map<string, ClaimedSet[]>()
+      : this.#leaseLocally(entries, streams, now);
+    let handled = false;
+    const cancel = () => {
+      if (handled) return;
+      handled = true;
+      for (const [streamId, sets] of handOver) {
+        this.#local!.cancel(streamId, sets.length);
       }
+    };
+    const unleased = [
+      ...new Set(entries.filter(e => !e.lease).map(e => e.streamId)),
+    ];
+    // Registered before the writes so that a failed transaction always
+    // gives its reservations back.
+    tx.executionPromise.then(() => {
+      if (handled) return;
+      handled = true;
+      for (const [streamId, sets] of handOver) {
+        this.#local!.accept(streamId, sets);
+      }
+      if (unleased.length) this.#onCommitted(unleased);
+    }, cancel);
+    try {
+      await this.#outbox.insert(entries, now, tx);
+      const touched = new Set(entries.map(e => e.streamId));
+      for (const stream of streams) {
+        if (stream.status === 'paused' && touched.has(stream.streamId)) {
+          await this.#outbox.enforceHoldLimit(
+            stream.streamId,
+            this.#config.delivery.pausedHoldLimit,
+            now,
+            tx,
+          );
+        }
+      }
+    } catch (error) {
+      cancel();
+      throw error;
     }
-    const streamIds = [...new Set(entries.map(e => e.streamId))];
-    if (streamIds.length) {
-      tx.executionPromise.then(
-        () => this.#onCommitted(streamIds),
-        () => {},
+  }
+
+  /**
+   * Leases to this instance the SETs its push worker has room for, marking
+   * the entries; returns them per stream, as the worker will take them.
+   */
+  #leaseLocally(
+    entries: NewOutboxEntry[],
+    streams: StreamRecord[],
+    now: Date,
+  ): Map<string, ClaimedSet[]> {
+    const handOver = new Map<string, ClaimedSet[]>();
+    const local = this.#local;
+    if (!local || entries.length === 0) return handOver;
+    const until = new Date(now.getTime() + local.leaseDurationMs);
+    const byStream = new Map<string, NewOutboxEntry[]>();
+    for (const entry of entries) {
+      const list = byStream.get(entry.streamId);
+      if (list) list.push(entry);
+      else byStream.set(entry.streamId, [entry]);
+    }
+    for (const stream of streams) {
+      const mine = byStream.get(stream.streamId) ?? [];
+      const taken = mine.length ? local.reserve(stream, mine.length) : 0;
+      if (taken === 0) continue;
+      handOver.set(
+        stream.streamId,
+        mine.slice(0, taken).map(entry => {
+          entry.lease = { owner: local.owner, until };
+          return {
+            jti: entry.jti,
+            streamId: entry.streamId,
+            eventType: entry.eventType,
+            setJws: entry.setJws,
+            attempts: 1,
+            leaseUntil: until,
+          };
+        }),
       );
     }
+    return handOver;
   }
 
   #inTransaction<T>(

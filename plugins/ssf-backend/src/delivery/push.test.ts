@@ -157,6 +157,33 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(payload).not.toHaveProperty('exp');
     });
 
+    it('hands the SETs it emits to its own worker, stored already leased', async () => {
+      const { knex, emit, createStream } = await setUp();
+      await createStream();
+      const inserted: Array<Record<string, unknown>> = [];
+      knex.on('query', (query: { sql: string; bindings?: unknown[] }) => {
+        const match = /^insert into ["`]ssf_outbox["`] \(([^)]*)\)/.exec(
+          query.sql,
+        );
+        if (!match) return;
+        const columns = match[1].split(', ').map(c => c.replace(/["`]/g, ''));
+        inserted.push(
+          Object.fromEntries(columns.map((c, i) => [c, query.bindings![i]])),
+        );
+      });
+
+      expect((await emit(SESSION_REVOKED, alice)).status).toBe(202);
+      await waitFor(() => receiver.received.length === 1, 10_000, 'the SET');
+      // Stored leased to this instance as its first attempt, so the worker
+      // pushes it without claiming it.
+      expect(inserted).toEqual([
+        expect.objectContaining({
+          lease_owner: expect.any(String),
+          attempts: 1,
+        }),
+      ]);
+    });
+
     it('signs with ES256 when configured', async () => {
       const { emit, createStream } = await setUp({
         signing: { algorithm: 'ES256' },

@@ -102,6 +102,7 @@ export async function setUpTransmitter(options: {
     outbox,
     signer: new SetSigner(keys, { pool }),
     config,
+    localDelivery: worker,
     onCommitted: streamIds => {
       worker.wake();
       poll.notify(streamIds);
