@@ -192,6 +192,13 @@ interface Server {
   request<T>(type: string): Promise<T>;
 }
 
+interface ServerStats {
+  rss: number;
+  stored: number;
+  cpuMainMicros: number;
+  cpuAllMicros: number;
+}
+
 function startServer(db: Db, issuer: string, jwksUrl: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = fork(
@@ -225,7 +232,10 @@ function startServer(db: Db, issuer: string, jwksUrl: string): Promise<Server> {
           port: m.port,
           request: type =>
             new Promise(res => {
-              waiters.set(type === 'stop' ? 'stopped' : type, res);
+              waiters.set(
+                { stop: 'stopped', mark: 'marked' }[type] ?? type,
+                res,
+              );
               child.send({ type });
             }),
         });
@@ -393,14 +403,14 @@ async function main() {
         process.stderr.write(`${alg} ${db} c=${concurrency}…\n`);
         const server = await startServer(db, issuer, jwksUrl);
         await closedLoop(server.port, sets.slice(0, WARMUP), 16);
+        await server.request('mark');
         const r = await closedLoop(
           server.port,
           sets.slice(WARMUP),
           concurrency,
         );
-        const stats = await server.request<{ rss: number; stored: number }>(
-          'stats',
-        );
+        const stats = await server.request<ServerStats>('stats');
+        const measured = sets.length - WARMUP;
         await server.request('stop');
         const expected = sets.length;
         rows.push(
@@ -411,6 +421,8 @@ async function main() {
           ).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(
             stats.rss /
             2 ** 20
+          ).toFixed(0)} | ${(stats.cpuMainMicros / measured).toFixed(0)} / ${(
+            stats.cpuAllMicros / measured
           ).toFixed(0)} | ${
             r.failures === 0 && stats.stored === expected
               ? 'yes'
@@ -466,9 +478,11 @@ async function main() {
     '\nAccepted through the backend (closed loop; verify + dedupe + store → 202)\n',
   );
   console.log(
-    '| database | alg | concurrency | SETs/s | ratio to all-core verify | p50 ms | p99 ms | RSS MiB | all 202 and stored once |',
+    '| database | alg | concurrency | SETs/s | ratio to all-core verify | p50 ms | p99 ms | RSS MiB | backend CPU µs per SET (event loop / all threads) | all 202 and stored once |',
   );
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log(
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
   rows.forEach(r => console.log(r));
   console.log(
     `\nFixed rate (open loop, ${options.rate} SETs/s for ${options.rateSeconds} s, after ${RATE_WARMUP_SECONDS} s of warm-up at that rate)\n`,

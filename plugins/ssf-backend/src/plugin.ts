@@ -152,6 +152,7 @@ export const ssfPlugin = createBackendPlugin({
         httpRouter.use(
           createRouter({
             realm: transmitterConfig.issuer,
+            ownBodyRouters: [receiver.ingestionRouter],
             routers: [
               ...transmitter.routers,
               receiver.router,

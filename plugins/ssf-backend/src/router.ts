@@ -32,10 +32,18 @@ export const MAX_JSON_BODY = '64kb';
 export function createRouter(options: {
   realm: string;
   routers: express.Router[];
+  /**
+   * Routers that parse their own bodies, mounted ahead of everything else
+   * (SET ingestion: the hottest route, which no other route needs to see).
+   */
+  ownBodyRouters?: express.Router[];
   /** Routes that take larger JSON bodies than MAX_JSON_BODY (batches). */
   bodyLimits?: Record<string, string>;
 }): express.Router {
   const router = Router();
+  for (const r of options.ownBodyRouters ?? []) {
+    router.use(r);
+  }
   // A body parsed by a route's own parser is left alone by the general one.
   for (const [path, limit] of Object.entries(options.bodyLimits ?? {})) {
     router.use(path, express.json({ limit, strict: true }));
