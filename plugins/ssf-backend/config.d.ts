@@ -62,12 +62,6 @@ export interface Config {
          * @visibility secret
          */
         keyEncryptionSecret?: string;
-        /**
-         * Worker threads that sign SETs, so signing uses every core. 0 signs
-         * on the main thread. Default: the number of cores, at most 4 (0 on a
-         * single core).
-         */
-        workerThreads?: number;
         /** How long a generated key signs before a new one replaces it. Default 30 days. */
         rotationInterval?: HumanDuration | string;
         /**

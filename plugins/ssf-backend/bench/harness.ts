@@ -38,7 +38,6 @@ import { PollService } from '../src/delivery/PollService';
 import { SetSigner } from '../src/delivery/SetSigner';
 import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
 import { SigningKeyManager } from '../src/keys/SigningKeyManager';
-import { SigningPool } from '../src/keys/SigningPool';
 
 export type Db = 'sqlite' | 'pg';
 
@@ -205,10 +204,6 @@ export async function buildTransmitter(
   await keys.refresh();
   const streams = new StreamStore(knex);
   const outbox = new OutboxStore(knex);
-  const pool =
-    config.signing.workerThreads > 0
-      ? new SigningPool(config.signing.workerThreads)
-      : undefined;
   const worker = new DeliveryWorker({
     outbox,
     streams,
@@ -218,7 +213,7 @@ export async function buildTransmitter(
     owner: 'bench',
   });
   const poll = new PollService({ outbox, config: config.delivery });
-  const signer = new SetSigner(keys, { pool });
+  const signer = new SetSigner(keys);
   const emitter = new TransmitterEmitter({
     knex,
     streams,
@@ -256,7 +251,6 @@ export async function buildTransmitter(
   };
   const close = async () => {
     await worker.stop();
-    await pool?.close();
   };
   return {
     config,

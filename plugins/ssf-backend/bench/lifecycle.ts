@@ -292,17 +292,15 @@ async function startReceiver(): Promise<Receiver> {
 async function warmTransmitter(knex: Knex) {
   const t = await buildTransmitter(knex);
   await Promise.all(
-    Array.from(
-      { length: 4 * Math.max(1, t.config.signing.workerThreads) },
-      () =>
-        t.signer.sign({
-          iss: t.config.issuer,
-          aud: 'bench',
-          txn: 'warm-up',
-          subject: { format: 'opaque', id: 'warm-up' },
-          eventType: CAEP_EVENT_TYPES.sessionRevoked,
-          payload: {},
-        }),
+    Array.from({ length: 4 * os.availableParallelism() }, () =>
+      t.signer.sign({
+        iss: t.config.issuer,
+        aud: 'bench',
+        txn: 'warm-up',
+        subject: { format: 'opaque', id: 'warm-up' },
+        eventType: CAEP_EVENT_TYPES.sessionRevoked,
+        payload: {},
+      }),
     ),
   );
   return t;

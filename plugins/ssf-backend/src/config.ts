@@ -16,7 +16,6 @@
 
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { availableParallelism } from 'node:os';
 import {
   isSubscribableEventType,
   SUBSCRIBABLE_EVENT_TYPES,
@@ -56,7 +55,6 @@ export interface SigningConfig {
   privateKeyPem?: string;
   keyId?: string;
   keyEncryptionSecret?: string;
-  workerThreads: number;
   rotationIntervalMs: number;
   retiredKeyRetentionMs: number;
 }
@@ -186,7 +184,6 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
       privateKeyPem: s?.getOptionalString('privateKey'),
       keyId: s?.getOptionalString('keyId'),
       keyEncryptionSecret,
-      workerThreads: readWorkerThreads(s?.getOptionalNumber('workerThreads')),
       rotationIntervalMs: readDuration(
         s,
         'rotationInterval',
@@ -205,19 +202,6 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
         t?.getOptionalBoolean('delivery.allowPrivateNetworks') ?? false,
     },
   };
-}
-
-function readWorkerThreads(value: number | undefined): number {
-  if (value === undefined) {
-    const cores = availableParallelism();
-    return cores > 1 ? Math.min(cores, 4) : 0;
-  }
-  if (!Number.isInteger(value) || value < 0 || value > 64) {
-    throw new Error(
-      'ssf.transmitter.signing.workerThreads must be an integer from 0 to 64',
-    );
-  }
-  return value;
 }
 
 function assertAbsoluteUrl(value: string, key: string) {

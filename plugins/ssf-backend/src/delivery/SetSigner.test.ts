@@ -18,7 +18,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { SigningKeyStore } from '../database/SigningKeyStore';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
-import { SigningPool } from '../keys/SigningPool';
 import {
   createTestDatabases,
   migratedDatabase,
@@ -31,68 +30,58 @@ const SESSION_REVOKED =
 describe('SetSigner', () => {
   const databases = createTestDatabases();
 
-  it.each([
-    ['on the main thread', 0],
-    ['on worker threads', 2],
-  ])(
-    'signs a SET %s that verifies with the published keys',
-    async (_, threads) => {
-      const knex = await migratedDatabase(databases, 'SQLITE_3');
-      const keys = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config: {
-          algorithm: 'ES256',
-          workerThreads: threads,
-          rotationIntervalMs: 86_400_000,
-          retiredKeyRetentionMs: 86_400_000,
-        },
-        logger: mockServices.logger.mock(),
+  it('signs SETs that verify with the published keys', async () => {
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
+    const keys = new SigningKeyManager({
+      store: new SigningKeyStore(knex),
+      config: {
+        algorithm: 'ES256',
+        rotationIntervalMs: 86_400_000,
+        retiredKeyRetentionMs: 86_400_000,
+      },
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      const signer = new SetSigner(keys, {
+        now: () => new Date('2026-11-22T10:00:00Z'),
       });
-      const pool = threads ? new SigningPool(threads) : undefined;
-      try {
-        const signer = new SetSigner(keys, {
-          pool,
-          now: () => new Date('2026-11-22T10:00:00Z'),
-        });
-        const sets = await Promise.all(
-          Array.from({ length: 5 }, (_x, i) =>
-            signer.sign({
-              iss: 'https://portal.example.com/api/ssf',
-              aud: ['a', 'b'],
-              txn: 'txn-1',
-              subject: { format: 'opaque', id: `u${i}` },
-              eventType: SESSION_REVOKED,
-              payload: { initiating_entity: 'policy' },
-            }),
-          ),
-        );
-        const jwks = createLocalJWKSet(await keys.getJwks());
-        for (const [i, set] of sets.entries()) {
-          const { payload } = await jwtVerify(set.jws, jwks, {
-            issuer: 'https://portal.example.com/api/ssf',
-            audience: 'a',
-            typ: 'secevent+jwt',
-            currentDate: new Date('2026-11-22T10:00:00Z'),
-          });
-          expect(payload).toEqual({
+      const sets = await Promise.all(
+        Array.from({ length: 5 }, (_x, i) =>
+          signer.sign({
             iss: 'https://portal.example.com/api/ssf',
             aud: ['a', 'b'],
-            iat: 1795341600,
-            jti: set.jti,
             txn: 'txn-1',
-            sub_id: { format: 'opaque', id: `u${i}` },
-            events: { [SESSION_REVOKED]: { initiating_entity: 'policy' } },
-          });
-          expect(decodeProtectedHeader(set.jws)).toMatchObject({
-            alg: 'ES256',
-            typ: 'secevent+jwt',
-          });
-        }
-        expect(new Set(sets.map(s => s.jti)).size).toBe(5);
-      } finally {
-        await pool?.close();
-        await knex.destroy();
+            subject: { format: 'opaque', id: `u${i}` },
+            eventType: SESSION_REVOKED,
+            payload: { initiating_entity: 'policy' },
+          }),
+        ),
+      );
+      const jwks = createLocalJWKSet(await keys.getJwks());
+      for (const [i, set] of sets.entries()) {
+        const { payload } = await jwtVerify(set.jws, jwks, {
+          issuer: 'https://portal.example.com/api/ssf',
+          audience: 'a',
+          typ: 'secevent+jwt',
+          currentDate: new Date('2026-11-22T10:00:00Z'),
+        });
+        expect(payload).toEqual({
+          iss: 'https://portal.example.com/api/ssf',
+          aud: ['a', 'b'],
+          iat: 1795341600,
+          jti: set.jti,
+          txn: 'txn-1',
+          sub_id: { format: 'opaque', id: `u${i}` },
+          events: { [SESSION_REVOKED]: { initiating_entity: 'policy' } },
+        });
+        expect(decodeProtectedHeader(set.jws)).toMatchObject({
+          alg: 'ES256',
+          typ: 'secevent+jwt',
+        });
       }
-    },
-  );
+      expect(new Set(sets.map(s => s.jti)).size).toBe(5);
+    } finally {
+      await knex.destroy();
+    }
+  });
 });

@@ -18,7 +18,6 @@ import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
 import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
-import { SigningPool } from '../keys/SigningPool';
 
 const encoder = new TextEncoder();
 
@@ -44,19 +43,18 @@ export interface SignedSet {
  * claims `iss`, `aud`, `iat`, a fresh `jti`, `txn`, `sub_id` and an
  * `events` object with exactly one event. Never `sub` or `exp`.
  *
+ * Signing does not hold up the event loop: jose signs with Node's
+ * asynchronous `crypto.sign`, which runs on libuv's thread pool and so on
+ * every core (`UV_THREADPOOL_SIZE` threads, 4 by default).
+ *
  * @internal
  */
 export class SetSigner {
   readonly #keys: SigningKeyManager;
-  readonly #pool?: SigningPool;
   readonly #now: () => Date;
 
-  constructor(
-    keys: SigningKeyManager,
-    options: { pool?: SigningPool; now?: () => Date } = {},
-  ) {
+  constructor(keys: SigningKeyManager, options: { now?: () => Date } = {}) {
     this.#keys = keys;
-    this.#pool = options.pool;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -73,11 +71,9 @@ export class SetSigner {
       sub_id: content.subject,
       events: { [content.eventType]: content.payload },
     });
-    const jws = this.#pool
-      ? await this.#pool.sign(key, header, payload)
-      : await new CompactSign(encoder.encode(payload))
-          .setProtectedHeader(header)
-          .sign(key.privateKey);
+    const jws = await new CompactSign(encoder.encode(payload))
+      .setProtectedHeader(header)
+      .sign(key.privateKey);
     return { jti, jws };
   }
 }

@@ -39,7 +39,6 @@ const SECRET = 'a-key-encryption-secret-of-32-chars-or-more';
 function signingConfig(overrides: Partial<SigningConfig> = {}): SigningConfig {
   return {
     algorithm: 'RS256',
-    workerThreads: 0,
     rotationIntervalMs: 30 * DAY,
     retiredKeyRetentionMs: 14 * DAY,
     ...overrides,

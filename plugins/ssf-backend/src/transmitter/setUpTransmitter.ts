@@ -38,7 +38,6 @@ import { SetSigner } from '../delivery/SetSigner';
 import { deliveryStatusEffects } from '../delivery/statusEffects';
 import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
-import { SigningPool } from '../keys/SigningPool';
 import { createCallerResolver } from './callers';
 import { createTransmitterRouter } from './router';
 import { StreamService } from './StreamService';
@@ -79,10 +78,6 @@ export async function setUpTransmitter(options: {
   // Have a published key before any request can sign with it.
   await keys.refresh();
   const streamStore = new StreamStore(knex);
-  const pool =
-    config.signing.workerThreads > 0
-      ? new SigningPool(config.signing.workerThreads)
-      : undefined;
   const subjects = new SubjectStore(knex);
   const outbox = new OutboxStore(knex);
 
@@ -100,7 +95,7 @@ export async function setUpTransmitter(options: {
     streams: streamStore,
     subjects,
     outbox,
-    signer: new SetSigner(keys, { pool }),
+    signer: new SetSigner(keys),
     config,
     localDelivery: worker,
     onCommitted: streamIds => {
@@ -118,7 +113,6 @@ export async function setUpTransmitter(options: {
   options.lifecycle.addStartupHook(() => worker.start());
   options.lifecycle.addShutdownHook(async () => {
     await worker.stop();
-    await pool?.close();
   });
   await options.scheduler.scheduleTask({
     id: MAINTENANCE_TASK_ID,
