@@ -180,6 +180,7 @@ export class DeliveryWorker implements LocalDelivery {
       this.#owner,
     );
     await Promise.allSettled([...this.#inFlight]);
+    await Promise.allSettled([this.#deliveredFlush, this.#nextFlush]);
   }
 
   /** Asks the worker to look for work now (after an emit, say). */
@@ -362,7 +363,9 @@ export class DeliveryWorker implements LocalDelivery {
     });
     const now = this.#now();
     if (result.outcome === 'delivered') {
-      await this.#recordDelivered(set.jti);
+      // Not awaited: the lane's slot is free for the next push as soon as
+      // the receiver has answered; the mark follows in the next batch.
+      this.#recordDelivered(set.jti);
       return;
     }
     if (result.outcome === 'dead') {
@@ -400,31 +403,35 @@ export class DeliveryWorker implements LocalDelivery {
    * Marks SETs delivered in batches: at high rates one UPDATE (one commit)
    * per SET would cap throughput at the database's commit rate. One batch is
    * written at a time and the next gathers while it is, so batches grow with
-   * the load by themselves. A SET whose mark is lost to a crash is pushed
-   * again after its lease, which RFC 8935 receivers handle as a redelivery.
+   * the load by themselves. A SET whose mark is lost (to a crash or a
+   * database error) stays leased until its lease runs out and is then pushed
+   * again, which RFC 8935 receivers handle as a redelivery.
    */
-  #recordDelivered(jti: string): Promise<void> {
+  #recordDelivered(jti: string) {
     this.#delivered.push(jti);
     this.#nextFlush ??= this.#flushAfter(this.#deliveredFlush);
-    return this.#nextFlush;
   }
 
   async #flushAfter(previous: Promise<void> | undefined): Promise<void> {
-    // A failed batch is reported to its own callers, not to this one's.
-    await previous?.catch(() => undefined);
+    await previous;
     // Let the pushes that finish in this turn of the event loop join.
     await new Promise<void>(resolve => setImmediate(resolve));
     const jtis = this.#delivered.splice(0);
     this.#nextFlush = undefined;
-    const flush = this.#outbox
-      .markDelivered(jtis, this.#now())
-      .then(() => undefined);
+    const flush = this.#outbox.markDelivered(jtis, this.#now()).then(
+      () => undefined,
+      error =>
+        this.#logger.warn(
+          `SSF delivery could not mark ${
+            jtis.length
+          } delivered SETs; they will be pushed again after their lease: ${
+            (error as Error).message
+          }`,
+        ),
+    );
     this.#deliveredFlush = flush;
-    try {
-      await flush;
-    } finally {
-      if (this.#deliveredFlush === flush) this.#deliveredFlush = undefined;
-    }
+    await flush;
+    if (this.#deliveredFlush === flush) this.#deliveredFlush = undefined;
   }
 
   /** Exponential backoff with jitter: half fixed, half random. */
