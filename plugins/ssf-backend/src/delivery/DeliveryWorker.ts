@@ -42,6 +42,11 @@ interface StreamLane {
   backlog: boolean;
 }
 
+/** The SETs a lane holds: queued, being pushed, or promised to an emit. */
+function held(lane: StreamLane): number {
+  return lane.queue.length + lane.active + lane.reserved;
+}
+
 /**
  * Pushes SETs from the outbox to push receivers. Each backend instance runs
  * one worker; they share the outbox through leases (see OutboxStore), so any
@@ -127,9 +132,7 @@ export class DeliveryWorker implements LocalDelivery {
       return 0;
     }
     const lane = this.#lane(stream);
-    const room =
-      HANDOVER_LIMIT - lane.queue.length - lane.active - lane.reserved;
-    const taken = Math.max(0, Math.min(count, room));
+    const taken = Math.max(0, Math.min(count, HANDOVER_LIMIT - held(lane)));
     lane.reserved += taken;
     // What it cannot take waits in the outbox to be claimed.
     if (taken < count) lane.backlog = true;
@@ -228,12 +231,7 @@ export class DeliveryWorker implements LocalDelivery {
     const live = new Set(streams.map(s => s.streamId));
     for (const id of this.#lanes.keys()) {
       const lane = this.#lanes.get(id)!;
-      if (
-        !live.has(id) &&
-        lane.active === 0 &&
-        lane.queue.length === 0 &&
-        lane.reserved === 0
-      ) {
+      if (!live.has(id) && held(lane) === 0) {
         this.#lanes.delete(id);
       }
     }
@@ -272,14 +270,9 @@ export class DeliveryWorker implements LocalDelivery {
     return lane;
   }
 
-  /** How many more SETs a lane may take on, claimed or handed over. */
+  /** How many more SETs a lane may claim. */
   #budget(lane: StreamLane): number {
-    return (
-      this.#config.perStreamConcurrency * this.#claimAhead -
-      lane.queue.length -
-      lane.active -
-      lane.reserved
-    );
+    return this.#config.perStreamConcurrency * this.#claimAhead - held(lane);
   }
 
   #pump(lane: StreamLane) {
