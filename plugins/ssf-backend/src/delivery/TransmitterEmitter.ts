@@ -336,27 +336,26 @@ export class TransmitterEmitter {
     const handOver = tx.parentTransaction
       ? new Map<string, ClaimedSet[]>()
       : this.#leaseLocally(entries, streams, now);
-    let handled = false;
-    const cancel = () => {
-      if (handled) return;
-      handled = true;
-      for (const [streamId, sets] of handOver) {
-        this.#local!.cancel(streamId, sets.length);
-      }
-    };
     const unleased = [
       ...new Set(entries.filter(e => !e.lease).map(e => e.streamId)),
     ];
-    // Registered before the writes so that a failed transaction always
-    // gives its reservations back.
-    tx.executionPromise.then(() => {
-      if (handled) return;
-      handled = true;
+    // Settled once: on commit the worker takes its SETs; on rollback, or on
+    // a write that failed even if the caller commits anyway, it gets its
+    // room back. Registered before the writes so that it always runs.
+    let settled = false;
+    const settle = (committed: boolean) => {
+      if (settled) return;
+      settled = true;
       for (const [streamId, sets] of handOver) {
-        this.#local!.accept(streamId, sets);
+        if (committed) this.#local!.accept(streamId, sets);
+        else this.#local!.cancel(streamId, sets.length);
       }
-      if (unleased.length) this.#onCommitted(unleased);
-    }, cancel);
+      if (committed && unleased.length) this.#onCommitted(unleased);
+    };
+    tx.executionPromise.then(
+      () => settle(true),
+      () => settle(false),
+    );
     try {
       await this.#outbox.insert(entries, now, tx);
       const touched = new Set(entries.map(e => e.streamId));
@@ -371,7 +370,7 @@ export class TransmitterEmitter {
         }
       }
     } catch (error) {
-      cancel();
+      settle(false);
       throw error;
     }
   }
