@@ -31,10 +31,9 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { HookFiring, ssfApiRef } from '../../api';
 import {
-  ErrorPanel,
+  AsyncList,
   Field,
   JsonBlock,
-  LoadingState,
   eventTypeLabel,
   formatTime,
 } from '../common';
@@ -137,7 +136,6 @@ export function FiringsCard(props: { refreshKey?: number }) {
     [ssfApi, props.refreshKey],
   );
   const [selected, setSelected] = useState<HookFiring>();
-  const items = firings.value?.items;
 
   return (
     <Card role="region" aria-label="Recent firings">
@@ -148,30 +146,31 @@ export function FiringsCard(props: { refreshKey?: number }) {
       </CardHeader>
       <CardBody>
         <Flex direction="column" gap="4">
-          {firings.loading && !items && <LoadingState label="firings" />}
-          {firings.error && (
-            <ErrorPanel
-              title="Could not load the hook firings"
-              error={firings.error}
-              onRetry={firings.retry}
-            />
-          )}
-          {!firings.error && items?.length === 0 && (
-            <Text color="secondary">
-              No hook has fired yet. A firing is recorded each time an identity
-              change matches an enabled hook; try a dry run to see what would
-              match.
-            </Text>
-          )}
-          {!firings.error && !!items?.length && (
-            <Table
-              columnConfig={columns}
-              data={items}
-              isStale={firings.loading}
-              pagination={{ type: 'none' }}
-              rowConfig={{ onClick: f => setSelected(f) }}
-            />
-          )}
+          <AsyncList
+            label="firings"
+            loading={firings.loading}
+            error={firings.error}
+            errorTitle="Could not load the hook firings"
+            onRetry={firings.retry}
+            items={firings.value?.items}
+            empty={
+              <Text color="secondary">
+                No hook has fired yet. A firing is recorded each time an
+                identity change matches an enabled hook; try a dry run to see
+                what would match.
+              </Text>
+            }
+          >
+            {items => (
+              <Table
+                columnConfig={columns}
+                data={items}
+                isStale={firings.loading}
+                pagination={{ type: 'none' }}
+                rowConfig={{ onClick: f => setSelected(f) }}
+              />
+            )}
+          </AsyncList>
           {selected && (
             <FiringDetail
               firing={selected}

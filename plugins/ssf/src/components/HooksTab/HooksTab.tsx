@@ -22,10 +22,10 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { LifecycleHook, ssfApiRef } from '../../api';
 import {
+  AsyncList,
   ConfirmDialog,
   EmptyState,
   ErrorPanel,
-  LoadingState,
   PermissionButton,
 } from '../common';
 import { DryRunDialog } from './DryRunDialog';
@@ -128,30 +128,31 @@ export function HooksTab() {
       {actionError && (
         <ErrorPanel title="The hook could not be changed" error={actionError} />
       )}
-      {hooks.loading && !hooks.value && <LoadingState label="hooks" />}
-      {hooks.error && (
-        <ErrorPanel
-          title="Could not load the hooks"
-          error={hooks.error}
-          onRetry={hooks.retry}
-        />
-      )}
-      {!hooks.error && hooks.value?.length === 0 && (
-        <EmptyState
-          title="No hooks yet"
-          description="Create one, or define ssf.lifecycle.hooks in app-config. A hook names the change it waits for (an attribute of a user changing, a user added or removed) and the event to send when it happens."
-          action={createButton}
-        />
-      )}
-      {!hooks.error && !!hooks.value?.length && (
-        <HooksTable
-          hooks={hooks.value}
-          stale={hooks.loading}
-          onEdit={hook => setEditing({ hook })}
-          onToggle={toggle}
-          onDelete={setDeleting}
-        />
-      )}
+      <AsyncList
+        label="hooks"
+        loading={hooks.loading}
+        error={hooks.error}
+        errorTitle="Could not load the hooks"
+        onRetry={hooks.retry}
+        items={hooks.value}
+        empty={
+          <EmptyState
+            title="No hooks yet"
+            description="Create one, or define ssf.lifecycle.hooks in app-config. A hook names the change it waits for (an attribute of a user changing, a user added or removed) and the event to send when it happens."
+            action={createButton}
+          />
+        }
+      >
+        {items => (
+          <HooksTable
+            hooks={items}
+            stale={hooks.loading}
+            onEdit={hook => setEditing({ hook })}
+            onToggle={toggle}
+            onDelete={setDeleting}
+          />
+        )}
+      </AsyncList>
       <FiringsCard refreshKey={refreshKey} />
       {editing && (
         <HookFormDialog

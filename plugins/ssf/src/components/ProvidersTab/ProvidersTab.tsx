@@ -25,10 +25,10 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import {
+  AsyncList,
   ConfirmDialog,
   EmptyState,
   ErrorPanel,
-  LoadingState,
   PermissionButton,
 } from '../common';
 import { ProviderFormDialog } from './ProviderFormDialog';
@@ -129,31 +129,30 @@ export function ProvidersTab() {
           error={actionError}
         />
       )}
-      {providers.loading && !providers.value && (
-        <LoadingState label="providers" />
-      )}
-      {providers.error && (
-        <ErrorPanel
-          title="Could not load the providers"
-          error={providers.error}
-          onRetry={providers.retry}
-        />
-      )}
-      {!providers.error && providers.value?.length === 0 && (
-        <EmptyState
-          title="No providers yet"
-          description="Add a provider for each transmitter (identity provider, SaaS application) that should send security events to this portal, with its well-known URL or its issuer and JWKS URL."
-          action={addButton}
-        />
-      )}
-      {!providers.error && !!providers.value?.length && (
-        <Table
-          columnConfig={columns}
-          data={providers.value}
-          isStale={providers.loading}
-          pagination={{ type: 'none' }}
-        />
-      )}
+      <AsyncList
+        label="providers"
+        loading={providers.loading}
+        error={providers.error}
+        errorTitle="Could not load the providers"
+        onRetry={providers.retry}
+        items={providers.value}
+        empty={
+          <EmptyState
+            title="No providers yet"
+            description="Add a provider for each transmitter (identity provider, SaaS application) that should send security events to this portal, with its well-known URL or its issuer and JWKS URL."
+            action={addButton}
+          />
+        }
+      >
+        {items => (
+          <Table
+            columnConfig={columns}
+            data={items}
+            isStale={providers.loading}
+            pagination={{ type: 'none' }}
+          />
+        )}
+      </AsyncList>
       {editing && (
         <ProviderFormDialog
           provider={editing.provider}

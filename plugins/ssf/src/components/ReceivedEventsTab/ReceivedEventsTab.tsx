@@ -21,13 +21,7 @@ import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
-import {
-  EmptyState,
-  ErrorPanel,
-  LoadingState,
-  eventTypeLabel,
-  formatTime,
-} from '../common';
+import { AsyncList, EmptyState, eventTypeLabel, formatTime } from '../common';
 import { EventFilters } from './EventFilters';
 import { EventPanel } from './EventPanel';
 import { EventFilterValues, NO_FILTERS, toEventsQuery } from './eventFilters';
@@ -110,58 +104,63 @@ export function ReceivedEventsTab() {
           setSelected(undefined);
         }}
       />
-      {events.error && (
-        <ErrorPanel
-          title="Could not load the received events"
-          error={events.error}
-          onRetry={events.retry}
-        />
-      )}
-      {events.loading && !events.value && (
-        <LoadingState label="received events" />
-      )}
-      {!events.error && events.value?.items.length === 0 && page === 0 && (
-        <EmptyState
-          title={
-            filtered
-              ? 'No events match these filters'
-              : 'No events received yet'
-          }
-          description={
-            filtered
-              ? 'Widen the dates or clear a filter.'
-              : 'Events appear here once an active provider sends a verified SET. Add and activate a provider in the Providers tab, then ask its transmitter for a verification event.'
-          }
-        />
-      )}
-      {!events.error && events.value && events.value.items.length > 0 && (
-        <Grid.Root columns={{ initial: '1', lg: selected ? '2' : '1' }} gap="4">
-          <Table
-            columnConfig={columns}
-            data={events.value.items}
-            isStale={events.loading}
-            rowConfig={{ onClick: e => setSelected(e.id) }}
-            pagination={{
-              type: 'page',
-              pageSize: PAGE_SIZE,
-              pageSizeOptions: [],
-              offset: page * PAGE_SIZE,
-              hasPreviousPage: page > 0,
-              hasNextPage: !!events.value.next_cursor,
-              onPreviousPage: () => setCursors(c => c.slice(0, -1)),
-              onNextPage: () =>
-                setCursors(c => [...c, events.value?.next_cursor]),
-              getLabel: () => `Page ${page + 1}`,
-            }}
-          />
-          {selected && (
-            <EventPanel
-              eventId={selected}
-              onClose={() => setSelected(undefined)}
+      <AsyncList
+        label="received events"
+        loading={events.loading}
+        error={events.error}
+        errorTitle="Could not load the received events"
+        onRetry={events.retry}
+        items={events.value?.items}
+        empty={
+          // A later page can come back empty; only the first says so.
+          page === 0 && (
+            <EmptyState
+              title={
+                filtered
+                  ? 'No events match these filters'
+                  : 'No events received yet'
+              }
+              description={
+                filtered
+                  ? 'Widen the dates or clear a filter.'
+                  : 'Events appear here once an active provider sends a verified SET. Add and activate a provider in the Providers tab, then ask its transmitter for a verification event.'
+              }
             />
-          )}
-        </Grid.Root>
-      )}
+          )
+        }
+      >
+        {items => (
+          <Grid.Root
+            columns={{ initial: '1', lg: selected ? '2' : '1' }}
+            gap="4"
+          >
+            <Table
+              columnConfig={columns}
+              data={items}
+              isStale={events.loading}
+              rowConfig={{ onClick: e => setSelected(e.id) }}
+              pagination={{
+                type: 'page',
+                pageSize: PAGE_SIZE,
+                pageSizeOptions: [],
+                offset: page * PAGE_SIZE,
+                hasPreviousPage: page > 0,
+                hasNextPage: !!events.value?.next_cursor,
+                onPreviousPage: () => setCursors(c => c.slice(0, -1)),
+                onNextPage: () =>
+                  setCursors(c => [...c, events.value?.next_cursor]),
+                getLabel: () => `Page ${page + 1}`,
+              }}
+            />
+            {selected && (
+              <EventPanel
+                eventId={selected}
+                onClose={() => setSelected(undefined)}
+              />
+            )}
+          </Grid.Root>
+        )}
+      </AsyncList>
     </Flex>
   );
 }

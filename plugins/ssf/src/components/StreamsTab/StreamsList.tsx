@@ -18,12 +18,7 @@ import { Flex, Table, Text, Button } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine, RiRefreshLine } from '@remixicon/react';
 import { AdminStream } from '../../api';
-import {
-  EmptyState,
-  ErrorPanel,
-  LoadingState,
-  PermissionButton,
-} from '../common';
+import { AsyncList, EmptyState, PermissionButton } from '../common';
 import { StreamRow, streamColumns } from './streamColumns';
 
 /** The table of every stream, with create and refresh. */
@@ -74,30 +69,31 @@ export function StreamsList(props: {
           {createButton}
         </Flex>
       </Flex>
-      {error && (
-        <ErrorPanel
-          title="Could not load the streams"
-          error={error}
-          onRetry={onRetry}
-        />
-      )}
-      {!error && rows?.length === 0 && (
-        <EmptyState
-          title="No streams yet"
-          description="A receiver creates its stream itself with POST /streams and its access token (see the Transmitter tab for how it connects), or you can create one for a receiver's client ID here."
-          action={createButton}
-        />
-      )}
-      {!error && loading && !rows && <LoadingState label="streams" />}
-      {!error && rows && rows.length > 0 && (
-        <Table
-          columnConfig={streamColumns}
-          data={rows}
-          isStale={loading}
-          pagination={{ type: 'none' }}
-          rowConfig={{ onClick: s => onSelect(s.stream_id) }}
-        />
-      )}
+      <AsyncList
+        label="streams"
+        loading={loading}
+        error={error}
+        errorTitle="Could not load the streams"
+        onRetry={onRetry}
+        items={rows}
+        empty={
+          <EmptyState
+            title="No streams yet"
+            description="A receiver creates its stream itself with POST /streams and its access token (see the Transmitter tab for how it connects), or you can create one for a receiver's client ID here."
+            action={createButton}
+          />
+        }
+      >
+        {items => (
+          <Table
+            columnConfig={streamColumns}
+            data={items}
+            isStale={loading}
+            pagination={{ type: 'none' }}
+            rowConfig={{ onClick: s => onSelect(s.stream_id) }}
+          />
+        )}
+      </AsyncList>
     </Flex>
   );
 }

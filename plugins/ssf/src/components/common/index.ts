@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+export { AsyncList } from './AsyncList';
 export { ConfirmDialog } from './ConfirmDialog';
 export { CopyButton } from './CopyButton';
 export { EmptyState } from './EmptyState';
