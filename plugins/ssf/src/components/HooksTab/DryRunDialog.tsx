@@ -45,13 +45,10 @@ export function DryRunDialog(props: {
     onSubmit: async values => {
       setResult(await ssfApi.dryRunHooks(toDryRunRequest(values)));
     },
-  });
-  const { values } = form;
-  const set: typeof form.set = (key, value) => {
-    form.set(key, value);
     // A result for other values would be misleading next to the new ones.
-    setResult(undefined);
-  };
+    onChange: () => setResult(undefined),
+  });
+  const { values, set, bind } = form;
 
   return (
     <FormDialog
@@ -74,8 +71,7 @@ export function DryRunDialog(props: {
         label="User email"
         isRequired
         placeholder="jdoe@example.com"
-        value={values.email}
-        onChange={v => set('email', v)}
+        {...bind('email')}
       />
       <RadioGroup
         name="kind"
@@ -93,24 +89,21 @@ export function DryRunDialog(props: {
             label="Attribute path"
             isRequired
             placeholder='metadata.annotations["ssf.io/lifecycle"]'
-            value={values.path}
-            onChange={v => set('path', v)}
+            {...bind('path')}
           />
           <Flex gap="3">
             <TextField
               name="before"
               label="Value before"
               placeholder="active"
-              value={values.before}
-              onChange={v => set('before', v)}
+              {...bind('before')}
             />
             <TextField
               name="after"
               label="Value after"
               description="Empty: the attribute is gone."
               placeholder="suspended"
-              value={values.after}
-              onChange={v => set('after', v)}
+              {...bind('after')}
             />
           </Flex>
         </>

@@ -56,7 +56,7 @@ export function HookFormDialog(props: {
       onClose();
     },
   });
-  const { values, set } = form;
+  const { values, set, bind } = form;
 
   return (
     <FormDialog
@@ -76,15 +76,13 @@ export function HookFormDialog(props: {
         isRequired
         description='Lowercase letters, digits, ".", "_" and "-"; up to 100 characters. Shown in firings.'
         placeholder="lifecycle-suspended-session-revoked"
-        value={values.name}
-        onChange={v => set('name', v)}
+        {...bind('name')}
       />
       <TextAreaField
         name="description"
         label="Description"
         rows={2}
-        value={values.description}
-        onChange={v => set('description', v)}
+        {...bind('description')}
       />
       <RadioGroup
         name="triggerKind"
@@ -103,24 +101,21 @@ export function HookFormDialog(props: {
             label="Attribute path"
             isRequired
             placeholder='metadata.annotations["ssf.io/lifecycle"]'
-            value={values.path}
-            onChange={v => set('path', v)}
+            {...bind('path')}
           />
           <TextField
             name="from"
             label="From (regular expression)"
             description="Optional. Must match the whole old value; an absent value is matched as empty. Leave empty for any value."
             placeholder="active"
-            value={values.from}
-            onChange={v => set('from', v)}
+            {...bind('from')}
           />
           <TextField
             name="to"
             label="To (regular expression)"
             description="Optional. Must match the whole new value. Leave empty for any value."
             placeholder="suspended|terminated"
-            value={values.to}
-            onChange={v => set('to', v)}
+            {...bind('to')}
           />
         </>
       )}
@@ -149,8 +144,7 @@ export function HookFormDialog(props: {
         label="Payload template"
         description="A JSON object for the event's members. String values may use {{from}}, {{to}}, {{path}}, {{identity}}, {{email}} and {{name}}."
         rows={6}
-        value={values.payloadTemplate}
-        onChange={v => set('payloadTemplate', v)}
+        {...bind('payloadTemplate')}
       />
     </FormDialog>
   );

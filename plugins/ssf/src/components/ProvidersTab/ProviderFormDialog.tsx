@@ -50,7 +50,7 @@ export function ProviderFormDialog(props: {
       onClose();
     },
   });
-  const { values, set } = form;
+  const { values, set, bind } = form;
 
   // `form` is no field's name: it is shown on its own, below the fields.
   const { form: formError, ...fieldErrors } = form.errors;
@@ -64,13 +64,7 @@ export function ProviderFormDialog(props: {
       submitErrorTitle="The provider could not be saved"
       onClose={onClose}
     >
-      <TextField
-        name="name"
-        label="Name"
-        isRequired
-        value={values.name}
-        onChange={v => set('name', v)}
-      />
+      <TextField name="name" label="Name" isRequired {...bind('name')} />
       <RadioGroup
         name="source"
         label="Find the transmitter's keys"
@@ -87,8 +81,7 @@ export function ProviderFormDialog(props: {
           type="url"
           isRequired
           placeholder="https://idp.example.com/.well-known/ssf-configuration"
-          value={values.wellKnownUrl}
-          onChange={v => set('wellKnownUrl', v)}
+          {...bind('wellKnownUrl')}
         />
       ) : (
         <>
@@ -97,8 +90,7 @@ export function ProviderFormDialog(props: {
             label="Issuer"
             isRequired
             placeholder="https://idp.example.com"
-            value={values.issuer}
-            onChange={v => set('issuer', v)}
+            {...bind('issuer')}
           />
           <TextField
             name="jwksUrl"
@@ -106,8 +98,7 @@ export function ProviderFormDialog(props: {
             type="url"
             isRequired
             placeholder="https://idp.example.com/jwks"
-            value={values.jwksUrl}
-            onChange={v => set('jwksUrl', v)}
+            {...bind('jwksUrl')}
           />
         </>
       )}
@@ -126,8 +117,7 @@ export function ProviderFormDialog(props: {
           label="Poll endpoint URL"
           type="url"
           isRequired
-          value={values.pollEndpointUrl}
-          onChange={v => set('pollEndpointUrl', v)}
+          {...bind('pollEndpointUrl')}
         />
       )}
       <PasswordField
@@ -138,8 +128,7 @@ export function ProviderFormDialog(props: {
             ? 'A secret is set and never shown. Leave empty to keep it.'
             : 'Optional: pushed SETs must carry "Authorization: Bearer <secret>" (16+ printable characters). Never shown once saved.'
         }
-        value={values.authorizationSecret}
-        onChange={v => set('authorizationSecret', v)}
+        {...bind('authorizationSecret')}
       />
       {formError && (
         <ErrorPanel

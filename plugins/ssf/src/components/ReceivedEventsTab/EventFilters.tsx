@@ -31,7 +31,7 @@ export function EventFilters(props: {
   onApply: (values: EventFilterValues) => void;
 }) {
   // Applying cannot fail, so there is no submit error or pending to show.
-  const { values, set, errors, submit } = useFormState({
+  const { values, set, bind, errors, submit } = useFormState({
     initial: NO_FILTERS,
     validate: validateEventFilters,
     onSubmit: props.onApply,
@@ -71,22 +71,19 @@ export function EventFilters(props: {
           name="subject"
           label="Subject"
           placeholder="alice@example.com"
-          value={values.subject}
-          onChange={v => set('subject', v)}
+          {...bind('subject')}
         />
         <TextField
           name="since"
           label="From"
           placeholder="YYYY-MM-DD"
-          value={values.since}
-          onChange={v => set('since', v)}
+          {...bind('since')}
         />
         <TextField
           name="until"
           label="To"
           placeholder="YYYY-MM-DD"
-          value={values.until}
-          onChange={v => set('until', v)}
+          {...bind('until')}
         />
         <Button type="submit" variant="secondary">
           Apply filters

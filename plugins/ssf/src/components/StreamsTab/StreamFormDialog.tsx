@@ -77,7 +77,7 @@ export function StreamFormDialog(props: {
       onClose();
     },
   });
-  const { values, set } = form;
+  const { values, set, bind } = form;
 
   // `form` is no field's name: it is shown on its own, below the fields.
   const { form: formError, ...fieldErrors } = form.errors;
@@ -100,8 +100,7 @@ export function StreamFormDialog(props: {
           name="clientId"
           label="Client ID"
           description="The OAuth client ID of the receiver that owns the stream. Leave empty to own it yourself."
-          value={values.clientId}
-          onChange={v => set('clientId', v)}
+          {...bind('clientId')}
         />
       ) : (
         <TextField
@@ -115,8 +114,7 @@ export function StreamFormDialog(props: {
         name="description"
         label="Description"
         description="Up to 1024 characters."
-        value={values.description}
-        onChange={v => set('description', v)}
+        {...bind('description')}
       />
       <RadioGroup
         name="method"
@@ -139,8 +137,7 @@ export function StreamFormDialog(props: {
             type="url"
             isRequired
             placeholder="https://receiver.example.com/events"
-            value={values.endpointUrl}
-            onChange={v => set('endpointUrl', v)}
+            {...bind('endpointUrl')}
           />
           <PasswordField
             name="authorizationHeader"
@@ -150,8 +147,7 @@ export function StreamFormDialog(props: {
                 ? 'Never shown once saved. Leave empty to keep the current one; a changed method or URL without a header removes it.'
                 : 'Sent with every push, e.g. "Bearer abc…". Never shown once saved.'
             }
-            value={values.authorizationHeader}
-            onChange={v => set('authorizationHeader', v)}
+            {...bind('authorizationHeader')}
           />
         </>
       )}

@@ -61,7 +61,7 @@ export function StreamStatusDialog(props: {
       onClose();
     },
   });
-  const { values, set } = form;
+  const { values, set, bind } = form;
 
   return (
     <FormDialog
@@ -91,8 +91,7 @@ export function StreamStatusDialog(props: {
         name="reason"
         label="Reason"
         description="Shown to the receiver in the stream status. Up to 1024 characters."
-        value={values.reason}
-        onChange={v => set('reason', v)}
+        {...bind('reason')}
       />
     </FormDialog>
   );

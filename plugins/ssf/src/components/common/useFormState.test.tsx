@@ -65,6 +65,25 @@ describe('useFormState', () => {
     expect(result.current.errors).toEqual({ count: 'Too many' });
   });
 
+  it('binds a field to one value and reports every change', () => {
+    const onChange = jest.fn();
+    const { result } = renderHook(() =>
+      useFormState<Values, Errors>({
+        initial: { name: '', count: 0 },
+        validate,
+        onSubmit: jest.fn(),
+        onChange,
+      }),
+    );
+
+    expect(result.current.bind('name').value).toBe('');
+    act(() => result.current.bind('name').onChange('bob'));
+    expect(result.current.values).toEqual({ name: 'bob', count: 0 });
+    expect(result.current.bind('name').value).toBe('bob');
+    act(() => result.current.set('count', 2));
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+
   it('does not submit values with errors', async () => {
     const onSubmit = jest.fn();
     const { result } = setUp(onSubmit);

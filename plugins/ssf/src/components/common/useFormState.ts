@@ -24,6 +24,10 @@ export interface FormState<V, E extends FormErrors> {
   values: V;
   /** Changes one value and drops that field's error: the user is fixing it. */
   set: <K extends keyof V & string>(key: K, value: V[K]) => void;
+  /** A field's `value` and `onChange` props, bound to one value. */
+  bind: <K extends keyof V & string>(
+    key: K,
+  ) => { value: V[K]; onChange: (value: V[K]) => void };
   /** What the last submit's validation found; `{}` when valid. */
   errors: E;
   /** True while `onSubmit` runs, for the submit button's spinner. */
@@ -47,8 +51,10 @@ export function useFormState<V, E extends FormErrors>(options: {
   initial: V | (() => V);
   validate: (values: V) => E;
   onSubmit: (values: V) => Promise<void> | void;
+  /** Called after any value changes (e.g. to drop a result shown for the old values). */
+  onChange?: () => void;
 }): FormState<V, E> {
-  const { validate, onSubmit } = options;
+  const { validate, onSubmit, onChange } = options;
   const [values, setValues] = useState<V>(options.initial);
   // Empty errors are valid for every E: all its keys are optional.
   const [errors, setErrors] = useState<E>({} as E);
@@ -58,7 +64,13 @@ export function useFormState<V, E extends FormErrors>(options: {
   const set = <K extends keyof V & string>(key: K, value: V[K]) => {
     setValues(v => ({ ...v, [key]: value }));
     setErrors(({ [key]: _removed, ...rest }) => rest as E);
+    onChange?.();
   };
+
+  const bind = <K extends keyof V & string>(key: K) => ({
+    value: values[key],
+    onChange: (value: V[K]) => set(key, value),
+  });
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     // The form is handled here, not posted by the browser.
@@ -79,5 +91,5 @@ export function useFormState<V, E extends FormErrors>(options: {
     }
   };
 
-  return { values, set, errors, pending, submitError, submit };
+  return { values, set, bind, errors, pending, submitError, submit };
 }
