@@ -29,15 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { readTransmitterConfig } from '../src/config';
-import { SigningKeyStore } from '../src/database/SigningKeyStore';
-import { StreamStore } from '../src/database/StreamStore';
-import { SubjectStore } from '../src/database/SubjectStore';
-import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
-import { OutboxStore } from '../src/delivery/OutboxStore';
-import { PollService } from '../src/delivery/PollService';
-import { SetSigner } from '../src/delivery/SetSigner';
-import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
-import { SigningKeyManager } from '../src/keys/SigningKeyManager';
+import { createDelivery } from '../src/delivery/createDelivery';
 
 export type Db = 'sqlite' | 'pg';
 
@@ -190,43 +182,14 @@ export function benchTransmitterConfig(algorithm?: 'RS256' | 'ES256') {
   );
 }
 
-/** The transmitter's pieces, built directly as the plugin builds them. */
+/** The transmitter's pieces, assembled as the plugin assembles them. */
 export async function buildTransmitter(
   knex: Knex,
   options: { algorithm?: 'RS256' | 'ES256' } = {},
 ) {
   const config = benchTransmitterConfig(options.algorithm);
-  const keys = new SigningKeyManager({
-    store: new SigningKeyStore(knex),
-    config: config.signing,
-    logger: quietLogger,
-  });
-  await keys.refresh();
-  const streams = new StreamStore(knex);
-  const outbox = new OutboxStore(knex);
-  const worker = new DeliveryWorker({
-    outbox,
-    streams,
-    config: config.delivery,
-    policy: config.urlPolicy,
-    logger: quietLogger,
-    owner: 'bench',
-  });
-  const poll = new PollService({ outbox, config: config.delivery });
-  const signer = new SetSigner(keys);
-  const emitter = new TransmitterEmitter({
-    knex,
-    streams,
-    subjects: new SubjectStore(knex),
-    outbox,
-    signer,
-    config,
-    localDelivery: worker,
-    onCommitted: ids => {
-      worker.wake();
-      poll.notify(ids);
-    },
-  });
+  const { emitter, signer, worker, poll, outbox, streams } =
+    await createDelivery({ config, knex, logger: quietLogger, owner: 'bench' });
   /** An enabled stream taking `events`, delivered by `method`. */
   const addStream = async (stream: {
     method: 'urn:ietf:rfc:8935' | 'urn:ietf:rfc:8936';

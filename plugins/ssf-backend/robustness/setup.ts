@@ -28,15 +28,11 @@ import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { readTransmitterConfig, TransmitterConfig } from '../src/config';
-import { SigningKeyStore } from '../src/database/SigningKeyStore';
 import { StreamStore } from '../src/database/StreamStore';
-import { SubjectStore } from '../src/database/SubjectStore';
+import { createDelivery } from '../src/delivery/createDelivery';
 import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
 import { OutboxStore } from '../src/delivery/OutboxStore';
-import { PollService } from '../src/delivery/PollService';
-import { SetSigner } from '../src/delivery/SetSigner';
 import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
-import { SigningKeyManager } from '../src/keys/SigningKeyManager';
 
 export type Db = 'sqlite' | 'pg';
 
@@ -203,35 +199,11 @@ export async function buildTransmitter(
 ): Promise<TransmitterParts> {
   const config = transmitterConfig(options.delivery);
   const logger = recordingLogger();
-  const keys = new SigningKeyManager({
-    store: new SigningKeyStore(knex),
-    config: config.signing,
-    logger,
-  });
-  await keys.refresh();
-  const streams = new StreamStore(knex);
-  const outbox = new OutboxStore(knex);
-  const worker = new DeliveryWorker({
-    outbox,
-    streams,
-    config: config.delivery,
-    policy: config.urlPolicy,
+  const { emitter, worker, streams, outbox } = await createDelivery({
+    config,
+    knex,
     logger,
     owner: options.owner,
-  });
-  const poll = new PollService({ outbox, config: config.delivery });
-  const emitter = new TransmitterEmitter({
-    knex,
-    streams,
-    subjects: new SubjectStore(knex),
-    outbox,
-    signer: new SetSigner(keys),
-    config,
-    localDelivery: worker,
-    onCommitted: ids => {
-      worker.wake();
-      poll.notify(ids);
-    },
   });
   return { emitter, worker, streams, outbox, logger };
 }

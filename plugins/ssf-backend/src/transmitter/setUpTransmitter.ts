@@ -27,17 +27,10 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { TransmitterConfig } from '../config';
-import { SigningKeyStore } from '../database/SigningKeyStore';
-import { StreamStore } from '../database/StreamStore';
-import { SubjectStore } from '../database/SubjectStore';
-import { DeliveryWorker } from '../delivery/DeliveryWorker';
-import { OutboxStore } from '../delivery/OutboxStore';
-import { PollService } from '../delivery/PollService';
+import { createDelivery } from '../delivery/createDelivery';
 import { createDeliveryRouter } from '../delivery/router';
-import { SetSigner } from '../delivery/SetSigner';
 import { deliveryStatusEffects } from '../delivery/statusEffects';
 import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
-import { SigningKeyManager } from '../keys/SigningKeyManager';
 import { createCallerResolver } from './callers';
 import { createTransmitterRouter } from './router';
 import { StreamService } from './StreamService';
@@ -70,38 +63,19 @@ export async function setUpTransmitter(options: {
   scheduler: SchedulerService;
 }): Promise<Transmitter> {
   const { config, knex, baseUrl, logger } = options;
-  const keys = new SigningKeyManager({
-    store: new SigningKeyStore(knex),
-    config: config.signing,
-    logger,
-  });
-  // Have a published key before any request can sign with it.
-  await keys.refresh();
-  const streamStore = new StreamStore(knex);
-  const subjects = new SubjectStore(knex);
-  const outbox = new OutboxStore(knex);
-
-  const worker = new DeliveryWorker({
-    outbox,
-    streams: streamStore,
-    config: config.delivery,
-    policy: config.urlPolicy,
-    logger,
-    owner: `${hostname()}-${randomUUID().slice(0, 8)}`,
-  });
-  const poll = new PollService({ outbox, config: config.delivery });
-  const emitter = new TransmitterEmitter({
-    knex,
+  const {
+    keys,
     streams: streamStore,
     subjects,
     outbox,
-    signer: new SetSigner(keys),
+    worker,
+    poll,
+    emitter,
+  } = await createDelivery({
     config,
-    localDelivery: worker,
-    onCommitted: streamIds => {
-      worker.wake();
-      poll.notify(streamIds);
-    },
+    knex,
+    logger,
+    owner: `${hostname()}-${randomUUID().slice(0, 8)}`,
   });
   const streams = new StreamService({
     store: streamStore,
