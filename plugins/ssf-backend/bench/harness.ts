@@ -84,7 +84,12 @@ export function percentile(sorted: number[], p: number) {
  */
 export async function openDatabase(
   db: Db,
-  options: { pgUrl: string; sqliteFile?: boolean },
+  options: {
+    pgUrl: string;
+    sqliteFile?: boolean;
+    /** Write-ahead logging, as a file-backed production SQLite would use. */
+    sqliteWal?: boolean;
+  },
 ): Promise<{ knex: Knex; drop: () => Promise<void> }> {
   let opened: { knex: Knex; drop: () => Promise<void> };
   if (db === 'sqlite') {
@@ -98,6 +103,7 @@ export async function openDatabase(
       useNullAsDefault: true,
       pool: { min: 1, max: 1 },
     });
+    if (options.sqliteWal) await knex.raw('PRAGMA journal_mode = WAL');
     opened = {
       knex,
       drop: async () => {

@@ -20,11 +20,8 @@
 // on SQLite or PostgreSQL, with one provider whose JWKS the bench serves.
 
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import knexFactory, { Knex } from 'knex';
-import os from 'node:os';
-import path from 'node:path';
-import fs from 'node:fs';
 import { ssfPlugin } from '../src/plugin';
+import { openDatabase } from './harness';
 
 interface Options {
   db: 'sqlite' | 'pg';
@@ -34,50 +31,13 @@ interface Options {
   audience: string;
 }
 
-async function openDatabase(options: Options): Promise<{
-  knex: Knex;
-  cleanup: () => Promise<void>;
-}> {
-  if (options.db === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssf-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'bench.sqlite') },
-      useNullAsDefault: true,
-    });
-    // What a file-backed production SQLite would use.
-    await knex.raw('PRAGMA journal_mode = WAL');
-    return {
-      knex,
-      cleanup: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `ssf_bench_${process.pid}_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: options.pgUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(options.pgUrl);
-  url.pathname = `/${name}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 2, max: 10 },
-  });
-  return {
-    knex,
-    cleanup: async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.destroy();
-    },
-  };
-}
-
 async function main() {
   const options: Options = JSON.parse(process.argv[2]);
-  const { knex, cleanup } = await openDatabase(options);
+  const { knex, drop } = await openDatabase(options.db, {
+    pgUrl: options.pgUrl,
+    sqliteFile: true,
+    sqliteWal: true,
+  });
   const backend = await startTestBackend({
     features: [
       ssfPlugin,
@@ -135,7 +95,7 @@ async function main() {
       });
     } else if (message.type === 'stop') {
       await backend.stop();
-      await cleanup();
+      await drop();
       process.send!({ type: 'stopped' });
       process.exit(0);
     }
