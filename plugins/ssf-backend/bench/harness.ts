@@ -211,6 +211,7 @@ export async function buildTransmitter(
       aud: 'bench',
       eventsRequested: stream.events,
       delivery: { method: stream.method, endpointUrl: stream.endpointUrl },
+      receiverProfile: 'ssf',
       status: 'enabled',
       minVerificationInterval: 30,
       createdAt: now,

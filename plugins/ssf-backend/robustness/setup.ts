@@ -223,6 +223,7 @@ export async function addPushStream(
     aud: 'robustness',
     eventsRequested: [SESSION_REVOKED],
     delivery: { method: PUSH, endpointUrl },
+    receiverProfile: 'ssf',
     status: 'enabled',
     minVerificationInterval: 30,
     createdAt: now,

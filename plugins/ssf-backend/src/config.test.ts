@@ -36,7 +36,8 @@ describe('readTransmitterConfig', () => {
       },
       urlPolicy: { allowInsecureUrls: false, allowPrivateNetworks: false },
     });
-    expect(config.eventsSupported).toHaveLength(22);
+    // 22 CAEP and RISC types, and the 3 Okta types only okta-profile streams are offered.
+    expect(config.eventsSupported).toHaveLength(25);
   });
 
   it('reads every key', () => {

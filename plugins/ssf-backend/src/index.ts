@@ -21,3 +21,7 @@
  */
 
 export { ssfPlugin as default } from './plugin';
+export {
+  SSF_OAUTH_TOKEN_TYPE,
+  ssfOAuthTokenHandlerServiceFactory,
+} from './transmitter/auth/oauthTokenHandler';

@@ -26,6 +26,7 @@ import {
   SsfIdentityChangeSource,
   ssfIdentityChangeSourcesExtensionPoint,
   ssfReceivedEventHandlersExtensionPoint,
+  ssfReceiverProfilesExtensionPoint,
 } from '@shared-signals/plugin-ssf-node';
 import { readTransmitterConfig } from './config';
 import { createLifecycle } from './lifecycle/createLifecycle';
@@ -37,6 +38,8 @@ import {
   buildTransmitterMetadata,
   rootWellKnownPath,
 } from './transmitter/metadata';
+import { readReceiverAccessConfig } from './transmitter/auth/receiverAccess';
+import { ReceiverProfiles } from './transmitter/profiles/ReceiverProfiles';
 import { setUpTransmitter } from './transmitter/setUpTransmitter';
 
 /**
@@ -60,6 +63,15 @@ export const ssfPlugin = createBackendPlugin({
     env.registerExtensionPoint(ssfIdentityChangeSourcesExtensionPoint, {
       addSource(...sources) {
         identityChangeSources.push(...sources.flat());
+      },
+    });
+
+    // Transmitter: modules add receiver profiles (how SETs are shaped for one
+    // kind of receiver) here; `ssf` and `okta` are built in.
+    const receiverProfiles = new ReceiverProfiles();
+    env.registerExtensionPoint(ssfReceiverProfilesExtensionPoint, {
+      addProfile(profile) {
+        receiverProfiles.add(profile);
       },
     });
 
@@ -110,6 +122,8 @@ export const ssfPlugin = createBackendPlugin({
           auditor: deps.auditor,
           lifecycle: deps.lifecycle,
           scheduler: deps.scheduler,
+          profiles: receiverProfiles,
+          receiverAccess: readReceiverAccessConfig(config),
         });
 
         // Receiver (Security Events Providers, SET ingestion, received events).

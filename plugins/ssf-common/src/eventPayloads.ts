@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import {
   CAEP_EVENT_TYPES,
+  OKTA_EVENT_TYPES,
   RISC_EVENT_TYPES,
   SSF_EVENT_TYPES,
 } from './eventTypes';
@@ -40,6 +41,10 @@ const risc = (shape: z.ZodRawShape = {}) =>
     reason_user: localized.optional(),
     ...shape,
   });
+
+// Okta's published risk levels (OktaUserRiskChangeEvent and
+// OktaDeviceRiskChangeEvent: current_level / previous_level enums).
+const oktaRiskLevel = z.enum(['low', 'medium', 'high', 'secure', 'none']);
 
 const credentialType = z.enum([
   'password',
@@ -119,6 +124,18 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<
   [RISC_EVENT_TYPES.recoveryActivated]: risc(),
   [RISC_EVENT_TYPES.recoveryInformationChanged]: risc(),
   [RISC_EVENT_TYPES.sessionsRevoked]: risc(),
+  [OKTA_EVENT_TYPES.userRiskChange]: caep({
+    current_level: oktaRiskLevel,
+    previous_level: oktaRiskLevel,
+  }),
+  [OKTA_EVENT_TYPES.deviceRiskChange]: caep({
+    current_level: oktaRiskLevel,
+    previous_level: oktaRiskLevel,
+  }),
+  [OKTA_EVENT_TYPES.ipChange]: caep({
+    current_ip_address: z.string().min(1),
+    previous_ip_address: z.string().min(1),
+  }),
   [SSF_EVENT_TYPES.verification]: z.looseObject({
     state: z.string().max(1024).optional(),
   }),

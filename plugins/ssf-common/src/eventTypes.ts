@@ -68,17 +68,44 @@ export const SSF_EVENT_TYPES = {
 } as const;
 
 /**
- * Every CAEP and RISC event type a stream may request, in a stable order.
+ * Okta's own event types, which Okta Identity Threat Protection ingests beside
+ * CAEP and RISC ones ("SSF Security Event Tokens" API, schemas
+ * OktaUserRiskChangeEvent, OktaDeviceRiskChangeEvent, OktaIpChangeEvent).
  *
  * @public
  */
-export const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = Object.freeze([
+export const OKTA_EVENT_TYPES = {
+  userRiskChange:
+    'https://schemas.okta.com/secevent/okta/event-type/user-risk-change',
+  deviceRiskChange:
+    'https://schemas.okta.com/secevent/okta/event-type/device-risk-change',
+  ipChange: 'https://schemas.okta.com/secevent/okta/event-type/ip-change',
+} as const;
+
+/**
+ * The CAEP and RISC event types, in a stable order: what an SSF 1.0 receiver
+ * may be offered.
+ *
+ * @public
+ */
+export const STANDARD_EVENT_TYPES: readonly string[] = Object.freeze([
   ...Object.values(CAEP_EVENT_TYPES),
   ...Object.values(RISC_EVENT_TYPES),
 ]);
 
 /**
- * Whether the URI names a CAEP or RISC event type that a stream may request.
+ * Every event type the transmitter knows how to send (CAEP, RISC and the
+ * vendor types a receiver profile offers), in a stable order.
+ *
+ * @public
+ */
+export const SUBSCRIBABLE_EVENT_TYPES: readonly string[] = Object.freeze([
+  ...STANDARD_EVENT_TYPES,
+  ...Object.values(OKTA_EVENT_TYPES),
+]);
+
+/**
+ * Whether the URI names an event type that the transmitter knows how to send.
  *
  * @public
  */

@@ -15,7 +15,7 @@
  */
 
 import { z } from 'zod';
-import { DELIVERY_METHODS, isSubscribableEventType } from './eventTypes';
+import { DELIVERY_METHODS } from './eventTypes';
 
 // Structural validation of stream management requests, shared by the backend
 // (which adds the outbound URL policy) and the admin pages (which mirror it).
@@ -26,14 +26,13 @@ const MAX_DESCRIPTION_LENGTH = 1024;
 const MAX_EVENTS_REQUESTED = 64;
 const MAX_URL_LENGTH = 2048;
 const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
+const RECEIVER_PROFILE_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
-const eventTypeUri = z
-  .string()
-  .max(MAX_URL_LENGTH)
-  .refine(isSubscribableEventType, {
-    error: issue =>
-      `unknown or unsupported event type '${String(issue.input)}'`,
-  });
+// Any string: SSF 1.0 §8.1.1 says "A Transmitter MUST ignore any array values
+// that it does not understand", so an event type the transmitter does not know
+// is kept as requested and simply never delivered (events_delivered is
+// supported ∩ requested).
+const eventTypeUri = z.string().min(1).max(MAX_URL_LENGTH);
 
 /**
  * The delivery object a receiver sends (SSF 1.0 §8.1.1).
@@ -90,12 +89,15 @@ const transmitterSupplied = {
   events_supported: z.array(z.string()).optional(),
   events_delivered: z.array(z.string()).optional(),
   min_verification_interval: z.number().optional(),
+  // Chosen at creation only (an extension member); echoed unchanged.
+  receiver_profile: z.string().optional(),
 };
 
 /**
  * Body of `POST /streams`. `aud` may be proposed at creation (it cannot change
  * afterwards); `client_id` lets a portal admin create a stream on behalf of a
- * receiver's OAuth client.
+ * receiver's OAuth client; `receiver_profile` (an extension member, default
+ * `ssf`) shapes the SETs for a receiver that reads them its own way.
  *
  * @public
  */
@@ -106,6 +108,13 @@ export const createStreamRequestSchema = z
     description: receiverSupplied.description.optional(),
     aud: audience.optional(),
     client_id: z.string().min(1).max(256).optional(),
+    receiver_profile: z
+      .string()
+      .regex(RECEIVER_PROFILE_ID, {
+        error:
+          'receiver_profile must be a profile id such as "ssf" or "okta" (lower-case letters, digits and dashes)',
+      })
+      .optional(),
   })
   .strict();
 

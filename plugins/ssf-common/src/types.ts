@@ -49,6 +49,11 @@ export interface StreamConfiguration {
   delivery: StreamDeliveryConfiguration;
   description?: string;
   min_verification_interval: number;
+  /**
+   * Extension member: the receiver profile that shapes this stream's SETs,
+   * present when it is not the default `ssf`.
+   */
+  receiver_profile?: string;
 }
 
 /**

@@ -17,12 +17,14 @@
 /**
  * Service references and extension points for backend modules that work with
  * the Shared Signals (SSF) plugin: the transmitter emit service, identity
- * change sources for the lifecycle hooks, and received-event handlers.
+ * change sources for the lifecycle hooks, received-event handlers and receiver
+ * profiles that shape SETs for one kind of receiver.
  *
  * @packageDocumentation
  */
 
 export * from './lifecycle';
+export * from './profiles';
 export * from './receiver';
 export * from './transmitter';
 

@@ -19,6 +19,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CreateStreamRequest,
   createStreamRequestSchema,
+  isSubscribableEventType,
   DELIVERY_METHODS,
 } from '@shared-signals/plugin-ssf-common';
 import { SsfClient } from '../client';
@@ -152,9 +153,23 @@ export function createSsfStreamCreateAction(options: { client: SsfClient }) {
       };
       // Check the shape here too, so a dry run catches what the backend would refuse.
       const parsed = createStreamRequestSchema.safeParse(request);
-      if (!parsed.success) {
+      // The transmitter ignores event types it does not know (SSF 1.0
+      // §8.1.1); a template that names one has a typo, so say so here.
+      const issues = parsed.success
+        ? (request.events_requested ?? []).flatMap((e, i) =>
+            isSubscribableEventType(e)
+              ? []
+              : [
+                  {
+                    path: ['events_requested', i],
+                    message: `unknown or unsupported event type '${e}'`,
+                  },
+                ],
+          )
+        : parsed.error.issues;
+      if (issues.length) {
         throw new InputError(
-          `Invalid SSF stream request: ${parsed.error.issues
+          `Invalid SSF stream request: ${issues
             .map(i => `${i.path.join('.') || 'request'}: ${i.message}`)
             .join('; ')}`,
         );

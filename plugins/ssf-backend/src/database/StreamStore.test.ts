@@ -38,6 +38,7 @@ function stream(overrides: Partial<StreamRecord> = {}): StreamRecord {
       authorizationHeader: 'Bearer secret',
     },
     description: 'A stream',
+    receiverProfile: 'ssf',
     status: 'enabled',
     minVerificationInterval: 30,
     createdAt: now,

@@ -38,6 +38,8 @@ export interface StreamRecord {
     authorizationHeader?: string;
   };
   description?: string;
+  /** The receiver profile that shapes this stream's SETs (`ssf` by default). */
+  receiverProfile: string;
   status: StreamStatusValue;
   statusReason?: string;
   minVerificationInterval: number;
@@ -142,6 +144,7 @@ function toRow(s: StreamRecord) {
     endpoint_url: s.delivery.endpointUrl,
     authorization_header: s.delivery.authorizationHeader ?? null,
     description: s.description ?? null,
+    receiver_profile: s.receiverProfile,
     status: s.status,
     status_reason: s.statusReason ?? null,
     min_verification_interval: s.minVerificationInterval,
@@ -166,6 +169,7 @@ function fromRow(row: any): StreamRecord {
       authorizationHeader: row.authorization_header ?? undefined,
     },
     description: row.description ?? undefined,
+    receiverProfile: row.receiver_profile,
     status: row.status,
     statusReason: row.status_reason ?? undefined,
     minVerificationInterval: Number(row.min_verification_interval),

@@ -90,6 +90,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         aud: 'client',
         eventsRequested: [SESSION_REVOKED],
         delivery: { method: 'urn:ietf:rfc:8935', endpointUrl: receiver.url },
+        receiverProfile: 'ssf',
         status: 'enabled',
         minVerificationInterval: 30,
         createdAt: now,

@@ -15,6 +15,7 @@
  */
 
 import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
+import { SsfSetClaims } from '@shared-signals/plugin-ssf-node';
 import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
@@ -29,6 +30,8 @@ export interface SetContent {
   subject: SubjectIdentifier;
   eventType: string;
   payload: Record<string, unknown>;
+  /** The stream's receiver profile's reshaping, applied last. */
+  shape?: (claims: SsfSetClaims) => SsfSetClaims;
 }
 
 /** A signed SET and its identifier. @internal */
@@ -62,7 +65,7 @@ export class SetSigner {
     const key = await this.#keys.getSigningKey();
     const jti = randomUUID();
     const header = { alg: key.alg, kid: key.kid, typ: 'secevent+jwt' };
-    const payload = JSON.stringify({
+    const claims: SsfSetClaims = {
       iss: content.iss,
       aud: content.aud,
       iat: Math.floor(this.#now().getTime() / 1000),
@@ -70,7 +73,13 @@ export class SetSigner {
       txn: content.txn,
       sub_id: content.subject,
       events: { [content.eventType]: content.payload },
-    });
+    };
+    // A profile reshapes claims but never the identity of the SET.
+    const payload = JSON.stringify(
+      content.shape
+        ? { ...content.shape(claims), iss: claims.iss, jti }
+        : claims,
+    );
     const jws = await new CompactSign(encoder.encode(payload))
       .setProtectedHeader(header)
       .sign(key.privateKey);

@@ -31,6 +31,7 @@ import {
   StreamSubjectEntry,
   streamWantsSubject,
 } from '../subjects/subjectMatching';
+import { ReceiverProfiles } from '../transmitter/profiles/ReceiverProfiles';
 import { LocalDelivery } from './LocalDelivery';
 import { ClaimedSet, NewOutboxEntry, OutboxStore } from './OutboxStore';
 import { SetSigner } from './SetSigner';
@@ -87,6 +88,7 @@ export class TransmitterEmitter {
   readonly #outbox: OutboxStore;
   readonly #signer: SetSigner;
   readonly #config: TransmitterConfig;
+  readonly #profiles: ReceiverProfiles;
   readonly #onCommitted: (streamIds: string[]) => void;
   readonly #local?: LocalDelivery;
   readonly #now: () => Date;
@@ -104,6 +106,8 @@ export class TransmitterEmitter {
     outbox: OutboxStore;
     signer: SetSigner;
     config: TransmitterConfig;
+    /** Shape each stream's SETs for its kind of receiver. */
+    profiles: ReceiverProfiles;
     /**
      * Called after the SETs are committed, with the streams that got one
      * that was not handed to `localDelivery`.
@@ -119,6 +123,7 @@ export class TransmitterEmitter {
     this.#outbox = options.outbox;
     this.#signer = options.signer;
     this.#config = options.config;
+    this.#profiles = options.profiles;
     this.#onCommitted = options.onCommitted;
     this.#local = options.localDelivery;
     this.#now = options.now ?? (() => new Date());
@@ -244,6 +249,9 @@ export class TransmitterEmitter {
     return streams.filter(
       s =>
         s.eventsRequested.includes(request.type) &&
+        this.#profiles
+          .eventsSupported(s, this.#config.eventsSupported)
+          .includes(request.type) &&
         streamWantsSubject(
           this.#config.defaultSubjects,
           subjects.get(s.streamId) ?? [],
@@ -255,6 +263,8 @@ export class TransmitterEmitter {
   /**
    * Stores one SET for one stream whatever it subscribed to: verification
    * and stream-updated events (SSF §8.1.4-5), whose subject is the stream.
+   * A stream whose receiver profile takes no stream events gets nothing
+   * (undefined).
    */
   async emitToStream(
     stream: StreamRecord,
@@ -263,7 +273,10 @@ export class TransmitterEmitter {
       | typeof SSF_EVENT_TYPES.streamUpdated,
     payload: Record<string, unknown>,
     options: { tx?: Knex.Transaction; control?: boolean } = {},
-  ): Promise<string> {
+  ): Promise<string | undefined> {
+    if (this.#profiles.forStream(stream).acceptsStreamEvents === false) {
+      return undefined;
+    }
     const problems = validateEventPayload(type, payload);
     if (problems.length) {
       throw new InputError(`Invalid ${type} payload: ${problems.join('; ')}`);
@@ -318,6 +331,7 @@ export class TransmitterEmitter {
           subject,
           eventType,
           payload,
+          shape: this.#profiles.forStream(stream).shapeSet,
         });
         return { jti, streamId: stream.streamId, eventType, txn, setJws: jws };
       }),

@@ -21,6 +21,7 @@ import { SigningKeyStore } from '../database/SigningKeyStore';
 import { StreamStore } from '../database/StreamStore';
 import { SubjectStore } from '../database/SubjectStore';
 import { SigningKeyManager } from '../keys/SigningKeyManager';
+import { ReceiverProfiles } from '../transmitter/profiles/ReceiverProfiles';
 import { DeliveryWorker } from './DeliveryWorker';
 import { OutboxStore } from './OutboxStore';
 import { PollService } from './PollService';
@@ -54,6 +55,8 @@ export async function createDelivery(options: {
   logger: LoggerService;
   /** Identifies this instance in outbox leases. */
   owner: string;
+  /** The receiver profiles streams may have; the built-in ones by default. */
+  profiles?: ReceiverProfiles;
 }): Promise<Delivery> {
   const { config, knex, logger } = options;
   const keys = new SigningKeyManager({
@@ -83,6 +86,7 @@ export async function createDelivery(options: {
     outbox,
     signer,
     config,
+    profiles: options.profiles ?? new ReceiverProfiles(),
     localDelivery: worker,
     onCommitted: streamIds => {
       worker.wake();

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { ConflictError, CustomErrorBase } from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
 import { SSF_EVENT_TYPES } from '@shared-signals/plugin-ssf-common';
 import { StreamStore } from '../database/StreamStore';
 import { StreamCaller, StreamService } from '../transmitter/StreamService';
@@ -80,6 +80,11 @@ export async function requestVerification(options: {
       state !== undefined ? { state } : {},
       { tx },
     );
+    if (jti === undefined) {
+      throw new InputError(
+        `Stream ${streamId} has receiver profile '${stream.receiverProfile}', whose receivers take no SSF verification events`,
+      );
+    }
     await store.update(
       { ...stream, verification: { state, jti, requestedAt: now } },
       tx,

@@ -19,12 +19,20 @@ import { ErrorRequestHandler } from 'express';
 /**
  * Adds the RFC 6750 challenge to authentication failures: SSF receivers are
  * OAuth clients and expect `WWW-Authenticate: Bearer` on a 401. The error
- * body itself stays Backstage's standard error format.
+ * body itself stays Backstage's standard error format. A token without the
+ * scope a route needs gets the RFC 6750 §3.1 `insufficient_scope` challenge.
  *
  * @internal
  */
 export function bearerChallenge(realm: string): ErrorRequestHandler {
   return (error, req, res, next) => {
+    if (error?.name === 'InsufficientScopeError' && !res.headersSent) {
+      // RFC 6750 §3.1: the token is valid but lacks the scope.
+      res.setHeader(
+        'WWW-Authenticate',
+        `Bearer realm="${realm}", error="insufficient_scope", scope="${error.scope}"`,
+      );
+    }
     if (error?.name === 'AuthenticationError' && !res.headersSent) {
       const challenge = req.headers.authorization
         ? `Bearer realm="${realm}", error="invalid_token"`

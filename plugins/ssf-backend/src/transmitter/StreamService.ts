@@ -32,6 +32,10 @@ import { TransmitterConfig } from '../config';
 import { StreamRecord, StreamStore } from '../database/StreamStore';
 import { checkOutboundUrl, HostResolver } from '../http/outboundUrlPolicy';
 import { isUniqueViolation } from '../database/uniqueViolation';
+import {
+  DEFAULT_PROFILE_ID,
+  ReceiverProfiles,
+} from './profiles/ReceiverProfiles';
 
 /**
  * Who is asking. A receiver (an OAuth client, seen as a service principal)
@@ -41,8 +45,28 @@ import { isUniqueViolation } from '../database/uniqueViolation';
  * @internal
  */
 export type StreamCaller =
-  | { type: 'client'; clientId: string }
+  | {
+      type: 'client';
+      /** The service principal's subject: owns the stream. */
+      clientId: string;
+      /** The client ID as the authorization server issued it: the default `aud`. */
+      audience: string;
+    }
   | { type: 'admin'; userEntityRef: string };
+
+/**
+ * A receiver profile as `GET /receiver-profiles` lists it.
+ *
+ * @internal
+ */
+export interface ReceiverProfileView {
+  id: string;
+  title: string;
+  description?: string;
+  events_supported: string[];
+  signing_algorithms?: string[];
+  accepts_stream_events: boolean;
+}
 
 /**
  * Called, inside the transaction, when a stream's status is about to change.
@@ -65,6 +89,8 @@ export type StatusChangeHandler = (change: {
 export class StreamService {
   readonly #store: StreamStore;
   readonly #config: TransmitterConfig;
+  readonly #profiles: ReceiverProfiles;
+  readonly #clientIdOf: (subject: string) => string;
   readonly #baseUrl: string;
   readonly #resolve?: HostResolver;
   readonly #now: () => Date;
@@ -73,6 +99,9 @@ export class StreamService {
   constructor(options: {
     store: StreamStore;
     config: TransmitterConfig;
+    profiles: ReceiverProfiles;
+    /** The client ID behind a principal subject an admin names as owner. */
+    clientIdOf?: (subject: string) => string;
     /** The plugin's own external base URL, e.g. https://portal/api/ssf. */
     baseUrl: string;
     resolve?: HostResolver;
@@ -82,6 +111,8 @@ export class StreamService {
   }) {
     this.#store = options.store;
     this.#config = options.config;
+    this.#profiles = options.profiles;
+    this.#clientIdOf = options.clientIdOf ?? (subject => subject);
     this.#baseUrl = options.baseUrl;
     this.#resolve = options.resolve;
     this.#now = options.now ?? (() => new Date());
@@ -93,21 +124,45 @@ export class StreamService {
     request: CreateStreamRequest,
   ): Promise<StreamConfiguration> {
     const clientId = this.#ownerFor(caller, request.client_id);
+    const profile = this.#profiles.get(request.receiver_profile);
+    const algorithm = this.#config.signing.algorithm;
+    if (
+      profile.signingAlgorithms &&
+      !profile.signingAlgorithms.includes(algorithm)
+    ) {
+      throw new InputError(
+        `receiver_profile '${
+          profile.id
+        }' needs SETs signed with ${profile.signingAlgorithms.join(
+          ' or ',
+        )}, but this transmitter signs with ${algorithm} (ssf.transmitter.signing.algorithm)`,
+      );
+    }
     const streamId = randomUUID();
     const delivery = await this.#delivery(
       streamId,
       request.delivery,
       undefined,
     );
+    // The audience a receiver checks is the client ID its authorization
+    // server issued, not Backstage's decorated principal name.
+    const aud =
+      request.aud ??
+      profile.defaultAudience?.({ clientId, delivery }) ??
+      (caller.type === 'client' ? caller.audience : this.#clientIdOf(clientId));
+    profile.validateStream?.({ aud, delivery });
     const now = this.#now();
     const record: StreamRecord = {
       streamId,
       clientId,
       iss: this.#config.issuer,
-      aud: request.aud ?? clientId,
-      eventsRequested: dedupe(request.events_requested ?? []),
+      aud,
+      eventsRequested: dedupe(
+        request.events_requested ?? [...(profile.defaultEventsRequested ?? [])],
+      ),
       delivery,
       description: request.description,
+      receiverProfile: profile.id,
       status: 'enabled',
       minVerificationInterval: this.#config.minVerificationIntervalSeconds,
       createdAt: now,
@@ -140,6 +195,23 @@ export class StreamService {
       throw error;
     }
     return this.toConfiguration(record);
+  }
+
+  /** The receiver profiles a stream may be created with, as the API names them. */
+  receiverProfiles(): ReceiverProfileView[] {
+    return this.#profiles.list().map(p => ({
+      id: p.id,
+      title: p.title,
+      ...(p.description !== undefined && { description: p.description }),
+      events_supported: this.#profiles.eventsSupported(
+        { receiverProfile: p.id },
+        this.#config.eventsSupported,
+      ),
+      ...(p.signingAlgorithms && {
+        signing_algorithms: [...p.signingAlgorithms],
+      }),
+      accepts_stream_events: p.acceptsStreamEvents !== false,
+    }));
   }
 
   async list(
@@ -251,7 +323,10 @@ export class StreamService {
 
   /** The wire form of a stream: secrets left out, derived fields computed. */
   toConfiguration(stream: StreamRecord): StreamConfiguration {
-    const supported = this.#config.eventsSupported;
+    const supported = this.#profiles.eventsSupported(
+      stream,
+      this.#config.eventsSupported,
+    );
     return {
       stream_id: stream.streamId,
       iss: stream.iss,
@@ -269,6 +344,9 @@ export class StreamService {
         description: stream.description,
       }),
       min_verification_interval: stream.minVerificationInterval,
+      ...(stream.receiverProfile !== DEFAULT_PROFILE_ID && {
+        receiver_profile: stream.receiverProfile,
+      }),
     };
   }
 

@@ -20,10 +20,33 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { CustomErrorBase } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
+import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { Request } from 'express';
 import { authorizeUser } from '../http/userCallers';
+import { ReceiverAccessConfig } from './auth/receiverAccess';
 import { StreamCaller } from './StreamService';
+
+/**
+ * The receiver's token lacks the scope a route needs (RFC 6750 §3.1):
+ * rendered as 403 with a `WWW-Authenticate: Bearer error="insufficient_scope"`
+ * challenge naming the scope.
+ *
+ * @internal
+ */
+export class InsufficientScopeError extends CustomErrorBase {
+  name = 'InsufficientScopeError' as const;
+  statusCode = 403;
+  readonly scope: string;
+
+  constructor(scope: string) {
+    super(
+      `insufficient_scope: this access token does not grant the scope '${scope}' that this request needs`,
+    );
+    this.scope = scope;
+  }
+}
 
 /**
  * Resolves and authorises the caller of a stream route.
@@ -46,14 +69,30 @@ export type CallerResolver = (
 export function createCallerResolver(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  receiverAccess: ReceiverAccessConfig;
 }): CallerResolver {
-  const { httpAuth, permissions } = options;
+  const { httpAuth, permissions, receiverAccess } = options;
   return async (req, permission) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
     if (credentials.principal.type === 'service') {
-      return { type: 'client', clientId: credentials.principal.subject };
+      // A token restricted to named permissions (the scopes of an ssf-oauth
+      // token, or accessRestrictions in config) may do only those.
+      const allowed = credentials.principal.accessRestrictions?.permissionNames;
+      if (allowed && !allowed.includes(permission.name)) {
+        throw new InsufficientScopeError(
+          permission.name === ssfStreamManagePermission.name
+            ? receiverAccess.scopes.manage
+            : receiverAccess.scopes.read,
+        );
+      }
+      const subject = credentials.principal.subject;
+      return {
+        type: 'client',
+        clientId: subject,
+        audience: receiverAccess.clientIdOf(subject),
+      };
     }
     return {
       type: 'admin',

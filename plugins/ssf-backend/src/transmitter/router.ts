@@ -119,9 +119,16 @@ export function createTransmitterRouter(
       s => ({
         streamId: s.stream_id,
         deliveryMethod: s.delivery.method,
+        receiverProfile: s.receiver_profile ?? 'ssf',
       }),
     );
     res.status(201).json(created);
+  });
+
+  // The receiver profiles "Add stream" offers (an extension of this plugin).
+  router.get('/receiver-profiles', async (req, res) => {
+    await callerFor(req, ssfStreamReadPermission);
+    res.json({ items: streams.receiverProfiles() });
   });
 
   router.get('/streams', async (req, res) => {

@@ -31,7 +31,9 @@ import { createDelivery } from '../delivery/createDelivery';
 import { createDeliveryRouter } from '../delivery/router';
 import { deliveryStatusEffects } from '../delivery/statusEffects';
 import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
+import { ReceiverAccessConfig } from './auth/receiverAccess';
 import { createCallerResolver } from './callers';
+import { ReceiverProfiles } from './profiles/ReceiverProfiles';
 import { createTransmitterRouter } from './router';
 import { StreamService } from './StreamService';
 
@@ -61,8 +63,10 @@ export async function setUpTransmitter(options: {
   auditor: AuditorService;
   lifecycle: LifecycleService;
   scheduler: SchedulerService;
+  profiles: ReceiverProfiles;
+  receiverAccess: ReceiverAccessConfig;
 }): Promise<Transmitter> {
-  const { config, knex, baseUrl, logger } = options;
+  const { config, knex, baseUrl, logger, profiles, receiverAccess } = options;
   const {
     keys,
     streams: streamStore,
@@ -76,10 +80,13 @@ export async function setUpTransmitter(options: {
     knex,
     logger,
     owner: `${hostname()}-${randomUUID().slice(0, 8)}`,
+    profiles,
   });
   const streams = new StreamService({
     store: streamStore,
     config,
+    profiles,
+    clientIdOf: receiverAccess.clientIdOf,
     baseUrl,
     onStatusChange: deliveryStatusEffects({ emitter, outbox }),
   });

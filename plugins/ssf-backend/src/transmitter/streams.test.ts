@@ -369,6 +369,86 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(after.body.description).toBe('echoed');
     });
 
+    it('ignores event types it does not understand on create, PUT and PATCH (SSF 1.0 §8.1.1)', async () => {
+      // SSF 1.0 §8.1.1: "A Transmitter MUST ignore any array values that it
+      // does not understand"; events_delivered stays supported ∩ requested.
+      const { server } = await start();
+      const UNKNOWN = 'https://example.com/not-an-event';
+      const created = await request(server)
+        .post('/api/ssf/streams')
+        .set('Authorization', A)
+        .send({ events_requested: [SESSION_REVOKED, UNKNOWN] });
+      expect(created.status).toBe(201);
+      expect(created.body.events_requested).toEqual([SESSION_REVOKED, UNKNOWN]);
+      expect(created.body.events_delivered).toEqual([SESSION_REVOKED]);
+      const streamId = created.body.stream_id;
+
+      const replaced = await request(server)
+        .put('/api/ssf/streams')
+        .set('Authorization', A)
+        .send({
+          stream_id: streamId,
+          delivery: { method: POLL },
+          events_requested: [UNKNOWN, CREDENTIAL_CHANGE],
+        });
+      expect(replaced.status).toBe(200);
+      expect(replaced.body.events_delivered).toEqual([CREDENTIAL_CHANGE]);
+
+      const patched = await request(server)
+        .patch('/api/ssf/streams')
+        .set('Authorization', A)
+        .send({ stream_id: streamId, events_requested: [UNKNOWN] });
+      expect(patched.status).toBe(200);
+      expect(patched.body.events_requested).toEqual([UNKNOWN]);
+      expect(patched.body.events_delivered).toEqual([]);
+    });
+
+    it("defaults aud to the client ID the authorization server issued, not Backstage's principal name", async () => {
+      // Backstage's jwks external access names the principal
+      // external:<subjectPrefix>:<sub>; the receiver knows only <sub>.
+      const { server } = await start({
+        config: {
+          backend: {
+            baseUrl: 'http://localhost:7007',
+            auth: {
+              externalAccess: [
+                {
+                  type: 'jwks',
+                  options: {
+                    url: 'https://idp.example.com/keys',
+                    issuer: 'https://idp.example.com',
+                    subjectPrefix: 'oauth2',
+                  },
+                },
+              ],
+            },
+          },
+        },
+      });
+      const decorated = clientAuth('external:oauth2:client-a');
+      const created = await request(server)
+        .post('/api/ssf/streams')
+        .set('Authorization', decorated)
+        .send({});
+      expect(created.status).toBe(201);
+      expect(created.body.aud).toBe('client-a');
+
+      // A proposed aud still wins.
+      const other = await request(server)
+        .post('/api/ssf/streams')
+        .set('Authorization', clientAuth('external:oauth2:client-b'))
+        .send({ aud: 'https://receiver-b.example.com' });
+      expect(other.body.aud).toBe('https://receiver-b.example.com');
+
+      // An admin creating a stream for a decorated principal gets the bare ID too.
+      const forC = await request(server)
+        .post('/api/ssf/streams')
+        .set('Authorization', userAuth())
+        .send({ client_id: 'external:oauth2:client-c' });
+      expect(forC.status).toBe(201);
+      expect(forC.body.aud).toBe('client-c');
+    });
+
     it('answers bad input with 400 and a message, leaving the database unchanged', async () => {
       const { server, knex } = await start();
       const { body } = await request(server)
@@ -405,11 +485,11 @@ describe.each(createTestDatabases().eachSupportedId())(
           /description: .*expected string/,
         ],
         [
-          'an unknown event type',
+          'an event type that is not a string',
           request(server)
             .post('/api/ssf/streams')
-            .send({ events_requested: ['https://example.com/not-an-event'] }),
-          /unknown or unsupported event type 'https:\/\/example.com\/not-an-event'/,
+            .send({ events_requested: [42] }),
+          /events_requested.0: .*expected string/,
         ],
         [
           'an unknown delivery method',
