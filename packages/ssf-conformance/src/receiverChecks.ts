@@ -16,7 +16,7 @@
 
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { call, expectThat, serveJson } from './support';
+import { call, claimsOf, expectThat, serveJson } from './support';
 import { Check } from './transmitterChecks';
 
 /** What the receiver checks need. */
@@ -81,6 +81,53 @@ export function receiverChecks(r: ReceiverTarget): {
       .setIssuedAt()
       .setJti(options.jti ?? randomUUID())
       .sign(key.privateKey);
+  }
+
+  /** Signs claims as given (no sub_id added), with the suite's issuer and key. */
+  async function rawSet(
+    claims: Record<string, unknown>,
+    header: { typ?: string } = { typ: 'secevent+jwt' },
+  ) {
+    return new SignJWT({ ...claims, iss: issuer, aud: r.audience })
+      .setProtectedHeader({ alg: 'ES256', kid: keys[0].kid, ...header })
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .sign(keys[0].privateKey);
+  }
+
+  /**
+   * Pushes a SET shaped as a peer publishes it and finds it through the
+   * received-events API by the value of its principal subject.
+   */
+  async function expectFilterable(
+    claims: Record<string, unknown>,
+    subject: { format: string; value: string },
+  ) {
+    const jws = await rawSet(claims);
+    const res = await push(jws);
+    expectThat(
+      res.status === 202,
+      `answered ${res.status} ${res.text.slice(0, 200)}`,
+    );
+    const jti = claimsOf(jws).jti;
+    const listed = await call(
+      'GET',
+      `${r.baseUrl}/received-events?provider_id=${encodeURIComponent(
+        providerId ?? '',
+      )}&subject=${encodeURIComponent(subject.value)}`,
+      { token: r.adminToken },
+    );
+    const item = listed.json?.items?.find((e: any) => e.jti === jti);
+    expectThat(
+      item?.subject?.format === subject.format &&
+        item?.subject?.value === subject.value,
+      `GET /received-events?subject=${subject.value} answered ${
+        listed.status
+      } without the SET as ${JSON.stringify(subject)}: ${listed.text.slice(
+        0,
+        300,
+      )}`,
+    );
   }
 
   // A receiver may answer 503 with Retry-After while it cannot refresh keys
@@ -219,6 +266,136 @@ export function receiverChecks(r: ReceiverTarget): {
       name: 'not a JWT answers invalid_request',
       run: async () => {
         await expectErr('this is not a jwt', 'invalid_request');
+      },
+    },
+    {
+      group: 'receiver',
+      // SSF 1.0 §4.1.1: SETs MUST be explicitly typed.
+      name: 'a SET without typ is refused with invalid_request by default',
+      run: async () => {
+        await expectErr(
+          await rawSet(
+            {
+              sub_id: { format: 'email', email: 'conformance@example.com' },
+              events: { [SESSION_REVOKED]: { initiating_entity: 'policy' } },
+            },
+            {},
+          ),
+          'invalid_request',
+        );
+      },
+    },
+    {
+      group: 'receiver',
+      // developers.google.com/identity/protocols/risc, "Handle security
+      // events": the subject inside the event, subject_type iss-sub.
+      name: 'a Google-RISC-shaped SET is accepted and its subject filterable',
+      run: async () => {
+        await expectFilterable(
+          {
+            events: {
+              'https://schemas.openid.net/secevent/risc/event-type/account-disabled':
+                {
+                  subject: {
+                    subject_type: 'iss-sub',
+                    iss: 'https://accounts.google.com/',
+                    sub: '7375626A656374',
+                  },
+                  reason: 'hijacking',
+                },
+            },
+          },
+          { format: 'iss_sub', value: '7375626A656374' },
+        );
+      },
+    },
+    {
+      group: 'receiver',
+      // developer.okta.com/docs/reference/ssf-transmitter-sets, "CAEP Session
+      // Revoked - user.session.end": a complex subject without format.
+      name: 'an Okta-transmitter-shaped SET is accepted and its user filterable',
+      run: async () => {
+        await expectFilterable(
+          {
+            events: {
+              [SESSION_REVOKED]: {
+                subject: {
+                  user: {
+                    format: 'iss_sub',
+                    iss: 'https://org.okta.com',
+                    sub: 'okta-user-id1',
+                  },
+                },
+                reason_admin: { en: 'Policy Violation: C076E822' },
+                reason_user: { en: 'This device is no longer compliant.' },
+                event_timestamp: 1615304991643,
+              },
+            },
+          },
+          { format: 'iss_sub', value: 'okta-user-id1' },
+        );
+      },
+    },
+    {
+      group: 'receiver',
+      // Okta's SSF Security Event Tokens API, SecurityEventSubject:
+      // {device, user} with the user as an email.
+      name: 'an Okta device-and-user-shaped SET is accepted and its user filterable',
+      run: async () => {
+        await expectFilterable(
+          {
+            events: {
+              'https://schemas.okta.com/secevent/okta/event-type/device-risk-change':
+                {
+                  subject: {
+                    device: { format: 'opaque', id: 'device-identifier-001' },
+                    user: { format: 'email', email: 'john@doe.net' },
+                  },
+                  event_timestamp: 1702448550,
+                  previous_level: 'medium',
+                  current_level: 'low',
+                },
+            },
+          },
+          { format: 'email', value: 'john@doe.net' },
+        );
+      },
+    },
+    {
+      group: 'receiver',
+      // CAEP 1.0 §3.1.3 example as the CAEP Interoperability Profile 1.0 asks
+      // for a session revocation: complex sub_id, reason_admin set.
+      name: 'a CAEP-interop-shaped SET is accepted and its user filterable',
+      run: async () => {
+        await expectFilterable(
+          {
+            txn: '8675309',
+            sub_id: {
+              format: 'complex',
+              session: {
+                format: 'opaque',
+                id: 'dMTlD|1600802906337.16|16008.16',
+              },
+              user: {
+                format: 'iss_sub',
+                iss: 'https://idp.example.com/123456789/',
+                sub: '99beb27c-c1c2-4955-882a-e0dc4996fcbc',
+              },
+              tenant: { format: 'opaque', id: '123456789' },
+            },
+            events: {
+              [SESSION_REVOKED]: {
+                initiating_entity: 'policy',
+                reason_admin: { en: 'Landspeed Policy Violation: C076E82F' },
+                event_timestamp: 1615304991,
+              },
+            },
+          },
+          {
+            format: 'iss_sub',
+            value: '99beb27c-c1c2-4955-882a-e0dc4996fcbc',
+          },
+        );
       },
     },
     {

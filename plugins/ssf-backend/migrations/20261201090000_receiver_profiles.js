@@ -41,3 +41,9 @@ exports.down = async function down(knex) {
     table.dropColumn('receiver_profile');
   });
 };
+
+// On SQLite, dropping a column rebuilds the table; inside a transaction knex
+// cannot switch foreign keys off for that, and dropping the old ssf_streams
+// would cascade to its subjects and outbox rows. Outside one, knex turns them
+// off around the rebuild.
+exports.config = { transaction: false };

@@ -85,6 +85,8 @@ const MANAGEMENT_ROUTES: Array<[Method, string, object?]> = [
   ['post', '/api/ssf/security-events-providers/ssep_x/poll'],
   ['get', '/api/ssf/security-events-providers/ssep_x/remote-stream'],
   ['post', '/api/ssf/security-events-providers/ssep_x/remote-stream', {}],
+  ['patch', '/api/ssf/security-events-providers/ssep_x/remote-stream', {}],
+  ['get', '/api/ssf/security-events-providers/ssep_x/remote-stream/status'],
   ['delete', '/api/ssf/security-events-providers/ssep_x/remote-stream'],
   ['get', '/api/ssf/received-events'],
   ['get', '/api/ssf/received-events/1'],

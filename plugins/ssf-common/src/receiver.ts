@@ -66,6 +66,18 @@ export interface SecurityEventsProviderSettings {
   issuer: string;
   jwks_url: string;
   well_known_url?: string;
+  /**
+   * Extension, present (true) only when on: SETs from this provider are
+   * accepted without a `typ` header (pre-1.0 transmitters). Other headers
+   * and claims are checked as for any SET.
+   */
+  accept_untyped_sets?: true;
+  /**
+   * Extension, present (true) only when on: the issuer is not a URL (an RFC
+   * 7519 StringOrURI such as `accounts.google.com`). Only with `issuer` and
+   * `jwks_url`, never with `well_known_url`.
+   */
+  accept_non_url_issuer?: true;
 }
 
 /**
@@ -87,10 +99,27 @@ export interface SecurityEventsProviderDelivery {
  */
 export interface SecurityEventsProviderRemoteStream {
   stream_id?: string;
-  /** The status announced by the last stream-updated SET. */
+  /**
+   * The stream's status: as last read or set at the transmitter, or as
+   * announced by the last stream-updated SET, whichever came last.
+   */
   status?: string;
   reason?: string;
   status_updated_at?: string;
+  /**
+   * The `aud` the transmitter chose for the stream (Transmitter-Supplied,
+   * SSF 1.0 §8.1.1); SETs from the provider naming it are accepted.
+   */
+  aud?: string | string[];
+  events_requested?: string[];
+  /** The event types the transmitter said it will send (SSF 1.0 §8.1.1). */
+  events_delivered?: string[];
+  description?: string;
+  /**
+   * The stream's delivery as the transmitter answered it; for poll,
+   * `endpoint_url` is the transmitter's and is the URL polled (RFC 8936 §2).
+   */
+  delivery?: { method: string; endpoint_url?: string };
   /** When the last verification SET arrived. */
   last_verified_at?: string;
   last_poll_at?: string;
@@ -122,9 +151,14 @@ const url = z
   .min(1, { error: 'must not be empty' })
   .max(MAX_URL_LENGTH);
 
+const flag = z.boolean({ error: 'must be true or false' });
+
 /**
  * The `settings` of a create or replace request: exactly one of
- * `{well_known_url}` or `{issuer, jwks_url}`.
+ * `{well_known_url}` or `{issuer, jwks_url}`, and optionally the leniency
+ * flags for pre-1.0 transmitters, `accept_untyped_sets` and
+ * `accept_non_url_issuer` (the latter only with `{issuer, jwks_url}`). On
+ * replace, an absent flag keeps its value.
  *
  * @public
  */
@@ -133,9 +167,21 @@ export const securityEventsProviderSettingsSchema = z
     well_known_url: url.optional(),
     issuer: url.optional(),
     jwks_url: url.optional(),
+    accept_untyped_sets: flag.optional(),
+    accept_non_url_issuer: flag.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.accept_non_url_issuer === true && s.well_known_url !== undefined) {
+      // SSF 1.0 §7.2: the metadata's issuer is a URL the well-known URL is
+      // derived from, so a non-URL issuer cannot come from there.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accept_non_url_issuer'],
+        message:
+          'accept_non_url_issuer needs settings with issuer and jwks_url: the issuer of a well_known_url provider is the URL its metadata was fetched for (SSF 1.0 §7.2)',
+      });
+    }
     const wellKnown = s.well_known_url !== undefined;
     const direct = s.issuer !== undefined || s.jwks_url !== undefined;
     if (wellKnown && direct) {

@@ -43,7 +43,12 @@ export interface ReceivedSsfEvent {
   events: Record<string, Record<string, unknown>>;
   /** Every claim of the SET. */
   claims: Record<string, unknown>;
-  /** The top-level `sub_id` claim (SSF 1.0), when present. */
+  /**
+   * The SET's principal subject as an RFC 9493 subject identifier: the
+   * top-level `sub_id` claim (SSF 1.0) as sent, or for a pre-1.0 SET without
+   * one, the `subject` of its event, normalised (e.g. `subject_type: iss-sub`
+   * becomes `format: iss_sub`; of a complex subject, its `user`).
+   */
   subId?: Record<string, unknown>;
   txn?: string;
   /** `iat` as a date. */

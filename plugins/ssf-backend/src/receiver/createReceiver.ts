@@ -158,6 +158,8 @@ export async function createReceiver(
     config,
     ingestionUrl: `${options.baseUrl}/security-events`,
     resolve: options.resolve,
+    // The stream's aud is accepted on this provider's SETs from now on.
+    onChange: provider => lookup.invalidate(provider.issuer),
   });
 
   const router = Router();

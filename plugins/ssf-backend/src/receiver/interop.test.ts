@@ -209,13 +209,15 @@ describe.each(createTestDatabases().eachSupportedId())(
           .send({ events_requested: [SESSION_REVOKED] });
         expect(created.status).toBe(201);
         // A's stream is owned by B's client and pushes to B's ingestion URL.
-        // B asked A for a stream whose aud is B's audience? No: A chooses the
-        // client ID; B accepts it only if configured, so check what A made.
+        // B sends no aud (SSF 1.0 §8.1.1: it is Transmitter-Supplied); A
+        // chooses it (B's client ID) and B records it, so that A's SETs
+        // naming it are accepted below.
         const atA = await request(a.server)
           .get('/api/ssf/streams')
           .set('Authorization', clientAuth('portal-b'));
         expect(atA.body).toHaveLength(1);
-        expect(atA.body[0].aud).toBe(PORTAL_B_AUDIENCE);
+        expect(atA.body[0].aud).toBe('portal-b');
+        expect(created.body.aud).toBe(atA.body[0].aud);
         expect(atA.body[0].delivery.endpoint_url).toMatch(
           /\/api\/ssf\/security-events$/,
         );

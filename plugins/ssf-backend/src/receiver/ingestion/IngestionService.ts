@@ -113,7 +113,7 @@ export class IngestionService {
         eventTypes: set.eventTypes,
         events: set.events,
         claims: set.claims,
-        subId: set.claims.sub_id as Record<string, unknown> | undefined,
+        subId: set.subId,
         txn: set.txn,
         issuedAt: set.issuedAt,
         receivedAt: event.receivedAt,

@@ -22,7 +22,7 @@ import { normaliseIssuer } from '../keys/transmitterMetadata';
 import { ProviderLookup } from '../providers/ProviderLookup';
 import { ProviderRecord } from '../providers/ProviderStore';
 import { SetError } from './SetError';
-import { principalSubject } from './subjects';
+import { setSubject } from './subjects';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +36,13 @@ export interface VerifiedSet {
   issuedAt: Date;
   eventTypes: string[];
   events: Record<string, Json>;
+  /** The principal subject's format and value, as indexed. */
   subject?: { format: string; value: string };
+  /**
+   * The principal subject as an RFC 9493 subject identifier: the top-level
+   * `sub_id`, or the normalised `subject` of a pre-1.0 SET's event.
+   */
+  subId?: Json;
   txn?: string;
 }
 
@@ -51,9 +57,10 @@ const isObject = (v: unknown): v is Json =>
  * Checks a SET the way RFC 8417/8935 and SSF 1.0 ask, mapping each failure
  * to its RFC 8935 error code:
  *
- * - `invalid_request`: not a compact JWS, wrong `typ`, an unsupported `alg`,
- *   missing or malformed `iss`/`jti`/`iat`/`events`, `iat` in the future
- *   beyond the clock skew, `sub` or `exp` present;
+ * - `invalid_request`: not a compact JWS, wrong `typ` (or none, unless the
+ *   provider accepts untyped SETs), an unsupported `alg`, missing or
+ *   malformed `iss`/`jti`/`iat`/`events`, `iat` in the future beyond the
+ *   clock skew, `sub` or `exp` present;
  * - `invalid_issuer`: no provider for `iss`; `access_denied`: its provider
  *   is INACTIVE;
  * - `authentication_failed`: the provider's bearer secret is missing or wrong;
@@ -94,14 +101,18 @@ export class SetVerifier {
     } = {},
   ): Promise<VerifiedSet> {
     const header = decodeHeader(token);
+    // RFC 8417 §2.3 recommends explicit typing and SSF 1.0 §4.1.1 requires
+    // it. A SET without typ may still be accepted, but only from a provider
+    // that opted in (pre-1.0 transmitters), so whether it is refused waits
+    // for the provider; a typ that names something else is refused now.
+    const untyped = header.typ === undefined;
     const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
-    if (typ !== 'secevent+jwt' && typ !== 'application/secevent+jwt') {
-      throw new SetError(
-        'invalid_request',
-        `The SET's typ header must be 'secevent+jwt', got ${
-          header.typ === undefined ? 'none' : `'${String(header.typ)}'`
-        }`,
-      );
+    if (
+      !untyped &&
+      typ !== 'secevent+jwt' &&
+      typ !== 'application/secevent+jwt'
+    ) {
+      throw wrongTyp(header.typ);
     }
     if (
       typeof header.alg !== 'string' ||
@@ -136,6 +147,9 @@ export class SetVerifier {
         'access_denied',
         `The Security Events Provider for the issuer '${unverified.iss}' is not active`,
       );
+    }
+    if (untyped && !provider.acceptUntypedSets) {
+      throw wrongTyp(header.typ);
     }
     if (!options.provider) {
       checkBearer(provider, options.authorization);
@@ -216,9 +230,16 @@ export class SetVerifier {
       );
     }
     const audiences = typeof aud === 'string' ? [aud] : aud;
+    // Besides ssf.receiver.audience: the aud the provider's transmitter chose
+    // for the stream we created there (Transmitter-Supplied, SSF 1.0 §8.1.1;
+    // a string or an array, RFC 7519 §4.1.3), for this provider's SETs only.
+    const accepted = [
+      ...this.#config.audience,
+      ...[provider.remoteStreamAud ?? []].flat(),
+    ];
     if (
       !Array.isArray(audiences) ||
-      !audiences.some(a => this.#config.audience.includes(a as string))
+      !audiences.some(a => accepted.includes(a as string))
     ) {
       throw new SetError(
         'invalid_audience',
@@ -234,6 +255,7 @@ export class SetVerifier {
       );
     }
     const typedEvents = events as Record<string, Json>;
+    const subject = setSubject(claims, typedEvents);
     return {
       provider,
       token,
@@ -243,11 +265,21 @@ export class SetVerifier {
       issuedAt: new Date(iat * 1000),
       eventTypes: Object.keys(typedEvents),
       events: typedEvents,
-      subject: principalSubject(claims, typedEvents),
+      subject: subject?.index,
+      subId: subject?.subId,
       txn:
         typeof claims.txn === 'string' ? claims.txn.slice(0, 256) : undefined,
     };
   }
+}
+
+function wrongTyp(typ: unknown) {
+  return new SetError(
+    'invalid_request',
+    `The SET's typ header must be 'secevent+jwt', got ${
+      typ === undefined ? 'none' : `'${String(typ)}'`
+    }`,
+  );
 }
 
 function decodeHeader(token: string) {

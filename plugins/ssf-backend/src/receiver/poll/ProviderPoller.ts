@@ -23,7 +23,10 @@ import { IngestionService } from '../ingestion/IngestionService';
 import { SetError } from '../ingestion/SetError';
 import { receiverPolicyMessage } from '../keys/transmitterMetadata';
 import { ProviderRecord, ProviderStore } from '../providers/ProviderStore';
-import { TransmitterCredentials } from '../remote/TransmitterCredentials';
+import {
+  challengeOf,
+  TransmitterCredentials,
+} from '../remote/TransmitterCredentials';
 
 /** What one poll of one provider did. @internal */
 export interface PollOutcome {
@@ -102,18 +105,23 @@ export class ProviderPoller {
   }
 
   async #cycle(provider: ProviderRecord, outcome: PollOutcome) {
-    if (!provider.pollEndpointUrl) {
+    const endpointUrl = pollUrlOf(provider);
+    if (!endpointUrl) {
       throw new Error('The provider has no poll endpoint_url');
     }
     let ack: string[] = [];
     let setErrs: Record<string, { err: string; description: string }> = {};
     for (let i = 0; i < MAX_REQUESTS_PER_CYCLE; i++) {
-      const { sets, moreAvailable } = await this.#request(provider, {
-        maxEvents: this.#config.poll.maxEvents,
-        returnImmediately: true,
-        ...(ack.length && { ack }),
-        ...(Object.keys(setErrs).length && { setErrs }),
-      });
+      const { sets, moreAvailable } = await this.#request(
+        provider,
+        endpointUrl,
+        {
+          maxEvents: this.#config.poll.maxEvents,
+          returnImmediately: true,
+          ...(ack.length && { ack }),
+          ...(Object.keys(setErrs).length && { setErrs }),
+        },
+      );
       ack = [];
       setErrs = {};
       for (const [jti, token] of Object.entries(sets)) {
@@ -144,7 +152,7 @@ export class ProviderPoller {
       if (!moreAvailable) {
         if (unreported) {
           // Acknowledge the last batch without asking for more.
-          await this.#request(provider, {
+          await this.#request(provider, endpointUrl, {
             maxEvents: 0,
             returnImmediately: true,
             ...(ack.length && { ack }),
@@ -158,28 +166,37 @@ export class ProviderPoller {
 
   async #request(
     provider: ProviderRecord,
+    endpointUrl: string,
     body: Record<string, unknown>,
   ): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
-    const authorization = await this.#credentials.authorizationFor(
+    // A refused access token (401) is renewed and the request sent once more.
+    const response = await this.#credentials.send(
       provider.issuer,
+      authorization =>
+        outboundRequest({
+          method: 'POST',
+          url: endpointUrl,
+          field: 'delivery.endpoint_url',
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            ...(authorization && { Authorization: authorization }),
+          },
+          body: JSON.stringify(body),
+          timeoutMs: this.#config.poll.timeoutMs,
+          maxResponseBytes: MAX_POLL_RESPONSE_BYTES,
+          policy: this.#config.urlPolicy,
+          resolve: this.#resolve,
+        }),
     );
-    const response = await outboundRequest({
-      method: 'POST',
-      url: provider.pollEndpointUrl!,
-      field: 'delivery.endpoint_url',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        ...(authorization && { Authorization: authorization }),
-      },
-      body: JSON.stringify(body),
-      timeoutMs: this.#config.poll.timeoutMs,
-      maxResponseBytes: MAX_POLL_RESPONSE_BYTES,
-      policy: this.#config.urlPolicy,
-      resolve: this.#resolve,
-    });
     if (response.status !== 200) {
-      throw new Error(`The poll endpoint answered HTTP ${response.status}`);
+      const challenge =
+        response.status === 401 ? challengeOf(response) : undefined;
+      throw new Error(
+        `The poll endpoint answered HTTP ${response.status}${
+          challenge ? ` (WWW-Authenticate: ${challenge})` : ''
+        }`,
+      );
     }
     let parsed: { sets?: unknown; moreAvailable?: unknown };
     try {
@@ -201,4 +218,23 @@ export class ProviderPoller {
       moreAvailable: parsed.moreAvailable === true,
     };
   }
+}
+
+/**
+ * The URL to poll: the `endpoint_url` the transmitter chose for the stream
+ * this receiver created there (RFC 8936 §2, SSF 1.0 §6.1.2), used as given,
+ * query string included; otherwise the one configured on the provider, for
+ * a stream made elsewhere.
+ *
+ * @internal
+ */
+export function pollUrlOf(provider: ProviderRecord): string | undefined {
+  if (
+    provider.remoteStreamId &&
+    provider.remoteStreamDeliveryMethod === DELIVERY_METHODS.poll &&
+    provider.remoteStreamEndpointUrl
+  ) {
+    return provider.remoteStreamEndpointUrl;
+  }
+  return provider.pollEndpointUrl;
 }

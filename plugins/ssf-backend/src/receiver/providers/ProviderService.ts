@@ -59,7 +59,7 @@ export type ProviderChangeListener = (change: {
 
 type ResolvedSettings = Pick<
   ProviderRecord,
-  'issuer' | 'jwksUrl' | 'wellKnownUrl'
+  'issuer' | 'jwksUrl' | 'wellKnownUrl' | 'acceptNonUrlIssuer'
 >;
 
 /**
@@ -111,7 +111,10 @@ export class ProviderService {
   async create(
     request: CreateSecurityEventsProviderRequest,
   ): Promise<ProviderRecord> {
-    const settings = await this.#resolveSettings(request.settings);
+    const settings = await this.#resolveSettings(
+      request.settings,
+      request.settings.accept_non_url_issuer ?? false,
+    );
     const pollEndpointUrl = await this.#pollEndpoint(request.delivery);
     const now = this.#now();
     const record: ProviderRecord = {
@@ -120,6 +123,7 @@ export class ProviderService {
       type: request.type,
       status: 'ACTIVE',
       ...settings,
+      acceptUntypedSets: request.settings.accept_untyped_sets ?? false,
       authorizationSecretHash: request.authorization_secret
         ? hashSecret(request.authorization_secret)
         : undefined,
@@ -152,9 +156,17 @@ export class ProviderService {
     if (causes.length) {
       throw new ProviderInputError(causes);
     }
-    const settings = await this.#resolveSettings(request.settings);
     // Extensions absent from the body stay as they are: the secret is
-    // write-only, so a GET-modify-PUT could not otherwise keep it.
+    // write-only, so a GET-modify-PUT could not otherwise keep it; and a
+    // client that knows only the seed's settings must not switch the
+    // leniency flags off by replacing a provider. (A well-known provider's
+    // issuer is a URL: the non-URL flag does not carry over to one.)
+    const settings = await this.#resolveSettings(
+      request.settings,
+      request.settings.accept_non_url_issuer ??
+        previous.acceptNonUrlIssuer ??
+        false,
+    );
     const pollEndpointUrl =
       request.delivery === undefined
         ? previous.pollEndpointUrl
@@ -171,6 +183,10 @@ export class ProviderService {
       type: request.type,
       ...settings,
       wellKnownUrl: settings.wellKnownUrl,
+      acceptUntypedSets:
+        request.settings.accept_untyped_sets ??
+        previous.acceptUntypedSets ??
+        false,
       authorizationSecretHash,
       deliveryMethod: pollEndpointUrl
         ? DELIVERY_METHODS.poll
@@ -265,6 +281,7 @@ export class ProviderService {
 
   async #resolveSettings(
     settings: CreateSecurityEventsProviderRequest['settings'],
+    acceptNonUrlIssuer: boolean,
   ): Promise<ResolvedSettings> {
     const fetchOptions = {
       policy: this.#config.urlPolicy,
@@ -291,6 +308,7 @@ export class ProviderService {
           issuer: normaliseIssuer(metadata.issuer),
           jwksUrl: metadata.jwks_uri,
           wellKnownUrl: settings.well_known_url,
+          acceptNonUrlIssuer: false,
         };
       } catch (error) {
         if (error instanceof RemoteDocumentError) {
@@ -301,21 +319,31 @@ export class ProviderService {
     }
     const issuer = settings.issuer!;
     const jwksUrl = settings.jwks_url!;
-    this.#checkIssuer(issuer);
+    this.#checkIssuer(issuer, acceptNonUrlIssuer);
     await this.#checkUrl(jwksUrl, 'settings.jwks_url', 'allow');
     return {
       issuer: normaliseIssuer(issuer),
       jwksUrl,
       wellKnownUrl: undefined,
+      acceptNonUrlIssuer,
     };
   }
 
-  #checkIssuer(issuer: string) {
-    let url: URL;
+  #checkIssuer(issuer: string, acceptNonUrlIssuer: boolean) {
+    let url: URL | undefined;
     try {
       url = new URL(issuer);
     } catch {
-      throw new ProviderInputError(['settings.issuer must be an absolute URL']);
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      if (!acceptNonUrlIssuer) {
+        throw new ProviderInputError([
+          'settings.issuer must be an absolute URL; for a transmitter whose issuer is not one, set settings.accept_non_url_issuer to true',
+        ]);
+      }
+      this.#checkStringOrUri(issuer, url);
+      return;
     }
     const insecureOk =
       url.protocol === 'http:' && this.#config.urlPolicy.allowInsecureUrls;
@@ -323,6 +351,31 @@ export class ProviderService {
       throw new ProviderInputError([
         'settings.issuer must be an https URL (http is allowed only when ssf.receiver.allowInsecureUrls is set)',
       ]);
+    }
+  }
+
+  /**
+   * RFC 7519 §2 StringOrURI: any string, but one that contains ':' must be
+   * a URI. Whitespace and control characters are refused: an issuer is
+   * compared byte for byte, and such characters only hide differences.
+   */
+  #checkStringOrUri(issuer: string, parsed: URL | undefined) {
+    const hidden = [...issuer].some(c => {
+      const code = c.codePointAt(0)!;
+      return code < 0x20 || code === 0x7f || /\s/.test(c);
+    });
+    if (hidden) {
+      throw new ProviderInputError([
+        'settings.issuer must not contain whitespace or control characters',
+      ]);
+    }
+    if (issuer.includes(':') && !parsed) {
+      throw new ProviderInputError([
+        "settings.issuer contains ':', so it must be a URI (RFC 7519 §2, StringOrURI)",
+      ]);
+    }
+    if (!/[^/]/.test(issuer)) {
+      throw new ProviderInputError(['settings.issuer must not be empty']);
     }
   }
 

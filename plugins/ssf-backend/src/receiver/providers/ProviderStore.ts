@@ -32,6 +32,16 @@ export interface ProviderRecord {
   issuer: string;
   jwksUrl: string;
   wellKnownUrl?: string;
+  /**
+   * Leniency for a pre-1.0 transmitter: accept its SETs without a `typ`
+   * header (RFC 8417 §2.3 only recommends one). False (strict) by default.
+   */
+  acceptUntypedSets?: boolean;
+  /**
+   * The issuer is a StringOrURI that is not a URL (RFC 7519 §2), allowed
+   * only for providers configured by issuer and JWKS URL.
+   */
+  acceptNonUrlIssuer?: boolean;
   /** SHA-256 (hex) of the bearer secret pushes must carry. */
   authorizationSecretHash?: string;
   deliveryMethod: DeliveryMethod;
@@ -42,6 +52,22 @@ export interface ProviderRecord {
   remoteStreamStatus?: string;
   remoteStreamReason?: string;
   remoteStreamUpdatedAt?: Date;
+  /**
+   * The `aud` the provider's transmitter chose for our stream there
+   * (Transmitter-Supplied, SSF 1.0 §8.1.1), as it answered it; SETs from this
+   * provider naming it are accepted besides `ssf.receiver.audience`.
+   */
+  remoteStreamAud?: string | string[];
+  remoteStreamEventsRequested?: string[];
+  remoteStreamEventsDelivered?: string[];
+  remoteStreamDescription?: string;
+  remoteStreamDeliveryMethod?: string;
+  /**
+   * The stream's `delivery.endpoint_url`: our ingestion URL for push, the
+   * URL the transmitter chose for poll (RFC 8936 §2), which the poller uses
+   * instead of `pollEndpointUrl`.
+   */
+  remoteStreamEndpointUrl?: string;
   lastPollAt?: Date;
   lastPollError?: string;
   createdAt: Date;
@@ -58,6 +84,12 @@ export type ProviderStatePatch = Partial<
     | 'remoteStreamStatus'
     | 'remoteStreamReason'
     | 'remoteStreamUpdatedAt'
+    | 'remoteStreamAud'
+    | 'remoteStreamEventsRequested'
+    | 'remoteStreamEventsDelivered'
+    | 'remoteStreamDescription'
+    | 'remoteStreamDeliveryMethod'
+    | 'remoteStreamEndpointUrl'
     | 'lastPollAt'
     | 'lastPollError'
     | 'pollEndpointUrl'
@@ -72,11 +104,34 @@ const STATE_COLUMNS: Record<keyof ProviderStatePatch, string> = {
   remoteStreamStatus: 'remote_stream_status',
   remoteStreamReason: 'remote_stream_reason',
   remoteStreamUpdatedAt: 'remote_stream_updated_at',
+  remoteStreamAud: 'remote_stream_aud_json',
+  remoteStreamEventsRequested: 'remote_stream_events_requested_json',
+  remoteStreamEventsDelivered: 'remote_stream_events_delivered_json',
+  remoteStreamDescription: 'remote_stream_description',
+  remoteStreamDeliveryMethod: 'remote_stream_delivery_method',
+  remoteStreamEndpointUrl: 'remote_stream_endpoint_url',
   lastPollAt: 'last_poll_at',
   lastPollError: 'last_poll_error',
   pollEndpointUrl: 'poll_endpoint_url',
   deliveryMethod: 'delivery_method',
 };
+
+/** State columns holding JSON. */
+const JSON_STATE: ReadonlySet<keyof ProviderStatePatch> = new Set([
+  'remoteStreamAud',
+  'remoteStreamEventsRequested',
+  'remoteStreamEventsDelivered',
+]);
+
+/**
+ * The columns only the receiver writes (what it learnt from the transmitter
+ * or from polling): a replace or status change of the provider, built from a
+ * copy read earlier, must not put back values a remote-stream call or a poll
+ * changed meanwhile.
+ */
+const RECEIVER_STATE_COLUMNS = Object.entries(STATE_COLUMNS)
+  .filter(([key]) => key !== 'pollEndpointUrl' && key !== 'deliveryMethod')
+  .map(([, column]) => column);
 
 /**
  * Reads and writes `ssf_providers`. Methods take an optional transaction so
@@ -136,9 +191,14 @@ export class ProviderStore {
     await (tx ?? this.#knex)(TABLE).insert(toRow(provider));
   }
 
+  /** Writes the admin-owned fields; receiver state changes via patchState. */
   async update(provider: ProviderRecord, tx?: Knex.Transaction): Promise<void> {
     const { id, created_at, ...rest } = toRow(provider);
-    await (tx ?? this.#knex)(TABLE).where({ id }).update(rest);
+    const row: Record<string, unknown> = rest;
+    for (const column of RECEIVER_STATE_COLUMNS) {
+      delete row[column];
+    }
+    await (tx ?? this.#knex)(TABLE).where({ id }).update(row);
   }
 
   /** Changes only the given receiver-maintained fields. */
@@ -147,21 +207,50 @@ export class ProviderStore {
     patch: ProviderStatePatch,
     tx?: Knex.Transaction,
   ): Promise<void> {
-    const row: Record<string, unknown> = {};
-    for (const [key, column] of Object.entries(STATE_COLUMNS)) {
-      if (key in patch) {
-        row[column] = (patch as Record<string, unknown>)[key] ?? null;
-      }
-    }
+    const row = stateRow(patch);
     if (Object.keys(row).length) {
       await (tx ?? this.#knex)(TABLE).where({ id }).update(row);
     }
+  }
+
+  /**
+   * Records a stream just created at the provider's transmitter, unless the
+   * provider already has one (another request created it meanwhile): one
+   * conditional update, so two concurrent creates cannot both be recorded.
+   * Returns whether it was recorded.
+   */
+  async claimRemoteStream(
+    id: string,
+    patch: ProviderStatePatch & { remoteStreamId: string },
+  ): Promise<boolean> {
+    const changed = await this.#knex(TABLE)
+      .where({ id })
+      .whereNull('remote_stream_id')
+      .update(stateRow(patch));
+    return changed > 0;
   }
 
   /** Deletes a provider; returns whether it existed. */
   async delete(id: string, tx?: Knex.Transaction): Promise<boolean> {
     return (await (tx ?? this.#knex)(TABLE).where({ id }).delete()) > 0;
   }
+}
+
+function stateRow(patch: ProviderStatePatch): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(STATE_COLUMNS)) {
+    if (key in patch) {
+      const value = (patch as Record<string, unknown>)[key];
+      if (value === undefined || value === null) {
+        row[column] = null;
+      } else if (JSON_STATE.has(key as keyof ProviderStatePatch)) {
+        row[column] = JSON.stringify(value);
+      } else {
+        row[column] = value;
+      }
+    }
+  }
+  return row;
 }
 
 function toRow(p: ProviderRecord) {
@@ -173,6 +262,8 @@ function toRow(p: ProviderRecord) {
     issuer: p.issuer,
     jwks_url: p.jwksUrl,
     well_known_url: p.wellKnownUrl ?? null,
+    accept_untyped_sets: p.acceptUntypedSets ?? false,
+    accept_non_url_issuer: p.acceptNonUrlIssuer ?? false,
     authorization_secret_hash: p.authorizationSecretHash ?? null,
     delivery_method: p.deliveryMethod,
     poll_endpoint_url: p.pollEndpointUrl ?? null,
@@ -182,6 +273,14 @@ function toRow(p: ProviderRecord) {
     remote_stream_status: p.remoteStreamStatus ?? null,
     remote_stream_reason: p.remoteStreamReason ?? null,
     remote_stream_updated_at: p.remoteStreamUpdatedAt ?? null,
+    ...stateRow({
+      remoteStreamAud: p.remoteStreamAud,
+      remoteStreamEventsRequested: p.remoteStreamEventsRequested,
+      remoteStreamEventsDelivered: p.remoteStreamEventsDelivered,
+      remoteStreamDescription: p.remoteStreamDescription,
+      remoteStreamDeliveryMethod: p.remoteStreamDeliveryMethod,
+      remoteStreamEndpointUrl: p.remoteStreamEndpointUrl,
+    }),
     last_poll_at: p.lastPollAt ?? null,
     last_poll_error: p.lastPollError ?? null,
     created_at: p.createdAt,
@@ -192,6 +291,15 @@ function toRow(p: ProviderRecord) {
 const optionalDate = (v: unknown) =>
   v === null || v === undefined ? undefined : toDate(v as Date);
 
+function optionalJson<T>(v: unknown): T | undefined {
+  if (typeof v !== 'string') return undefined;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 function fromRow(row: any): ProviderRecord {
   return {
     id: row.id,
@@ -201,6 +309,9 @@ function fromRow(row: any): ProviderRecord {
     issuer: row.issuer,
     jwksUrl: row.jwks_url,
     wellKnownUrl: row.well_known_url ?? undefined,
+    // SQLite gives booleans back as 0 and 1.
+    acceptUntypedSets: Boolean(row.accept_untyped_sets),
+    acceptNonUrlIssuer: Boolean(row.accept_non_url_issuer),
     authorizationSecretHash: row.authorization_secret_hash ?? undefined,
     deliveryMethod: row.delivery_method,
     pollEndpointUrl: row.poll_endpoint_url ?? undefined,
@@ -210,6 +321,16 @@ function fromRow(row: any): ProviderRecord {
     remoteStreamStatus: row.remote_stream_status ?? undefined,
     remoteStreamReason: row.remote_stream_reason ?? undefined,
     remoteStreamUpdatedAt: optionalDate(row.remote_stream_updated_at),
+    remoteStreamAud: optionalJson(row.remote_stream_aud_json),
+    remoteStreamEventsRequested: optionalJson(
+      row.remote_stream_events_requested_json,
+    ),
+    remoteStreamEventsDelivered: optionalJson(
+      row.remote_stream_events_delivered_json,
+    ),
+    remoteStreamDescription: row.remote_stream_description ?? undefined,
+    remoteStreamDeliveryMethod: row.remote_stream_delivery_method ?? undefined,
+    remoteStreamEndpointUrl: row.remote_stream_endpoint_url ?? undefined,
     lastPollAt: optionalDate(row.last_poll_at),
     lastPollError: row.last_poll_error ?? undefined,
     createdAt: toDate(row.created_at),

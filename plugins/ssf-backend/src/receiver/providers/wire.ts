@@ -38,6 +38,10 @@ export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
       issuer: p.issuer,
       jwks_url: p.jwksUrl,
       ...(p.wellKnownUrl !== undefined && { well_known_url: p.wellKnownUrl }),
+      // Leniency flags appear only when on, so that a strict provider keeps
+      // exactly the seed's settings.
+      ...(p.acceptUntypedSets && { accept_untyped_sets: true }),
+      ...(p.acceptNonUrlIssuer && { accept_non_url_issuer: true }),
     },
     _links: {
       self: { hints: { allow: ['GET', 'PUT', 'DELETE'] } },
@@ -55,11 +59,40 @@ export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
   if (p.authorizationSecretHash) {
     wire.has_authorization_secret = true;
   }
+  const remote = toWireRemoteStream(p);
+  if (remote) {
+    wire.remote_stream = remote;
+  }
+  return wire;
+}
+
+/**
+ * What the receiver knows about its stream at the provider's transmitter,
+ * or undefined when nothing is known: the provider's `remote_stream`, also
+ * the answer of the remote-stream routes.
+ *
+ * @internal
+ */
+export function toWireRemoteStream(
+  p: ProviderRecord,
+): SecurityEventsProviderRemoteStream | undefined {
   const remote: SecurityEventsProviderRemoteStream = {
     stream_id: p.remoteStreamId,
     status: p.remoteStreamStatus,
     reason: p.remoteStreamReason,
     status_updated_at: p.remoteStreamUpdatedAt?.toISOString(),
+    aud: p.remoteStreamAud,
+    events_requested: p.remoteStreamEventsRequested,
+    events_delivered: p.remoteStreamEventsDelivered,
+    description: p.remoteStreamDescription,
+    delivery: p.remoteStreamDeliveryMethod
+      ? {
+          method: p.remoteStreamDeliveryMethod,
+          ...(p.remoteStreamEndpointUrl !== undefined && {
+            endpoint_url: p.remoteStreamEndpointUrl,
+          }),
+        }
+      : undefined,
     last_verified_at: p.lastVerifiedAt?.toISOString(),
     last_poll_at: p.lastPollAt?.toISOString(),
     last_poll_error: p.lastPollError,
@@ -67,8 +100,5 @@ export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
   const known = Object.fromEntries(
     Object.entries(remote).filter(([, v]) => v !== undefined),
   );
-  if (Object.keys(known).length) {
-    wire.remote_stream = known;
-  }
-  return wire;
+  return Object.keys(known).length ? known : undefined;
 }

@@ -35,19 +35,32 @@ import { ProviderService } from '../providers/ProviderService';
 import { parseProviderInput, seedErrorHandler } from '../providers/seedErrors';
 import { RemoteStreamService } from './RemoteStreamService';
 
+const eventsRequested = z
+  .array(
+    z.string().refine(isSubscribableEventType, {
+      error: issue => `unknown event type '${String(issue.input)}'`,
+    }),
+  )
+  .min(1)
+  .max(64);
+const description = z.string().max(1024);
 const createBody = z
   .object({
-    events_requested: z
-      .array(
-        z.string().refine(isSubscribableEventType, {
-          error: issue => `unknown event type '${String(issue.input)}'`,
-        }),
-      )
-      .min(1)
-      .max(64),
-    description: z.string().max(1024).optional(),
+    events_requested: eventsRequested,
+    description: description.optional(),
   })
   .strict();
+// SSF 1.0 §8.1.1.3: absent members stay as they are, so at least one.
+const updateBody = z
+  .object({
+    events_requested: eventsRequested.optional(),
+    description: description.optional(),
+  })
+  .strict()
+  .refine(
+    b => b.events_requested !== undefined || b.description !== undefined,
+    { error: 'give events_requested, description or both' },
+  );
 const statusBody = z
   .object({
     status: z.enum(['enabled', 'paused', 'disabled']),
@@ -62,7 +75,11 @@ function providerId(req: Request): string {
 
 /**
  * `/security-events-providers/{id}/remote-stream`: this receiver's stream at
- * the provider's transmitter, managed by admins. Errors use the seed's body.
+ * the provider's transmitter, managed by admins. Reading needs
+ * `ssf.provider.read`, changes `ssf.provider.manage`. Answers that describe
+ * the stream are the provider's `remote_stream` view; a change the
+ * transmitter accepted without applying yet is answered 202. Errors use the
+ * seed's body.
  *
  * @internal
  */
@@ -112,6 +129,21 @@ export function createRemoteStreamRouter(options: {
       );
   });
 
+  router.patch('/', async (req, res) => {
+    const actor = await adminFor(req, ssfProviderManagePermission);
+    const body = parseProviderInput(updateBody, jsonBody(req));
+    const provider = await providers.get(providerId(req));
+    const result = await mutation(req, 'update', actor, () =>
+      remote.update(provider, body),
+    );
+    res.status(result.accepted ? 202 : 200).json(result.body);
+  });
+
+  router.get('/status', async (req, res) => {
+    await adminFor(req, ssfProviderReadPermission);
+    res.json(await remote.status(await providers.get(providerId(req))));
+  });
+
   router.post('/verify', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
     const provider = await providers.get(providerId(req));
@@ -126,11 +158,10 @@ export function createRemoteStreamRouter(options: {
     const actor = await adminFor(req, ssfProviderManagePermission);
     const body = parseProviderInput(statusBody, jsonBody(req));
     const provider = await providers.get(providerId(req));
-    res.json(
-      await mutation(req, 'update-status', actor, () =>
-        remote.setStatus(provider, body),
-      ),
+    const result = await mutation(req, 'update-status', actor, () =>
+      remote.setStatus(provider, body),
     );
+    res.status(result.accepted ? 202 : 200).json(result.body);
   });
 
   router.delete('/', async (req, res) => {
