@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { ssfOAuthTokenHandlerServiceFactory } from '@shared-signals/plugin-ssf-backend';
 
 const backend = createBackend();
 
@@ -72,5 +73,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Shared Signals (SSF) transmitter, installed exactly as a user's portal does
 backend.add(import('@shared-signals/plugin-ssf-backend'));
+// OAuth 2.0 receiver tokens with scopes (externalAccess type ssf-oauth)
+backend.add(ssfOAuthTokenHandlerServiceFactory);
 
 backend.start();
