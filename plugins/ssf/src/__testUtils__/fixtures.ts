@@ -17,6 +17,9 @@
 import {
   CAEP_EVENT_TYPES,
   DELIVERY_METHODS,
+  OKTA_EVENT_TYPES,
+  RISC_EVENT_TYPES,
+  STANDARD_EVENT_TYPES,
   SUBSCRIBABLE_EVENT_TYPES,
   TransmitterMetadata,
 } from '@shared-signals/plugin-ssf-common';
@@ -25,6 +28,7 @@ import {
   HookFiring,
   LifecycleHook,
   LifecycleStatus,
+  ReceiverProfile,
   SsfApi,
   StreamSet,
 } from '../api';
@@ -72,6 +76,49 @@ export function adminStream(overrides: Partial<AdminStream> = {}): AdminStream {
   };
 }
 
+/** The event types Okta's "SSF Security Event Tokens" API ingests. */
+export const OKTA_INGESTED = [
+  CAEP_EVENT_TYPES.sessionRevoked,
+  CAEP_EVENT_TYPES.deviceComplianceChange,
+  RISC_EVENT_TYPES.identifierChanged,
+  OKTA_EVENT_TYPES.userRiskChange,
+  OKTA_EVENT_TYPES.deviceRiskChange,
+  OKTA_EVENT_TYPES.ipChange,
+];
+
+/**
+ * What `GET /receiver-profiles` lists: the two built-in profiles, and one a
+ * module added (with a vendor event type no family here knows).
+ */
+export const receiverProfiles: ReceiverProfile[] = [
+  {
+    id: 'ssf',
+    title: 'SSF 1.0 receiver',
+    description:
+      'Any receiver that follows the Shared Signals Framework 1.0: it creates and manages its stream through the stream API.',
+    events_supported: [...STANDARD_EVENT_TYPES],
+    accepts_stream_events: true,
+  },
+  {
+    id: 'okta',
+    title: 'Okta Identity Threat Protection',
+    description:
+      'An Okta org that registered this portal as a Security Events Provider; SETs are pushed to the org and shaped as Okta reads them.',
+    events_supported: OKTA_INGESTED,
+    signing_algorithms: ['RS256'],
+    accepts_stream_events: false,
+  },
+  {
+    id: 'acme-xdr',
+    title: 'Acme XDR',
+    events_supported: [
+      CAEP_EVENT_TYPES.sessionRevoked,
+      'https://schemas.acme.example/secevent/host-isolated',
+    ],
+    accepts_stream_events: true,
+  },
+];
+
 function base64url(value: unknown): string {
   return btoa(JSON.stringify(value))
     .replace(/=+$/, '')
@@ -118,6 +165,7 @@ export function mockSsfApi(
     getTransmitterMetadata: notSetUp('getTransmitterMetadata'),
     getJwks: notSetUp('getJwks'),
     listStreams: notSetUp('listStreams'),
+    listReceiverProfiles: notSetUp('listReceiverProfiles'),
     createStream: notSetUp('createStream'),
     updateStream: notSetUp('updateStream'),
     deleteStream: notSetUp('deleteStream'),

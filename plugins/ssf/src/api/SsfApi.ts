@@ -21,6 +21,7 @@ import {
   ReceivedSecurityEventList,
   ReplaceSecurityEventsProviderRequest,
   SecurityEventsProvider,
+  SecurityEventsProviderRemoteStream,
   StreamConfiguration,
   StreamStatus,
   StreamStatusValue,
@@ -40,8 +41,10 @@ import {
   Page,
   ReceivedEventDetail,
   ReceivedEventsQuery,
+  ReceiverProfile,
   StreamSet,
   StreamSetsQuery,
+  UpdateProviderRemoteStreamRequest,
 } from './types';
 
 /**
@@ -58,6 +61,8 @@ export interface SsfApi {
 
   /** Every stream with its owner, status and delivery statistics. */
   listStreams(): Promise<AdminStream[]>;
+  /** The receiver profiles a stream can be created with, as the transmitter lists them. */
+  listReceiverProfiles(): Promise<ReceiverProfile[]>;
   /** Creates a stream, for the client in `client_id` when given. */
   createStream(request: CreateStreamRequest): Promise<StreamConfiguration>;
   /** Changes the properties present in the request (`PATCH /streams`). */
@@ -121,6 +126,30 @@ export interface SsfApi {
   getLifecycleStatus(): Promise<LifecycleStatus>;
   /** Starts a catalog reconciliation now; it runs in the background. */
   reconcileLifecycle(): Promise<void>;
+
+  /**
+   * Reads the provider's stream at its transmitter, records it and returns
+   * the provider's `remote_stream` view.
+   */
+  getProviderRemoteStream(
+    id: string,
+  ): Promise<SecurityEventsProviderRemoteStream>;
+  /** Reads the status of the provider's stream at its transmitter. */
+  getProviderRemoteStreamStatus(id: string): Promise<StreamStatus>;
+  /** Enables, pauses or disables the provider's stream at its transmitter. */
+  setProviderRemoteStreamStatus(
+    id: string,
+    status: StreamStatusValue,
+    reason?: string,
+  ): Promise<StreamStatus>;
+  /**
+   * Changes the members present in the request of the provider's stream at
+   * its transmitter (SSF 1.0 §8.1.1.3) and returns the `remote_stream` view.
+   */
+  updateProviderRemoteStream(
+    id: string,
+    request: UpdateProviderRemoteStreamRequest,
+  ): Promise<SecurityEventsProviderRemoteStream>;
 }
 
 /**

@@ -14,6 +14,10 @@
  * limitations under the License.
  */
 
+import {
+  CreateStreamRequest,
+  DELIVERY_METHODS,
+} from '@shared-signals/plugin-ssf-common';
 import { SsfClient } from './SsfClient';
 
 function response(
@@ -54,6 +58,39 @@ describe('SsfClient', () => {
         body: JSON.stringify({ stream_id: 's1', state: 'abc' }),
       },
     );
+  });
+
+  it('lists the receiver profiles and creates a stream with one', async () => {
+    const okta = {
+      id: 'okta',
+      title: 'Okta Identity Threat Protection',
+      events_supported: [
+        'https://schemas.okta.com/secevent/okta/event-type/ip-change',
+      ],
+      signing_algorithms: ['RS256'],
+      accepts_stream_events: false,
+    };
+    const fetch = jest.fn(async () => response(200, { items: [okta] }));
+    await expect(client(fetch).listReceiverProfiles()).resolves.toEqual([okta]);
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/receiver-profiles',
+      { method: 'GET' },
+    );
+
+    const request: CreateStreamRequest = {
+      receiver_profile: 'okta',
+      delivery: {
+        method: DELIVERY_METHODS.push,
+        endpoint_url: 'https://acme.okta.com/security/api/v1/security-events',
+      },
+    };
+    fetch.mockResolvedValueOnce(response(201, { stream_id: 's1' }));
+    await client(fetch).createStream(request);
+    expect(fetch).toHaveBeenLastCalledWith('http://backstage/api/ssf/streams', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
   });
 
   it("turns Backstage error bodies into the backend's message", async () => {

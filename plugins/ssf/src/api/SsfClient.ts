@@ -21,6 +21,7 @@ import {
   ReceivedSecurityEventList,
   ReplaceSecurityEventsProviderRequest,
   SecurityEventsProvider,
+  SecurityEventsProviderRemoteStream,
   StreamConfiguration,
   StreamStatus,
   StreamStatusValue,
@@ -42,8 +43,10 @@ import {
   Page,
   ReceivedEventDetail,
   ReceivedEventsQuery,
+  ReceiverProfile,
   StreamSet,
   StreamSetsQuery,
+  UpdateProviderRemoteStreamRequest,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -75,6 +78,14 @@ export class SsfClient implements SsfApi {
     const { items } = await this.#json<{ items: AdminStream[] }>(
       'GET',
       '/admin/streams',
+    );
+    return items;
+  }
+
+  async listReceiverProfiles(): Promise<ReceiverProfile[]> {
+    const { items } = await this.#json<{ items: ReceiverProfile[] }>(
+      'GET',
+      '/receiver-profiles',
     );
     return items;
   }
@@ -215,6 +226,33 @@ export class SsfClient implements SsfApi {
     await this.#send('POST', '/lifecycle/reconcile');
   }
 
+  getProviderRemoteStream(
+    id: string,
+  ): Promise<SecurityEventsProviderRemoteStream> {
+    return this.#json('GET', remoteStreamPath(id));
+  }
+
+  getProviderRemoteStreamStatus(id: string): Promise<StreamStatus> {
+    return this.#json('GET', `${remoteStreamPath(id)}/status`);
+  }
+
+  setProviderRemoteStreamStatus(
+    id: string,
+    status: StreamStatusValue,
+    reason?: string,
+  ): Promise<StreamStatus> {
+    return this.#json('POST', `${remoteStreamPath(id)}/status`, {
+      body: { status, ...(reason ? { reason } : {}) },
+    });
+  }
+
+  updateProviderRemoteStream(
+    id: string,
+    request: UpdateProviderRemoteStreamRequest,
+  ): Promise<SecurityEventsProviderRemoteStream> {
+    return this.#json('PATCH', remoteStreamPath(id), { body: request });
+  }
+
   async #json<T>(
     method: string,
     path: string,
@@ -266,4 +304,8 @@ function toSearch(query: Query | undefined): string {
   }
   const search = params.toString();
   return search ? `?${search}` : '';
+}
+
+function remoteStreamPath(providerId: string): string {
+  return `/security-events-providers/${enc(providerId)}/remote-stream`;
 }

@@ -68,6 +68,28 @@ export type AdminStream = StreamConfiguration & {
 };
 
 /**
+ * A receiver profile the transmitter offers (`GET /receiver-profiles`): how
+ * the SETs of a stream created with it are shaped for one kind of receiver.
+ * `ssf` (plain SSF 1.0) is the default.
+ *
+ * @public
+ */
+export interface ReceiverProfile {
+  /** What `receiver_profile` names, e.g. `ssf` or `okta`. */
+  id: string;
+  /** What the admin page calls it, e.g. "Okta Identity Threat Protection". */
+  title: string;
+  /** Which receivers it is for, in a sentence or two. */
+  description?: string;
+  /** The event types a stream with this profile may receive. */
+  events_supported: string[];
+  /** The only signing algorithms the receiver accepts, when it is picky. */
+  signing_algorithms?: string[];
+  /** Whether the receiver takes SSF stream events (verification, stream updated). */
+  accepts_stream_events: boolean;
+}
+
+/**
  * Delivery state of one Security Event Token in a stream's outbox.
  *
  * @public
@@ -354,4 +376,15 @@ export interface LifecycleStatus {
     snapshots: number;
     last_run?: CatalogReconcileRun;
   };
+}
+
+/**
+ * A change to a provider's stream at its transmitter: the members present
+ * are replaced, absent ones stay (SSF 1.0 §8.1.1.3); at least one is given.
+ *
+ * @public
+ */
+export interface UpdateProviderRemoteStreamRequest {
+  events_requested?: string[];
+  description?: string;
 }

@@ -32,6 +32,7 @@ import {
   PermissionButton,
 } from '../common';
 import { ProviderFormDialog } from './ProviderFormDialog';
+import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { providerColumns } from './providerColumns';
 
 type Editing = { provider?: SecurityEventsProvider } | undefined;
@@ -44,6 +45,9 @@ export function ProvidersTab() {
   const [deleting, setDeleting] = useState<SecurityEventsProvider>();
   const [actionError, setActionError] = useState<Error>();
   const [notice, setNotice] = useState<string>();
+  // By id: the list reloads after changes, with new provider objects.
+  const [shownId, setShownId] = useState<string>();
+  const shown = providers.value?.find(p => p.id === shownId);
 
   const toggle = async (p: SecurityEventsProvider) => {
     setActionError(undefined);
@@ -65,6 +69,14 @@ export function ProvidersTab() {
   } as const;
   const columns = providerColumns(p => (
     <>
+      <Button
+        size="small"
+        variant="secondary"
+        aria-label={`Remote stream of ${p.name}`}
+        onPress={() => setShownId(p.id)}
+      >
+        Remote stream
+      </Button>
       <PermissionButton
         {...manage}
         purpose="to edit providers"
@@ -153,6 +165,14 @@ export function ProvidersTab() {
           />
         )}
       </AsyncList>
+      {shown && (
+        <ProviderRemoteStream
+          key={shown.id}
+          provider={shown}
+          onChanged={providers.retry}
+          onClose={() => setShownId(undefined)}
+        />
+      )}
       {editing && (
         <ProviderFormDialog
           provider={editing.provider}

@@ -19,7 +19,7 @@ import { Alert, Button, Flex, Text } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiArrowLeftLine } from '@remixicon/react';
 import { useEffect, useState } from 'react';
-import { AdminStream, ssfApiRef } from '../../api';
+import { AdminStream, ReceiverProfile, ssfApiRef } from '../../api';
 import { ConfirmDialog, PermissionButton } from '../common';
 import { StreamDetails } from './StreamDetails';
 import { StreamFormDialog } from './StreamFormDialog';
@@ -36,6 +36,8 @@ type OpenDialog = 'edit' | 'status' | 'verify' | 'redeliver' | 'delete';
 /** One stream: its configuration, actions, verification and recent SETs. */
 export function StreamDetailView(props: {
   stream: AdminStream;
+  /** The profiles the transmitter lists, for the stream's profile title. */
+  profiles?: ReceiverProfile[];
   onBack: () => void;
   onChanged: () => void;
 }) {
@@ -144,7 +146,7 @@ export function StreamDetailView(props: {
       </Flex>
       {notice && <Alert status="success" icon title={notice} role="status" />}
 
-      <StreamDetails stream={stream} />
+      <StreamDetails stream={stream} profiles={props.profiles} />
       <VerificationCard verification={stream.last_verification} />
       <StreamSetsCard
         key={setsVersion}

@@ -16,8 +16,9 @@
 
 import { Card, CardBody, CardHeader, Grid, Text } from '@backstage/ui';
 import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
-import { AdminStream } from '../../api';
+import { AdminStream, ReceiverProfile } from '../../api';
 import { Field, eventTypeLabel, formatTime } from '../common';
+import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StatusText } from './StatusText';
 
 /** Methods by URN, in words. */
@@ -28,8 +29,11 @@ export function deliveryMethodLabel(method: string): string {
 }
 
 /** Everything the transmitter knows about one stream. */
-export function StreamDetails(props: { stream: AdminStream }) {
-  const { stream: s } = props;
+export function StreamDetails(props: {
+  stream: AdminStream;
+  profiles?: ReceiverProfile[];
+}) {
+  const { stream: s, profiles } = props;
   return (
     <Card>
       <CardHeader>
@@ -44,6 +48,9 @@ export function StreamDetails(props: { stream: AdminStream }) {
           <Field label="Status">
             <StatusText status={s.status} />
             {s.reason ? ` — ${s.reason}` : ''}
+          </Field>
+          <Field label="Receiver profile">
+            {receiverProfileTitle(streamProfileId(s), profiles)}
           </Field>
           <Field label="Description">{s.description || '—'}</Field>
           <Field label="Delivery">

@@ -17,23 +17,28 @@
 import { Flex, Table, Text, Button } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine, RiRefreshLine } from '@remixicon/react';
-import { AdminStream } from '../../api';
+import { AdminStream, ReceiverProfile } from '../../api';
 import { AsyncList, EmptyState, PermissionButton } from '../common';
+import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StreamRow, streamColumns } from './streamColumns';
 
 /** The table of every stream, with create and refresh. */
 export function StreamsList(props: {
   streams?: AdminStream[];
+  /** The profiles the transmitter lists, for the streams' profile titles. */
+  profiles?: ReceiverProfile[];
   loading: boolean;
   error?: Error;
   onRetry: () => void;
   onCreate: () => void;
   onSelect: (streamId: string) => void;
 }) {
-  const { streams, loading, error, onRetry, onCreate, onSelect } = props;
+  const { streams, profiles, loading, error, onRetry, onCreate, onSelect } =
+    props;
   const rows: StreamRow[] | undefined = streams?.map(s => ({
     ...s,
     id: s.stream_id,
+    profileTitle: receiverProfileTitle(streamProfileId(s), profiles),
   }));
   const createButton = (
     <PermissionButton

@@ -18,6 +18,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CAEP_EVENT_TYPES,
   DELIVERY_METHODS,
+  OKTA_EVENT_TYPES,
 } from '@shared-signals/plugin-ssf-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -25,8 +26,10 @@ import { SsfApi } from '../../api';
 import { renderTab } from '../../__testUtils__/render';
 import { SsfRequestError } from '../../api/errors';
 import {
+  OKTA_INGESTED,
   adminStream,
   mockSsfApi,
+  receiverProfiles,
   streamSet,
 } from '../../__testUtils__/fixtures';
 import { StreamsTab } from './StreamsTab';
@@ -47,6 +50,18 @@ async function openCreateDialog() {
   await waitFor(() => expect(button).toBeEnabled());
   await userEvent.click(button);
   return screen.findByRole('dialog');
+}
+
+/** Picks a receiver profile in the create form, by its title. */
+async function chooseProfile(
+  form: ReturnType<typeof within>,
+  title: string | RegExp,
+) {
+  await userEvent.click(form.getByRole('button', { name: /Receiver profile/ }));
+  await userEvent.click(await screen.findByRole('option', { name: title }));
+  await waitFor(() =>
+    expect(screen.queryByRole('listbox')).not.toBeInTheDocument(),
+  );
 }
 
 describe('StreamsTab', () => {
@@ -187,6 +202,7 @@ describe('StreamsTab', () => {
     it('creates a push stream with the chosen events and reloads the list', async () => {
       const api = mockSsfApi({
         listStreams: async () => [],
+        listReceiverProfiles: async () => receiverProfiles,
         createStream: async () => adminStream(),
       });
       render(api);
@@ -267,6 +283,235 @@ describe('StreamsTab', () => {
     });
   });
 
+  describe('create form with receiver profiles', () => {
+    function profilesApi(overrides: Partial<SsfApi> = {}) {
+      return mockSsfApi({
+        listStreams: async () => [],
+        listReceiverProfiles: async () => receiverProfiles,
+        createStream: async () => adminStream(),
+        ...overrides,
+      });
+    }
+
+    it('offers every listed profile, SSF 1.0 first and chosen', async () => {
+      render(profilesApi());
+      const form = within(await openCreateDialog());
+      const picker = form.getByRole('button', { name: /Receiver profile/ });
+      await waitFor(() => expect(picker).toHaveTextContent('SSF 1.0 receiver'));
+      expect(
+        form.getByText(/Any receiver that follows the Shared Signals/),
+      ).toBeInTheDocument();
+      await userEvent.click(picker);
+      const options = await screen.findAllByRole('option');
+      expect(options.map(o => o.textContent)).toEqual([
+        expect.stringContaining('SSF 1.0 receiver'),
+        expect.stringContaining('Okta Identity Threat Protection'),
+        expect.stringContaining('Acme XDR'),
+      ]);
+    });
+
+    it('creates an Okta stream from the org URL alone', async () => {
+      const api = profilesApi();
+      render(api);
+      const form = within(await openCreateDialog());
+      await chooseProfile(form, /Okta Identity Threat Protection/);
+
+      // The SSF delivery fields make no sense for Okta: it is a push to the org.
+      expect(
+        form.queryByRole('textbox', { name: /Endpoint URL/ }),
+      ).not.toBeInTheDocument();
+      expect(
+        form.queryByRole('radio', { name: /Poll/ }),
+      ).not.toBeInTheDocument();
+      expect(
+        form.getByText(/Needs SETs signed with RS256\./),
+      ).toBeInTheDocument();
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Okta org URL/ }),
+        'https://acme.okta.com',
+      );
+      expect(
+        form.getByText(
+          /pushed to https:\/\/acme\.okta\.com\/security\/api\/v1\/security-events/,
+        ),
+      ).toBeInTheDocument();
+      expect(form.getByRole('textbox', { name: /Client ID/ })).toHaveAttribute(
+        'placeholder',
+        'okta:acme.okta.com',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith({
+          receiver_profile: 'okta',
+          client_id: 'okta:acme.okta.com',
+          delivery: {
+            method: DELIVERY_METHODS.push,
+            endpoint_url:
+              'https://acme.okta.com/security/api/v1/security-events',
+          },
+          events_requested: OKTA_INGESTED,
+        }),
+      );
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+    });
+
+    it('sends only the event types the admin kept for Okta', async () => {
+      const api = profilesApi();
+      render(api);
+      const form = within(await openCreateDialog());
+      await chooseProfile(form, /Okta Identity Threat Protection/);
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Okta org URL/ }),
+        'https://acme.oktapreview.com',
+      );
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Client ID/ }),
+        'okta-preview',
+      );
+      await userEvent.click(
+        form.getByRole('button', { name: /Events requested/ }),
+      );
+      for (const name of [
+        'session-revoked',
+        'device-compliance-change',
+        'identifier-changed',
+      ]) {
+        await userEvent.click(await screen.findByRole('option', { name }));
+      }
+      await userEvent.keyboard('{Escape}');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith(
+          expect.objectContaining({
+            receiver_profile: 'okta',
+            client_id: 'okta-preview',
+            events_requested: [
+              OKTA_EVENT_TYPES.userRiskChange,
+              OKTA_EVENT_TYPES.deviceRiskChange,
+              OKTA_EVENT_TYPES.ipChange,
+            ],
+          }),
+        ),
+      );
+    });
+
+    it('says what is wrong with a bad org URL and sends nothing', async () => {
+      const api = profilesApi();
+      render(api);
+      const form = within(await openCreateDialog());
+      await chooseProfile(form, /Okta Identity Threat Protection/);
+
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(
+          'Enter the URL of the Okta org, such as https://acme.okta.com',
+        ),
+      ).toBeInTheDocument();
+
+      const orgUrl = form.getByRole('textbox', { name: /Okta org URL/ });
+      await userEvent.type(orgUrl, 'acme.okta.com');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(
+          'Enter an absolute URL, such as https://acme.okta.com',
+        ),
+      ).toBeInTheDocument();
+      expect(orgUrl).toHaveAttribute('aria-invalid', 'true');
+
+      await userEvent.clear(orgUrl);
+      await userEvent.type(orgUrl, 'http://acme.okta.com');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/The Okta org URL must use https/),
+      ).toBeInTheDocument();
+      expect(api.createStream).not.toHaveBeenCalled();
+    });
+
+    it('shows the backend refusal of an Okta stream in words', async () => {
+      const api = profilesApi({
+        createStream: async () => {
+          throw new SsfRequestError(
+            "receiver_profile 'okta' needs SETs signed with RS256, but this transmitter signs with ES256 (ssf.transmitter.signing.algorithm)",
+            400,
+          );
+        },
+      });
+      render(api);
+      const form = within(await openCreateDialog());
+      await chooseProfile(form, /Okta Identity Threat Protection/);
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Okta org URL/ }),
+        'https://acme.okta.com',
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText('The stream could not be created'),
+      ).toBeInTheDocument();
+      expect(
+        form.getByText(/but this transmitter signs with ES256/),
+      ).toBeInTheDocument();
+    });
+
+    it("creates a stream with another profile on the plain form, with that profile's events", async () => {
+      const api = profilesApi();
+      render(api);
+      const form = within(await openCreateDialog());
+      await chooseProfile(form, /Acme XDR/);
+      await userEvent.type(
+        form.getByRole('textbox', { name: /Endpoint URL/ }),
+        'https://xdr.acme.example/ssf',
+      );
+      await userEvent.click(
+        form.getByRole('button', { name: /Events requested/ }),
+      );
+      // The profile's own event types, a vendor one by its whole URI.
+      expect(await screen.findAllByRole('option')).toHaveLength(2);
+      await userEvent.click(
+        screen.getByRole('option', {
+          name: 'https://schemas.acme.example/secevent/host-isolated',
+        }),
+      );
+      await userEvent.keyboard('{Escape}');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith({
+          receiver_profile: 'acme-xdr',
+          delivery: {
+            method: DELIVERY_METHODS.push,
+            endpoint_url: 'https://xdr.acme.example/ssf',
+          },
+          events_requested: [
+            'https://schemas.acme.example/secevent/host-isolated',
+          ],
+        }),
+      );
+    });
+
+    it('still creates SSF streams when the profiles cannot be loaded', async () => {
+      const api = profilesApi({
+        listReceiverProfiles: async () => {
+          throw new SsfRequestError('Service unavailable', 503);
+        },
+      });
+      render(api);
+      const form = within(await openCreateDialog());
+      expect(
+        await form.findByText(/The receiver profiles could not be loaded/),
+      ).toBeInTheDocument();
+      await userEvent.click(form.getByRole('radio', { name: /Poll/ }));
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith({
+          delivery: { method: DELIVERY_METHODS.poll },
+          events_requested: [],
+        }),
+      );
+    });
+  });
+
   describe('stream detail', () => {
     async function openDetail(api: jest.Mocked<SsfApi>) {
       render(api);
@@ -305,6 +550,96 @@ describe('StreamsTab', () => {
       );
       expect(within(panel).getByLabelText('SET claims')).toHaveTextContent(
         CAEP_EVENT_TYPES.sessionRevoked,
+      );
+    });
+
+    it("shows each stream's receiver profile in the table and the detail", async () => {
+      render(
+        mockSsfApi({
+          listStreams: async () => [
+            adminStream(),
+            adminStream({
+              stream_id: 'stream-okta',
+              client_id: 'okta:acme.okta.com',
+              receiver_profile: 'okta',
+              aud: 'https://acme.okta.com',
+            }),
+            adminStream({
+              stream_id: 'stream-gone',
+              client_id: 'receiver-gone',
+              receiver_profile: 'retired-vendor',
+            }),
+          ],
+          listReceiverProfiles: async () => receiverProfiles,
+          listStreamSets: async () => ({ items: [], total: 0 }),
+        }),
+      );
+      const oktaRow = (await screen.findByText('okta:acme.okta.com')).closest(
+        '[role="row"]',
+      ) as HTMLElement;
+      expect(
+        await within(oktaRow).findByText('Okta Identity Threat Protection'),
+      ).toBeInTheDocument();
+      const ssfRow = screen
+        .getByText('receiver-a')
+        .closest('[role="row"]') as HTMLElement;
+      expect(within(ssfRow).getByText('SSF 1.0 receiver')).toBeInTheDocument();
+      // A profile the transmitter no longer lists shows by its ID.
+      const goneRow = screen
+        .getByText('receiver-gone')
+        .closest('[role="row"]') as HTMLElement;
+      expect(within(goneRow).getByText('retired-vendor')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByText('okta:acme.okta.com'));
+      await screen.findByRole('toolbar', { name: 'Stream actions' });
+      const field = screen.getByText('Receiver profile').parentElement!;
+      expect(field).toHaveTextContent('Okta Identity Threat Protection');
+    });
+
+    it('keeps an Okta stream on push when it is edited', async () => {
+      const api = mockSsfApi({
+        listStreams: async () => [
+          adminStream({
+            client_id: 'okta:acme.okta.com',
+            receiver_profile: 'okta',
+            events_supported: OKTA_INGESTED,
+            events_requested: [OKTA_EVENT_TYPES.ipChange],
+            events_delivered: [OKTA_EVENT_TYPES.ipChange],
+          }),
+        ],
+        listReceiverProfiles: async () => receiverProfiles,
+        listStreamSets: async () => ({ items: [], total: 0 }),
+        updateStream: async () => adminStream(),
+      });
+      render(api);
+      await userEvent.click(await screen.findByText('okta:acme.okta.com'));
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Stream actions',
+      });
+      expect(
+        screen.getByText('Receiver profile').parentElement!,
+      ).toHaveTextContent('Okta Identity Threat Protection');
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Edit' }),
+      );
+      const dialog = within(await screen.findByRole('dialog'));
+      expect(dialog.getByRole('radio', { name: /Poll/ })).toBeDisabled();
+      await userEvent.click(
+        dialog.getByRole('button', { name: /Events requested/ }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'user-risk-change' }),
+      );
+      await userEvent.keyboard('{Escape}');
+      await userEvent.click(dialog.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.updateStream).toHaveBeenCalledWith({
+          stream_id: 'stream-1',
+          events_requested: [
+            OKTA_EVENT_TYPES.ipChange,
+            OKTA_EVENT_TYPES.userRiskChange,
+          ],
+        }),
       );
     });
 

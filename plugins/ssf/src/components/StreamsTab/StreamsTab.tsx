@@ -17,10 +17,12 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Button } from '@backstage/ui';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import { EmptyState } from '../common';
 import { StreamDetailView } from './StreamDetailView';
+import { ReceiverProfilesState } from './receiverProfiles';
 import { StreamFormDialog } from './StreamFormDialog';
 import { StreamsList } from './StreamsList';
 
@@ -28,6 +30,13 @@ import { StreamsList } from './StreamsList';
 export function StreamsTab() {
   const ssfApi = useApi(ssfApiRef);
   const streams = useAsyncRetry(() => ssfApi.listStreams(), [ssfApi]);
+  // For their titles and for "Create stream"; streams show without them.
+  const profilesLoad = useAsync(() => ssfApi.listReceiverProfiles(), [ssfApi]);
+  const profiles: ReceiverProfilesState = {
+    profiles: profilesLoad.value,
+    loading: profilesLoad.loading,
+    error: profilesLoad.error,
+  };
   const [selectedId, setSelectedId] = useState<string>();
   const [creating, setCreating] = useState(false);
 
@@ -37,6 +46,7 @@ export function StreamsTab() {
       return (
         <StreamDetailView
           stream={stream}
+          profiles={profiles.profiles}
           onBack={() => setSelectedId(undefined)}
           onChanged={streams.retry}
         />
@@ -64,6 +74,7 @@ export function StreamsTab() {
     <>
       <StreamsList
         streams={streams.value}
+        profiles={profiles.profiles}
         loading={streams.loading}
         error={streams.error}
         onRetry={streams.retry}
@@ -72,6 +83,7 @@ export function StreamsTab() {
       />
       {creating && (
         <StreamFormDialog
+          profiles={profiles}
           onClose={() => setCreating(false)}
           onSaved={streams.retry}
         />

@@ -20,8 +20,8 @@ import { eventTypeLabel, formatTime } from '../common';
 import { deliveryMethodLabel } from './StreamDetails';
 import { StatusText } from './StatusText';
 
-/** A table row: the stream, keyed by its ID. */
-export type StreamRow = AdminStream & { id: string };
+/** A table row: the stream, keyed by its ID, with its profile's title. */
+export type StreamRow = AdminStream & { id: string; profileTitle: string };
 
 /** The columns of the streams table. */
 export const streamColumns: ColumnConfig<StreamRow>[] = [
@@ -45,6 +45,11 @@ export const streamColumns: ColumnConfig<StreamRow>[] = [
         description={s.delivery.endpoint_url}
       />
     ),
+  },
+  {
+    id: 'profile',
+    label: 'Receiver profile',
+    cell: s => <CellText title={s.profileTitle} />,
   },
   {
     id: 'status',

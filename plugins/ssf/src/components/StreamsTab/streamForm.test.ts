@@ -17,18 +17,28 @@
 import {
   CAEP_EVENT_TYPES,
   DELIVERY_METHODS,
+  OKTA_EVENT_TYPES,
 } from '@shared-signals/plugin-ssf-common';
-import { adminStream } from '../../__testUtils__/fixtures';
+import {
+  OKTA_INGESTED,
+  adminStream,
+  receiverProfiles,
+} from '../../__testUtils__/fixtures';
 import {
   StreamFormValues,
+  initialProfileEvents,
   initialStreamFormValues,
+  placeStreamFormErrors,
   schemaErrors,
+  streamFormFields,
   toCreateStreamRequest,
   toUpdateStreamRequest,
   validateStreamForm,
 } from './streamForm';
 
 const valid: StreamFormValues = {
+  profile: 'ssf',
+  orgUrl: '',
   clientId: 'receiver-a',
   description: 'Receiver A',
   method: 'push',
@@ -168,5 +178,177 @@ describe('requests', () => {
         'create',
       ).endpointUrl,
     ).toBeDefined();
+  });
+});
+
+describe('receiver profiles', () => {
+  const [, okta, acme] = receiverProfiles;
+  const oktaValues: StreamFormValues = {
+    ...initialStreamFormValues(),
+    profile: 'okta',
+    orgUrl: 'https://acme.okta.com',
+    events: initialProfileEvents(okta),
+  };
+  const oktaCreate = { ...create, profile: okta };
+
+  it('starts an Okta stream with every event type Okta ingests', () => {
+    expect(initialStreamFormValues().profile).toBe('ssf');
+    expect(initialProfileEvents(okta)).toEqual(OKTA_INGESTED);
+    expect(initialProfileEvents(acme)).toEqual([]);
+    expect(initialProfileEvents({ id: 'ssf' })).toEqual([]);
+  });
+
+  it('builds an Okta stream from the org URL alone', () => {
+    expect(validateStreamForm(oktaValues, oktaCreate)).toEqual({});
+    const request = toCreateStreamRequest({
+      ...oktaValues,
+      orgUrl: ' https://acme.okta.com/ ',
+    });
+    // Okta "SSF Security Event Tokens" API: SETs are POSTed to
+    // /security/api/v1/security-events on the org's domain.
+    expect(request).toEqual({
+      receiver_profile: 'okta',
+      client_id: 'okta:acme.okta.com',
+      delivery: {
+        method: DELIVERY_METHODS.push,
+        endpoint_url: 'https://acme.okta.com/security/api/v1/security-events',
+      },
+      events_requested: OKTA_INGESTED,
+    });
+    expect(schemaErrors(request, 'create', 'okta')).toEqual({});
+    expect(
+      toCreateStreamRequest({
+        ...oktaValues,
+        clientId: 'okta-prod',
+        description: 'Prod org',
+        events: [OKTA_EVENT_TYPES.userRiskChange],
+      }),
+    ).toMatchObject({
+      client_id: 'okta-prod',
+      description: 'Prod org',
+      events_requested: [OKTA_EVENT_TYPES.userRiskChange],
+    });
+  });
+
+  it.each([
+    ['empty', '', 'Enter the URL of the Okta org'],
+    ['relative', 'acme.okta.com', 'Enter an absolute URL'],
+    ['ftp', 'ftp://acme.okta.com', 'must start with https://'],
+    ['http', 'http://acme.okta.com', 'must use https'],
+    ['with user info', 'https://u:p@acme.okta.com', 'user name'],
+    ['with a path', 'https://acme.okta.com/admin', 'without a path'],
+    ['with a query', 'https://acme.okta.com/?x=1', 'without a path'],
+    [
+      'the admin console',
+      'https://acme-admin.okta.com',
+      'https://acme.okta.com',
+    ],
+  ])('refuses an Okta org URL: %s', (_label, orgUrl, message) => {
+    const errors = validateStreamForm({ ...oktaValues, orgUrl }, oktaCreate);
+    expect(errors.orgUrl).toContain(message);
+    expect(errors.endpointUrl).toBeUndefined();
+  });
+
+  it('accepts http only for a local org on a development portal', () => {
+    const local = { ...oktaValues, orgUrl: 'http://localhost:9000' };
+    expect(validateStreamForm(local, oktaCreate).orgUrl).toContain(
+      'must use https',
+    );
+    expect(
+      validateStreamForm(local, { ...oktaCreate, allowInsecureUrls: true }),
+    ).toEqual({});
+    expect(
+      validateStreamForm(
+        { ...local, orgUrl: 'http://acme.okta.com' },
+        { ...oktaCreate, allowInsecureUrls: true },
+      ).orgUrl,
+    ).toContain('must use https');
+  });
+
+  it('wants at least one event type for Okta, and only those it ingests', () => {
+    expect(
+      validateStreamForm({ ...oktaValues, events: [] }, oktaCreate).events,
+    ).toBe('Choose at least one event type for the Okta org');
+    expect(
+      validateStreamForm(
+        { ...oktaValues, events: [CAEP_EVENT_TYPES.credentialChange] },
+        oktaCreate,
+      ).events,
+    ).toContain(CAEP_EVENT_TYPES.credentialChange);
+  });
+
+  it('shows the Okta fields only, and puts errors of others below them', () => {
+    expect(streamFormFields(oktaValues, 'create')).toEqual([
+      'profile',
+      'orgUrl',
+      'clientId',
+      'description',
+      'events',
+    ]);
+    expect(
+      placeStreamFormErrors(
+        { endpointUrl: 'bad', orgUrl: 'worse' },
+        streamFormFields(oktaValues, 'create'),
+      ),
+    ).toEqual({ form: 'bad', orgUrl: 'worse' });
+    // A schema issue with the derived delivery lands on the org URL.
+    expect(
+      schemaErrors(
+        toCreateStreamRequest({ ...oktaValues, orgUrl: '' }),
+        'create',
+        'okta',
+      ).orgUrl,
+    ).toBeDefined();
+  });
+
+  it("sends another profile's ID with the plain form, its events or its default", () => {
+    const values = { ...valid, profile: 'acme-xdr', events: [] };
+    const options = { ...create, profile: acme };
+    expect(validateStreamForm(values, options)).toEqual({});
+    expect(toCreateStreamRequest(values)).toEqual({
+      receiver_profile: 'acme-xdr',
+      client_id: 'receiver-a',
+      description: 'Receiver A',
+      delivery: {
+        method: DELIVERY_METHODS.push,
+        endpoint_url: 'https://receiver.example.com/events',
+        authorization_header: 'Bearer s3cret',
+      },
+    });
+    const vendorEvent = 'https://schemas.acme.example/secevent/host-isolated';
+    expect(
+      validateStreamForm({ ...values, events: [vendorEvent] }, options),
+    ).toEqual({});
+    expect(
+      toCreateStreamRequest({ ...values, events: [vendorEvent] })
+        .events_requested,
+    ).toEqual([vendorEvent]);
+    // Not what the profile lists, even if the transmitter knows it.
+    expect(
+      validateStreamForm(
+        { ...values, events: [CAEP_EVENT_TYPES.credentialChange] },
+        options,
+      ).events,
+    ).toContain(CAEP_EVENT_TYPES.credentialChange);
+  });
+
+  it("keeps an SSF stream's body free of any profile", () => {
+    expect(toCreateStreamRequest(valid)).not.toHaveProperty('receiver_profile');
+  });
+
+  it('edits a profiled stream with the event types it has', () => {
+    const stream = adminStream({
+      receiver_profile: 'okta',
+      events_requested: [OKTA_EVENT_TYPES.ipChange],
+    });
+    const values = initialStreamFormValues(stream);
+    expect(values.profile).toBe('okta');
+    expect(
+      validateStreamForm(values, {
+        mode: 'edit',
+        allowInsecureUrls: false,
+        knownEvents: stream.events_requested,
+      }),
+    ).toEqual({});
   });
 });

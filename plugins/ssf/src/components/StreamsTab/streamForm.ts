@@ -22,7 +22,7 @@ import {
   isSubscribableEventType,
   updateStreamRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
-import { AdminStream } from '../../api';
+import { AdminStream, ReceiverProfile } from '../../api';
 
 // The limits the backend enforces (ssf-common streamRequests.ts); checked
 // here first so that the form can say which field is wrong and why.
@@ -33,8 +33,41 @@ const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
 const MAX_EVENTS_REQUESTED = 64;
 const SINGLE_LINE_HEADER = /^[\t\x20-\x7e\x80-\xff]+$/;
 
+/** The receiver profile of a stream that names none: plain SSF 1.0. */
+export const DEFAULT_RECEIVER_PROFILE = 'ssf';
+
+/** The profile with a form of its own: Okta Identity Threat Protection. */
+export const OKTA_RECEIVER_PROFILE = 'okta';
+
+// Where an Okta org receives SETs: Okta's "SSF Security Event Tokens" API,
+// POST /security/api/v1/security-events on the org's own domain.
+const OKTA_SET_PATH = '/security/api/v1/security-events';
+
+// Okta's Admin Console lives on <org>-admin.okta.com (or oktapreview.com,
+// okta-emea.com, ...); SETs go to the org itself, without "-admin".
+const OKTA_ADMIN_HOST = /^[^.]+-admin\.okta[a-z-]*\.com$/;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Which fields the create form shows: the SSF 1.0 form, Okta's (the org URL
+ * is all it needs), or the SSF form for a profile it knows nothing more of.
+ */
+export type StreamFormLayout = 'ssf' | 'okta' | 'generic';
+
+/** The layout for a receiver profile ID. */
+export function streamFormLayout(profile: string): StreamFormLayout {
+  if (profile === DEFAULT_RECEIVER_PROFILE) return 'ssf';
+  if (profile === OKTA_RECEIVER_PROFILE) return 'okta';
+  return 'generic';
+}
+
 /** What the stream form edits. */
 export interface StreamFormValues {
+  /** The receiver profile ID; chosen at creation only. */
+  profile: string;
+  /** Okta only: the org URL, e.g. https://acme.okta.com. */
+  orgUrl: string;
   clientId: string;
   description: string;
   method: 'push' | 'poll';
@@ -54,6 +87,13 @@ export interface StreamFormOptions {
   mode: 'create' | 'edit';
   /** Whether `http:` endpoint URLs are accepted (development portals). */
   allowInsecureUrls: boolean;
+  /** The chosen profile as the transmitter lists it, when known. */
+  profile?: ReceiverProfile;
+  /**
+   * Event types accepted besides the CAEP and RISC ones, e.g. those a
+   * stream being edited already requested or its profile supports.
+   */
+  knownEvents?: readonly string[];
 }
 
 /** The form's starting values: empty, or those of the stream being edited. */
@@ -61,6 +101,8 @@ export function initialStreamFormValues(
   stream?: AdminStream,
 ): StreamFormValues {
   return {
+    profile: stream?.receiver_profile ?? DEFAULT_RECEIVER_PROFILE,
+    orgUrl: '',
     clientId: stream?.client_id ?? '',
     description: stream?.description ?? '',
     method: stream?.delivery.method === DELIVERY_METHODS.poll ? 'poll' : 'push',
@@ -71,6 +113,88 @@ export function initialStreamFormValues(
     authorizationHeader: '',
     events: stream ? [...stream.events_requested] : [],
   };
+}
+
+/**
+ * The events a stream starts with when the admin picks a profile: for Okta
+ * everything it ingests; for others none, which for SSF means none and for
+ * another profile leaves the choice to the transmitter's default for it.
+ */
+export function initialProfileEvents(
+  profile: ReceiverProfile | { id: string },
+): string[] {
+  return streamFormLayout(profile.id) === 'okta' &&
+    'events_supported' in profile
+    ? [...profile.events_supported]
+    : [];
+}
+
+/** The origin of an Okta org URL, or undefined when it is no URL. */
+export function oktaOrgOrigin(orgUrl: string): string | undefined {
+  try {
+    return new URL(orgUrl.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the Okta org of `orgUrl` receives SETs. */
+export function oktaEndpointUrl(orgUrl: string): string | undefined {
+  const origin = oktaOrgOrigin(orgUrl);
+  return origin && origin !== 'null' ? `${origin}${OKTA_SET_PATH}` : undefined;
+}
+
+/**
+ * The client ID an Okta stream gets when the admin gives none: one per org,
+ * so a second stream for the same org is refused rather than doubled.
+ */
+export function defaultOktaClientId(orgUrl: string): string | undefined {
+  try {
+    const { host } = new URL(orgUrl.trim());
+    return host ? `okta:${host}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function orgUrlError(
+  value: string,
+  allowInsecureUrls: boolean,
+): string | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) {
+    return 'Enter the URL of the Okta org, such as https://acme.okta.com';
+  }
+  if (trimmed.length > MAX_URL_LENGTH) {
+    return `The URL must be at most ${MAX_URL_LENGTH} characters`;
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return 'Enter an absolute URL, such as https://acme.okta.com';
+  }
+  if (url.protocol === 'http:') {
+    // A local stand-in for Okta on a development portal is the only use.
+    if (!(allowInsecureUrls && LOOPBACK_HOSTS.has(url.hostname))) {
+      return 'The Okta org URL must use https (http is only accepted for localhost on development portals)';
+    }
+  } else if (url.protocol !== 'https:') {
+    return 'The Okta org URL must start with https://, such as https://acme.okta.com';
+  }
+  if (url.username || url.password) {
+    return 'The Okta org URL must not contain a user name or password';
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    return `Enter the org URL only, without a path, query or fragment, such as ${url.origin}`;
+  }
+  if (OKTA_ADMIN_HOST.test(url.hostname)) {
+    return `This is the Admin Console address; use the org URL without "-admin", such as https://${url.hostname.replace(
+      '-admin.',
+      '.',
+    )}`;
+  }
+  return undefined;
 }
 
 function endpointUrlError(
@@ -111,6 +235,8 @@ export function validateStreamForm(
   options: StreamFormOptions,
 ): StreamFormErrors {
   const errors: StreamFormErrors = {};
+  const layout =
+    options.mode === 'create' ? streamFormLayout(values.profile) : 'ssf';
   if (
     options.mode === 'create' &&
     values.clientId.trim().length > MAX_CLIENT_ID_LENGTH
@@ -120,7 +246,15 @@ export function validateStreamForm(
   if (values.description.length > MAX_DESCRIPTION_LENGTH) {
     errors.description = `The description must be at most ${MAX_DESCRIPTION_LENGTH} characters (it has ${values.description.length})`;
   }
-  if (values.method === 'push') {
+  if (layout === 'okta') {
+    const urlError = orgUrlError(values.orgUrl, options.allowInsecureUrls);
+    if (urlError) {
+      errors.orgUrl = urlError;
+    }
+    if (values.events.length === 0) {
+      errors.events = 'Choose at least one event type for the Okta org';
+    }
+  } else if (values.method === 'push') {
     const urlError = endpointUrlError(
       values.endpointUrl,
       options.allowInsecureUrls,
@@ -141,7 +275,16 @@ export function validateStreamForm(
       )}; use printable ASCII (or Latin-1) only`;
     }
   }
-  const unknown = values.events.filter(e => !isSubscribableEventType(e));
+  // A profile offers what it lists; otherwise the CAEP and RISC types (and
+  // what the stream being edited already has) are what there is to choose.
+  const supported =
+    layout !== 'ssf' ? options.profile?.events_supported : undefined;
+  const known = new Set(options.knownEvents);
+  const unknown = values.events.filter(e =>
+    supported
+      ? !supported.includes(e)
+      : !isSubscribableEventType(e) && !known.has(e),
+  );
   if (unknown.length > 0) {
     errors.events = `Unknown or unsupported event type: ${unknown.join(', ')}`;
   } else if (values.events.length > MAX_EVENTS_REQUESTED) {
@@ -163,16 +306,40 @@ function delivery(values: StreamFormValues): CreateStreamRequest['delivery'] {
   };
 }
 
-/** The `POST /streams` body for the form's values. */
+/**
+ * The `POST /streams` body for the form's values. An SSF 1.0 stream names no
+ * profile; an Okta one is a push to the org, whose origin the transmitter
+ * also takes as `aud`.
+ */
 export function toCreateStreamRequest(
   values: StreamFormValues,
 ): CreateStreamRequest {
+  const layout = streamFormLayout(values.profile);
+  const events = [...new Set(values.events)];
+  if (layout === 'okta') {
+    const clientId =
+      values.clientId.trim() || defaultOktaClientId(values.orgUrl);
+    return {
+      receiver_profile: values.profile,
+      ...(clientId && { client_id: clientId }),
+      ...(values.description && { description: values.description }),
+      delivery: {
+        method: DELIVERY_METHODS.push,
+        endpoint_url: oktaEndpointUrl(values.orgUrl) ?? values.orgUrl.trim(),
+      },
+      events_requested: events,
+    };
+  }
   const clientId = values.clientId.trim();
   return {
+    ...(layout === 'generic' && { receiver_profile: values.profile }),
     ...(clientId && { client_id: clientId }),
     ...(values.description && { description: values.description }),
     delivery: delivery(values),
-    events_requested: [...new Set(values.events)],
+    // No choice, for another profile, leaves it to the profile's default.
+    ...((layout === 'ssf' || events.length > 0) && {
+      events_requested: events,
+    }),
   };
 }
 
@@ -209,6 +376,7 @@ export function toUpdateStreamRequest(
 }
 
 const FIELD_BY_PATH: Record<string, keyof StreamFormErrors> = {
+  receiver_profile: 'profile',
   client_id: 'clientId',
   description: 'description',
   delivery: 'endpointUrl',
@@ -218,6 +386,56 @@ const FIELD_BY_PATH: Record<string, keyof StreamFormErrors> = {
   events_requested: 'events',
 };
 
+// The Okta form has no delivery fields: the org URL is where they come from.
+const OKTA_FIELD_BY_PATH: Record<string, keyof StreamFormErrors> = {
+  ...FIELD_BY_PATH,
+  delivery: 'orgUrl',
+  'delivery.endpoint_url': 'orgUrl',
+  'delivery.authorization_header': 'orgUrl',
+  'delivery.method': 'orgUrl',
+};
+
+/** The fields the form shows for these values, in the order it shows them. */
+export function streamFormFields(
+  values: StreamFormValues,
+  mode: StreamFormOptions['mode'],
+): Array<keyof StreamFormValues> {
+  if (mode === 'create' && streamFormLayout(values.profile) === 'okta') {
+    return ['profile', 'orgUrl', 'clientId', 'description', 'events'];
+  }
+  return [
+    ...(mode === 'create' ? (['profile'] as const) : []),
+    'clientId',
+    'description',
+    'method',
+    ...(values.method === 'push'
+      ? (['endpointUrl', 'authorizationHeader'] as const)
+      : []),
+    'events',
+  ];
+}
+
+/**
+ * Errors of fields the form does not show go to `form`, so that nothing
+ * blocks a submit without saying why.
+ */
+export function placeStreamFormErrors(
+  errors: StreamFormErrors,
+  fields: ReadonlyArray<keyof StreamFormValues>,
+): StreamFormErrors {
+  const placed: StreamFormErrors = {};
+  for (const [key, message] of Object.entries(errors) as Array<
+    [keyof StreamFormErrors, string | undefined]
+  >) {
+    if (key === 'form' || fields.includes(key)) {
+      placed[key] ??= message;
+    } else {
+      placed.form ??= message;
+    }
+  }
+  return placed;
+}
+
 /**
  * Runs the shared request schema over a request built from the form, so a
  * rule the field checks above missed still shows up, next to its field.
@@ -225,7 +443,9 @@ const FIELD_BY_PATH: Record<string, keyof StreamFormErrors> = {
 export function schemaErrors(
   request: CreateStreamRequest | UpdateStreamRequest,
   mode: StreamFormOptions['mode'],
+  layout: StreamFormLayout = 'ssf',
 ): StreamFormErrors {
+  const byPath = layout === 'okta' ? OKTA_FIELD_BY_PATH : FIELD_BY_PATH;
   const result =
     mode === 'create'
       ? createStreamRequestSchema.safeParse(request)
@@ -236,8 +456,7 @@ export function schemaErrors(
   const errors: StreamFormErrors = {};
   for (const issue of result.error.issues) {
     const path = issue.path.filter(p => typeof p === 'string').join('.');
-    const field =
-      FIELD_BY_PATH[path] ?? FIELD_BY_PATH[path.split('.')[0]] ?? 'form';
+    const field = byPath[path] ?? byPath[path.split('.')[0]] ?? 'form';
     errors[field] ??= path ? `${path}: ${issue.message}` : issue.message;
   }
   return errors;

@@ -18,6 +18,7 @@ const PROFILES: Array<[string, string]> = [
   ['https://schemas.openid.net/secevent/caep/event-type/', 'CAEP'],
   ['https://schemas.openid.net/secevent/risc/event-type/', 'RISC'],
   ['https://schemas.openid.net/secevent/ssf/event-type/', 'SSF'],
+  ['https://schemas.okta.com/secevent/okta/event-type/', 'Okta'],
 ];
 
 /** A short name for an event type URI, such as "CAEP session-revoked". */
