@@ -14,9 +14,17 @@ mkdir -p "$SSF_ROOT/.tools"
 
 # In its own process group, so that stopping it stops yarn, the CLI and the
 # backend process together.
+# The receiver checks also drive the backend as a client of a strict SSF 1.0
+# transmitter the suite runs on this port; the backend gets OAuth client
+# credentials for it (a fresh secret each run).
+strict_port="${SSF_CONFORMANCE_TRANSMITTER_PORT:-7118}"
+strict_secret="conformance-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+strict_credentials="[{\"issuer\":\"http://127.0.0.1:$strict_port/ssf\",\"tokenUrl\":\"http://127.0.0.1:$strict_port/oauth2/token\",\"clientId\":\"portal-receiver\",\"clientSecret\":\"$strict_secret\"}]"
+
 (cd packages/backend &&
   APP_CONFIG_backend_listen_port="$port" \
   APP_CONFIG_backend_baseUrl="http://localhost:$port" \
+  APP_CONFIG_ssf_receiver_credentials="$strict_credentials" \
   exec setsid yarn start) >"$log" 2>&1 &
 backend=$!
 stop() {
@@ -37,4 +45,6 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-yarn test:conformance --base-url "http://localhost:$port/api/ssf" "$@"
+yarn test:conformance --base-url "http://localhost:$port/api/ssf" \
+  --strict-transmitter-port "$strict_port" \
+  --strict-transmitter-secret "$strict_secret" "$@"

@@ -30,8 +30,15 @@
 //   --host H              how the implementation reaches this machine
 //                         (default 127.0.0.1)
 //   --no-receiver         only the transmitter checks
+//   --strict-transmitter-port P, --strict-transmitter-secret S
+//                         also check the receiver managing a stream at a
+//                         strict SSF 1.0 transmitter that this suite runs on
+//                         127.0.0.1:P; the receiver must hold OAuth client
+//                         credentials for issuer http://127.0.0.1:P/ssf
+//                         (client portal-receiver, secret S)
 
 import { receiverChecks } from './receiverChecks';
+import { remoteStreamChecks } from './remoteStreamChecks';
 import { Check, transmitterChecks } from './transmitterChecks';
 
 function arg(name: string, fallback: string): string {
@@ -82,7 +89,22 @@ async function main() {
         keysHost: host,
       });
       checks.push(...receiver.checks);
-      closeReceiver = receiver.close;
+      const port = Number(arg('strict-transmitter-port', '0'));
+      const secret = arg('strict-transmitter-secret', '');
+      const remote =
+        port && secret
+          ? remoteStreamChecks({
+              baseUrl,
+              adminToken,
+              port,
+              clientSecret: secret,
+            })
+          : undefined;
+      if (remote) checks.push(...remote.checks);
+      closeReceiver = async () => {
+        await receiver.close();
+        await remote?.close();
+      };
     }
   }
 

@@ -400,6 +400,37 @@ export function transmitterChecks(t: TransmitterTarget): Check[] {
     },
     {
       group: 'stream control',
+      name: 'event types the transmitter does not understand are ignored, not refused (SSF 1.0 §8.1.1)',
+      run: async () => {
+        // §8.1.1: "A Transmitter MUST ignore any array values that it does
+        // not understand"; events_delivered is supported ∩ requested.
+        const unknown = 'https://example.com/secevent/not-an-event-type';
+        const created = await createStream(t.tokenA, {
+          events_requested: [SESSION_REVOKED, unknown],
+        });
+        expectThat(
+          created.events_delivered?.includes(SESSION_REVOKED) &&
+            !created.events_delivered?.includes(unknown),
+          `events_delivered ${JSON.stringify(created.events_delivered)}`,
+        );
+        const patched = await call(
+          'PATCH',
+          endpoint('configuration_endpoint'),
+          {
+            token: t.tokenA,
+            json: { stream_id: created.stream_id, events_requested: [unknown] },
+          },
+        );
+        status(patched, 200, 'PATCH with an unknown event type');
+        expectThat(
+          Array.isArray(patched.json?.events_delivered) &&
+            patched.json.events_delivered.length === 0,
+          `events_delivered ${JSON.stringify(patched.json?.events_delivered)}`,
+        );
+      },
+    },
+    {
+      group: 'stream control',
       name: 'create without delivery gives poll with a transmitter-made endpoint',
       run: async () => {
         const created = await createStream(t.tokenA, {});

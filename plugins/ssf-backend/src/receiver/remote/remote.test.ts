@@ -22,7 +22,7 @@ import {
   STRICT_EVENTS_SUPPORTED,
   StrictStream,
   StrictTransmitter,
-} from '../__testUtils__/strictTransmitter';
+} from '@shared-signals/ssf-conformance/src/strictTransmitter';
 import {
   eventually,
   RECEIVER_AUDIENCE,

@@ -107,7 +107,9 @@ interface IssuedToken {
  */
 export class StrictTransmitter {
   readonly clientId = 'portal-receiver';
-  readonly clientSecret = `s3cr3t ${randomBytes(12).toString('base64url')}`;
+  readonly clientSecret: string = `s3cr3t ${randomBytes(12).toString(
+    'base64url',
+  )}`;
   readonly streams = new Map<string, StrictStream>();
   readonly requests: StrictRequest[] = [];
   /** Verification and other SETs it pushed (RFC 8935), with the answer. */
@@ -121,12 +123,19 @@ export class StrictTransmitter {
   #clockOffsetMs = 0;
   #key!: { kid: string; privateKey: KeyLike; publicJwk: JWK };
 
-  private constructor() {
+  private constructor(clientSecret?: string) {
+    if (clientSecret !== undefined) this.clientSecret = clientSecret;
     this.#server = http.createServer((req, res) => this.#handle(req, res));
   }
 
-  static async start(): Promise<StrictTransmitter> {
-    const t = new StrictTransmitter();
+  /**
+   * Starts it on 127.0.0.1, on `port` (default: any free one). A fixed port
+   * and client secret let a receiver be configured for it before it starts.
+   */
+  static async start(
+    options: { port?: number; clientSecret?: string } = {},
+  ): Promise<StrictTransmitter> {
+    const t = new StrictTransmitter(options.clientSecret);
     // SSF 1.0 §4 and the CAEP interoperability profile: RS256 SETs.
     const { privateKey, publicKey } = await generateKeyPair('RS256', {
       modulusLength: 2048,
@@ -144,7 +153,7 @@ export class StrictTransmitter {
       },
     };
     await new Promise<void>(resolve =>
-      t.#server.listen(0, '127.0.0.1', resolve),
+      t.#server.listen(options.port ?? 0, '127.0.0.1', resolve),
     );
     return t;
   }
