@@ -16,7 +16,7 @@ ensure_deps
 cd "$SSF_ROOT"
 
 CREATE_APP_VERSION=0.9.2 # the create-app of Backstage 1.55, as backstage.json
-PACKAGES=(ssf-common ssf-node ssf-backend ssf scaffolder-backend-module-ssf)
+PACKAGES=(ssf-common ssf-node ssf-backend ssf scaffolder-backend-module-ssf permission-backend-module-ssf-policy)
 BACKEND_PORT=7401
 APP_PORT=3401
 READY_TIMEOUT="${SSF_INSTALL_READY_TIMEOUT:-300}"

@@ -20,6 +20,16 @@ import { HumanDuration } from '@backstage/types';
 export interface Config {
   /** Shared Signals Framework (SSF) plugin */
   ssf?: {
+    /** Who may use the Shared Signals admin pages and APIs. */
+    permissions?: {
+      /**
+       * Entity refs of the groups (or users) meant to administer SSF. The
+       * plugin warns (log and admin page) when the permission policy lets
+       * anyone else manage SSF; the ssf-policy permission module grants
+       * ssf.* to exactly these. Default: group:default/ssf-admins.
+       */
+      adminGroups?: string[];
+    };
     transmitter?: {
       /**
        * The transmitter's issuer: the `iss` of every SET and of the metadata.

@@ -42,9 +42,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
+// The portal's policy: ssf.* only for ssf.permissions.adminGroups, every
+// other permission allowed as create-app's allow-all policy does. See
+// https://backstage.io/docs/permissions/getting-started to write your own.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@shared-signals/plugin-permission-backend-module-ssf-policy'),
 );
 
 // search plugin

@@ -35,6 +35,10 @@ import { createReceiver } from './receiver/createReceiver';
 import { ReceivedEventHandlers } from './receiver/ReceivedEventHandlers';
 import { createRouter } from './router';
 import {
+  createPostureRouter,
+  PermissionPosture,
+} from './security/PermissionPosture';
+import {
   buildTransmitterMetadata,
   rootWellKnownPath,
 } from './transmitter/metadata';
@@ -86,6 +90,7 @@ export const ssfPlugin = createBackendPlugin({
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
@@ -112,13 +117,24 @@ export const ssfPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(ssfPermissions);
 
+        // Say so, in the log and on the admin page, when the portal's
+        // permission setup lets users outside the SSF admin groups manage
+        // SSF (create-app's allow-all policy does).
+        const posture = new PermissionPosture({
+          config,
+          userInfo: deps.userInfo,
+          logger,
+        });
+        posture.logStartupWarnings();
+        const permissions = posture.watch(deps.permissions);
+
         const transmitter = await setUpTransmitter({
           config: transmitterConfig,
           knex,
           baseUrl,
           logger,
           httpAuth: deps.httpAuth,
-          permissions: deps.permissions,
+          permissions,
           auditor: deps.auditor,
           lifecycle: deps.lifecycle,
           scheduler: deps.scheduler,
@@ -133,7 +149,7 @@ export const ssfPlugin = createBackendPlugin({
           knex,
           logger,
           httpAuth: deps.httpAuth,
-          permissions: deps.permissions,
+          permissions,
           auditor: deps.auditor,
           events: deps.events,
           scheduler: deps.scheduler,
@@ -150,7 +166,7 @@ export const ssfPlugin = createBackendPlugin({
           emitter: transmitter.emitter,
           auth: deps.auth,
           httpAuth: deps.httpAuth,
-          permissions: deps.permissions,
+          permissions,
           auditor: deps.auditor,
           scheduler: deps.scheduler,
           lifecycle: deps.lifecycle,
@@ -168,6 +184,11 @@ export const ssfPlugin = createBackendPlugin({
             realm: transmitterConfig.issuer,
             ownBodyRouters: [receiver.ingestionRouter],
             routers: [
+              createPostureRouter({
+                posture,
+                httpAuth: deps.httpAuth,
+                permissions,
+              }),
               ...transmitter.routers,
               receiver.router,
               lifecycle.router,

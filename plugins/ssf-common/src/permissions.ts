@@ -78,3 +78,26 @@ export const ssfPermissions = [
   ssfProviderManagePermission,
   ssfHookManagePermission,
 ];
+
+/**
+ * Who holds every `ssf.*` permission when `ssf.permissions.adminGroups` is
+ * not configured.
+ *
+ * @public
+ */
+export const DEFAULT_SSF_ADMIN_GROUPS: readonly string[] = Object.freeze([
+  'group:default/ssf-admins',
+]);
+
+/**
+ * The entity refs of `ssf.permissions.adminGroups` (or `readerGroups`) as
+ * they are compared: in lower case, as the catalog compares entity refs.
+ *
+ * @public
+ */
+export function normaliseSsfGroups(
+  refs: readonly string[] | undefined,
+  fallback: readonly string[] = [],
+): string[] {
+  return (refs ?? fallback).map(r => r.toLowerCase());
+}

@@ -164,6 +164,12 @@ export function mockSsfApi(
   const api = {
     getTransmitterMetadata: notSetUp('getTransmitterMetadata'),
     getJwks: notSetUp('getJwks'),
+    getSecurityPosture: jest.fn(async () => ({
+      permissions_enabled: true,
+      admin_groups: ['group:default/ssf-admins'],
+      caller: { in_admin_groups: true, may_manage: true },
+      warnings: [],
+    })),
     listStreams: notSetUp('listStreams'),
     listReceiverProfiles: notSetUp('listReceiverProfiles'),
     createStream: notSetUp('createStream'),

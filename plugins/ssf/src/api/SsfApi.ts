@@ -45,6 +45,7 @@ import {
   StreamSet,
   StreamSetsQuery,
   UpdateProviderRemoteStreamRequest,
+  SecurityPosture,
 } from './types';
 
 /**
@@ -58,6 +59,11 @@ export interface SsfApi {
   getTransmitterMetadata(): Promise<TransmitterMetadata>;
   /** The transmitter's public signing keys. */
   getJwks(): Promise<JsonWebKeySet>;
+  /**
+   * Whether the portal's permission setup keeps SSF administration to the
+   * SSF admin groups, for the signed-in user: the page's warning banner.
+   */
+  getSecurityPosture(): Promise<SecurityPosture>;
 
   /** Every stream with its owner, status and delivery statistics. */
   listStreams(): Promise<AdminStream[]>;

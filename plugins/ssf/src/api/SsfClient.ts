@@ -47,6 +47,7 @@ import {
   StreamSet,
   StreamSetsQuery,
   UpdateProviderRemoteStreamRequest,
+  SecurityPosture,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -72,6 +73,10 @@ export class SsfClient implements SsfApi {
 
   getJwks(): Promise<JsonWebKeySet> {
     return this.#json('GET', '/jwks');
+  }
+
+  getSecurityPosture(): Promise<SecurityPosture> {
+    return this.#json('GET', '/admin/security-posture');
   }
 
   async listStreams(): Promise<AdminStream[]> {

@@ -388,3 +388,20 @@ export interface UpdateProviderRemoteStreamRequest {
   events_requested?: string[];
   description?: string;
 }
+
+/**
+ * What `GET /admin/security-posture` says about the portal's permission
+ * setup, for the signed-in user.
+ *
+ * @public
+ */
+export interface SecurityPosture {
+  permissions_enabled: boolean;
+  admin_groups: string[];
+  caller: { in_admin_groups: boolean; may_manage: boolean };
+  /** Each shown as a warning banner on the page. */
+  warnings: Array<{
+    id: 'permissions-disabled' | 'non-admin-can-manage';
+    message: string;
+  }>;
+}

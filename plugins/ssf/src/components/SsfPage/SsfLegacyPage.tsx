@@ -24,6 +24,7 @@ import { ProvidersTab } from '../ProvidersTab';
 import { ReceivedEventsTab } from '../ReceivedEventsTab';
 import { StreamsTab } from '../StreamsTab';
 import { TransmitterTab } from '../TransmitterTab';
+import { SecurityPostureBanner } from './SecurityPostureBanner';
 
 const TAB_CONTENT = {
   streams: <StreamsTab />,
@@ -58,6 +59,7 @@ export function SsfLegacyPage() {
         tabs={tabs}
       />
       <Container py="4">
+        <SecurityPostureBanner />
         <Routes>
           <Route index element={<Navigate to={SSF_TABS[0].path} replace />} />
           {SSF_TABS.map(t => (

@@ -17,11 +17,15 @@
 import { Container } from '@backstage/ui';
 import { ReactNode } from 'react';
 import { SsfTabPath } from '../../tabs';
+import { SecurityPostureBanner } from './SecurityPostureBanner';
 
 // The page layout draws the header and tabs; the content brings its own
-// page-level padding and width.
+// page-level padding and width, and the permission warning above it.
 const contained = (element: ReactNode) => (
-  <Container py="4">{element}</Container>
+  <Container py="4">
+    <SecurityPostureBanner />
+    {element}
+  </Container>
 );
 
 /**
