@@ -65,7 +65,12 @@ function configHook(c: Config, subjectFormat: SubjectFormat, key: string) {
       subjectFormat,
     );
   } catch (error) {
-    throw new Error(`${key}: ${(error as Error).message}`);
+    const name = c.getOptional('name');
+    throw new Error(
+      `${key}${typeof name === 'string' ? ` (${name})` : ''}: ${
+        (error as Error).message
+      }`,
+    );
   }
 }
 

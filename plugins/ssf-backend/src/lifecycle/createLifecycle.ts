@@ -36,6 +36,7 @@ import { subscribeToCatalogHistory } from './catalog/historyEvents';
 import { readLifecycleConfig } from './config';
 import { FiringStore } from './firings/FiringStore';
 import { HookStore } from './hooks/HookStore';
+import { patternProblem } from './hooks/matching';
 import { createIdentityChangeSink } from './identities/IdentityChangeSink';
 import { RunStore } from './identities/RunStore';
 import { SnapshotStore } from './identities/SnapshotStore';
@@ -85,6 +86,21 @@ export async function createLifecycle(options: {
         ', ',
       )} were not installed: hooks made through the API already have these names`,
     );
+  }
+  // Hooks saved before patterns had to suit the linear-time engine (RE2) may
+  // use lookaround or backreferences: they never fire until changed.
+  for (const hook of await hooks.list()) {
+    if (hook.trigger.on !== 'attribute_changed') continue;
+    for (const key of ['from', 'to'] as const) {
+      const pattern = hook.trigger[key];
+      const problem =
+        pattern === undefined ? undefined : patternProblem(pattern);
+      if (problem) {
+        logger.warn(
+          `Lifecycle: hook ${hook.name} (${hook.id}) never fires until its trigger.${key} is changed: ${problem}`,
+        );
+      }
+    }
   }
   const snapshots = new SnapshotStore(knex);
   const firings = new FiringStore(knex);

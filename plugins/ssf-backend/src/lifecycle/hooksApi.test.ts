@@ -16,6 +16,7 @@
 
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { captureLogs } from '../__testUtils__/capturedLogs';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   clientAuth,
@@ -48,6 +49,20 @@ const mfaRemoved = {
     reason_admin: { en: '{{name}} turned MFA {{to}}' },
   },
 };
+
+// A valid credential-change payload nested `depth` objects deep.
+function deepTemplate(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { en: 'bottom' };
+  for (let i = 1; i < depth; i++) value = { a: value };
+  return { ...mfaRemoved.payload_template, nested: value };
+}
+
+// With a backtracking engine, (a|a)*b takes time doubling with every "a":
+// the probe measured 480 ms for 26. The value below (at the matched-value
+// cap) would take longer than the universe's age, so a response at all
+// shows the linear-time engine; no wall-clock time is asserted.
+const CATASTROPHIC = '(a|a)*b';
+const LONG_A = 'a'.repeat(4095);
 
 describe.each(createTestDatabases().eachSupportedId())(
   'lifecycle hooks API on %p',
@@ -240,7 +255,33 @@ describe.each(createTestDatabases().eachSupportedId())(
       [{ ...mfaRemoved, name: 'Bad Name' }, /name/],
       [
         { ...mfaRemoved, trigger: { ...mfaRemoved.trigger, to: '(' } },
-        /trigger.to: not a valid regular expression/,
+        /trigger.to: not a pattern the linear-time matching engine \(RE2 syntax\) takes: error parsing regexp: missing closing \)/,
+      ],
+      [
+        { ...mfaRemoved, trigger: { ...mfaRemoved.trigger, from: '(a)\\1' } },
+        /trigger.from: .*invalid escape sequence: `\\1`.*Backreferences, lookahead and lookbehind are not supported/,
+      ],
+      [
+        { ...mfaRemoved, trigger: { ...mfaRemoved.trigger, to: '(?!on).*' } },
+        /trigger.to: .*invalid or unsupported Perl syntax: `\(\?!`/,
+      ],
+      [
+        { ...mfaRemoved, trigger: { ...mfaRemoved.trigger, to: '.{1000}' } },
+        /trigger.to: the pattern is too large .* at most 1000/,
+      ],
+      [
+        { ...mfaRemoved, payload_template: deepTemplate(3000) },
+        /payload_template: nests objects and arrays more than 32 levels deep/,
+      ],
+      [
+        {
+          ...mfaRemoved,
+          payload_template: {
+            ...mfaRemoved.payload_template,
+            reason_admin: { en: '{{to}}'.repeat(65) },
+          },
+        },
+        /more than 64 placeholders/,
       ],
       [
         { ...mfaRemoved, trigger: { on: 'attribute_changed', path: 'a[' } },
@@ -356,6 +397,231 @@ describe.each(createTestDatabases().eachSupportedId())(
       const [{ n }] = await knex('ssf_outbox').count({ n: '*' });
       expect(Number(n)).toBe(0);
       await backend.stop();
+    });
+
+    it('refuses a 3,000-level payload_template on every hook route with 400, storing nothing', async () => {
+      const { server, backend, knex } = await start();
+      const created = await request(server)
+        .post('/api/ssf/hooks')
+        .set('Authorization', ADMIN)
+        .send(mfaRemoved);
+      expect(created.status).toBe(201);
+      const rows = async () =>
+        (await knex('ssf_lifecycle_hooks').select().orderBy('id')).map(r => ({
+          ...r,
+          enabled: Boolean(r.enabled),
+        }));
+      const before = await rows();
+      const deep = { ...mfaRemoved, payload_template: deepTemplate(3000) };
+      const deepArrays = {
+        ...mfaRemoved,
+        payload_template: {
+          ...mfaRemoved.payload_template,
+          // Arrays nest as well as objects.
+          list: JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`),
+        },
+      };
+      const change = {
+        subject: { format: 'email', email: 'ann@example.com' },
+        before: { 'metadata.labels.mfa': 'on' },
+        attributes: { 'metadata.labels.mfa': 'off' },
+      };
+      for (const [method, path, body] of [
+        ['post', '/api/ssf/hooks', deep],
+        ['post', '/api/ssf/hooks', { ...deepArrays, name: 'arrays' }],
+        ['put', `/api/ssf/hooks/${created.body.id}`, deep],
+        [
+          'patch',
+          `/api/ssf/hooks/${created.body.id}`,
+          { payload_template: deep.payload_template },
+        ],
+        ['post', '/api/ssf/hooks/dry-run', { change, hook: deep }],
+        ['post', '/api/ssf/hooks/dry-run', { change, hook: deepArrays }],
+      ] as const) {
+        const response = await request(server)
+          [method](path)
+          .set('Authorization', ADMIN)
+          .send(body);
+        expect([method, path, response.status]).toEqual([method, path, 400]);
+        expect(response.body.error.message).toMatch(
+          /payload_template:? nests objects and arrays more than 32 levels deep/,
+        );
+      }
+      expect(await rows()).toEqual(before);
+      await backend.stop();
+    });
+
+    it('matches a catastrophic pattern in linear time on a dry run, and refuses a backreference naming why', async () => {
+      const { server, backend } = await start();
+      const dryRun = (to: string, value: string) =>
+        request(server)
+          .post('/api/ssf/hooks/dry-run')
+          .set('Authorization', ADMIN)
+          .send({
+            change: {
+              subject: { format: 'email', email: 'ann@example.com' },
+              attributes: { 'metadata.labels.mfa': value },
+            },
+            hook: {
+              ...mfaRemoved,
+              trigger: {
+                on: 'attribute_changed',
+                path: 'metadata.labels.mfa',
+                to,
+              },
+            },
+          });
+      // The probe's request.
+      const probe = await dryRun(CATASTROPHIC, `${'a'.repeat(26)}!`);
+      expect(probe.status).toBe(200);
+      expect(probe.body.events).toEqual([]);
+      const long = await dryRun(CATASTROPHIC, `${LONG_A}!`);
+      expect(long.status).toBe(200);
+      expect(long.body.events).toEqual([]);
+      // And the pattern does match what it should.
+      const matching = await dryRun(CATASTROPHIC, `${LONG_A}b`);
+      expect(matching.status).toBe(200);
+      expect(matching.body.events).toEqual([
+        expect.objectContaining({ hook_name: 'mfa-removed' }),
+      ]);
+
+      const backreference = await dryRun('(a)\\1', 'aa');
+      expect(backreference.status).toBe(400);
+      expect(backreference.body.error.message).toMatch(
+        /hook.trigger.to: not a pattern the linear-time matching engine \(RE2 syntax\) takes: error parsing regexp: invalid escape sequence: `\\1`/,
+      );
+      await backend.stop();
+    });
+
+    it('fires a saved hook with a catastrophic pattern from identity changes, in linear time', async () => {
+      const { server, backend } = await start();
+      const saved = await request(server)
+        .post('/api/ssf/hooks')
+        .set('Authorization', ADMIN)
+        .send({
+          ...mfaRemoved,
+          trigger: {
+            on: 'attribute_changed',
+            path: 'metadata.labels.mfa',
+            to: CATASTROPHIC,
+          },
+          // Without {{to}}: the 4 kB value would not fit in reason_admin.
+          payload_template: { credential_type: 'app', change_type: 'delete' },
+        });
+      expect(saved.status).toBe(201);
+      const submit = (email: string, value: string) =>
+        request(server)
+          .post('/api/ssf/identity-changes')
+          .set('Authorization', ADMIN)
+          .send({
+            changes: [
+              {
+                subject: { format: 'email', email },
+                attributes: { 'metadata.labels.mfa': value },
+              },
+            ],
+          });
+      const adversarial = await submit('ann@example.com', `${LONG_A}!`);
+      expect(adversarial.status).toBe(200);
+      expect(adversarial.body.results[0].events).toEqual([]);
+      const matching = await submit('bob@example.com', `${LONG_A}b`);
+      expect(matching.status).toBe(200);
+      expect(matching.body.results[0].events).toEqual([
+        expect.objectContaining({
+          hook_name: 'mfa-removed',
+          event_type: CREDENTIAL_CHANGE,
+        }),
+      ]);
+      // The backend still answers.
+      expect(
+        (await request(server).get('/api/ssf/.well-known/ssf-configuration'))
+          .status,
+      ).toBe(200);
+      await backend.stop();
+    });
+
+    it('refuses to start with a config hook whose pattern the engine cannot take, naming it', async () => {
+      await expect(
+        start({
+          lifecycle: {
+            hooks: [
+              {
+                name: 'backreference',
+                trigger: {
+                  on: 'attribute_changed',
+                  path: 'metadata.labels.mfa',
+                  to: '(on)\\1',
+                },
+                eventType: SESSION_REVOKED,
+              },
+            ],
+          },
+        }),
+      ).rejects.toThrow(
+        /ssf\.lifecycle\.hooks\[0\] \(backreference\): Invalid hook: trigger\.to: .*invalid escape sequence/,
+      );
+    });
+
+    it('never fires, nor fails on, a stored hook whose pattern RE2 refuses, and warns at startup', async () => {
+      const first = await start();
+      const created = await request(first.server)
+        .post('/api/ssf/hooks')
+        .set('Authorization', ADMIN)
+        .send(mfaRemoved);
+      expect(created.status).toBe(201);
+      await first.backend.stop();
+      // As saved before patterns were checked with RE2: a lookahead.
+      await first
+        .knex('ssf_lifecycle_hooks')
+        .where({ id: created.body.id })
+        .update({
+          trigger_json: JSON.stringify({
+            on: 'attribute_changed',
+            path: 'metadata.labels.mfa',
+            to: '(?!on).*',
+          }),
+        });
+      const { lines, factory: logger } = captureLogs();
+      const second = await startSsfBackend({
+        databases,
+        id,
+        knex: first.knex,
+        config: {},
+        extraFeatures: [mutableCatalog().factory, logger],
+      });
+      expect(
+        lines.some(l =>
+          /hook mfa-removed \(hook_[^)]+\) never fires until its trigger.to is changed: .*unsupported Perl syntax/.test(
+            l,
+          ),
+        ),
+      ).toBe(true);
+      const fired = await request(second.server)
+        .post('/api/ssf/identity-changes')
+        .set('Authorization', ADMIN)
+        .send({
+          changes: [
+            {
+              subject: { format: 'email', email: 'ann@example.com' },
+              attributes: { 'metadata.labels.mfa': 'off' },
+            },
+          ],
+        });
+      expect(fired.status).toBe(200);
+      expect(fired.body.results[0].events).toEqual([]);
+      // Changing it keeps the stored pattern, which is refused until fixed.
+      const disabled = await request(second.server)
+        .patch(`/api/ssf/hooks/${created.body.id}`)
+        .set('Authorization', ADMIN)
+        .send({ enabled: false });
+      expect(disabled.status).toBe(400);
+      expect(disabled.body.error.message).toMatch(/trigger.to: .*RE2/);
+      const fixed = await request(second.server)
+        .patch(`/api/ssf/hooks/${created.body.id}`)
+        .set('Authorization', ADMIN)
+        .send({ trigger: mfaRemoved.trigger });
+      expect(fixed.status).toBe(200);
+      await second.backend.stop();
     });
 
     it('refuses users without ssf.hook.manage, and receivers', async () => {

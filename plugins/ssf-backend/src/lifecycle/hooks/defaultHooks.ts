@@ -22,7 +22,49 @@ import { formatPath } from '../identities/attributes';
 import { HookDefinition, SubjectFormat } from './types';
 
 // Leaving these states re-activates a user.
-const INACTIVE_STATES = 'suspended|terminated';
+const INACTIVE = ['suspended', 'terminated'];
+const INACTIVE_STATES = INACTIVE.join('|');
+
+/**
+ * A pattern that matches the whole of any value except the given words,
+ * including the empty value. Hook patterns are RE2 syntax, which has no
+ * lookahead (it is what keeps matching linear), so "not these" is spelled
+ * out over the words' letters: end early, or differ at some letter, or go
+ * on past a word's end. The words are plain lower-case constants.
+ *
+ * @internal
+ */
+export function anyValueBut(words: string[]): string {
+  type Node = { end: boolean; next: Map<string, Node> };
+  const root: Node = { end: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    for (const letter of word) {
+      let child = node.next.get(letter);
+      if (!child) {
+        child = { end: false, next: new Map() };
+        node.next.set(letter, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  // What may follow having read a node's prefix, for the value not to be
+  // one of the words. The tree is as deep as the longest word.
+  const rest = (node: Node): string => {
+    const letters = [...node.next.keys()].join('');
+    if (!letters) return '.+'; // the end of a word: go on past it
+    const branches = [
+      `[^${letters}].*`,
+      ...[...node.next].map(([letter, child]) => `${letter}${rest(child)}`),
+    ];
+    const group = `(?:${branches.join('|')})`;
+    // A prefix that is not itself a word may also be the whole value.
+    return node.end ? group : `${group}?`;
+  };
+  // (?s): any other value, even one with a line break.
+  return `(?s)${rest(root)}`;
+}
 
 /**
  * The hooks every portal gets unless `ssf.lifecycle.defaultHooks` is false:
@@ -96,7 +138,7 @@ export function defaultHooks(options: {
         path: lifecyclePath,
         from: INACTIVE_STATES,
         // Anything else, including the annotation being removed ("").
-        to: `(?!(?:${INACTIVE_STATES})$).*`,
+        to: anyValueBut(INACTIVE),
       },
       eventType: RISC_EVENT_TYPES.accountEnabled,
       payloadTemplate: {

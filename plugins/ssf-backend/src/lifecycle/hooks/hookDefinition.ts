@@ -22,24 +22,27 @@ import {
 import { z } from 'zod';
 import { parseInput } from '../../http/validation';
 import { canonicalPath } from '../identities/attributes';
-import { assertKnownPlaceholders, renderTemplate } from './templates';
+import { patternProblem } from './matching';
+import {
+  assertKnownPlaceholders,
+  renderTemplate,
+  templateProblem,
+} from './templates';
 import { HookDefinition, HookTrigger, SubjectFormat } from './types';
 
-const pattern = z
-  .string()
-  .max(1000)
-  .refine(
-    p => {
-      try {
-        // eslint-disable-next-line no-new
-        new RegExp(p, 'u');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression' },
-  );
+// A trigger pattern: RE2 syntax, matched in linear time (see matching.ts,
+// which also refuses an over-long pattern before compiling it).
+const pattern = z.string().superRefine((p, ctx) => {
+  const problem = patternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const templateSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((t, ctx) => {
+    const problem = templateProblem(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** The trigger of a hook on the wire and in config. @internal */
 export const triggerSchema = z.discriminatedUnion('on', [
@@ -69,7 +72,7 @@ export const hookInputSchema = z.strictObject({
   enabled: z.boolean().optional(),
   trigger: triggerSchema,
   event_type: z.string().min(1).max(512),
-  payload_template: z.record(z.string(), z.unknown()).optional(),
+  payload_template: templateSchema.optional(),
   subject_format: subjectFormat.optional(),
 });
 
@@ -88,9 +91,9 @@ const SAMPLE = {
 
 /**
  * Checks a hook and puts it in canonical form: the path canonical, the
- * patterns compiling, the event type one the transmitter can send, and the
- * payload template valid for it, so a bad hook fails when saved rather than
- * when it fires.
+ * patterns ones the linear-time engine takes, the event type one the
+ * transmitter can send, and the payload template small and valid for it, so
+ * a bad hook fails when saved rather than when it fires.
  *
  * @internal
  */
@@ -105,6 +108,21 @@ export function toHookDefinition(
         eventType,
       )} is not a CAEP or RISC event type this transmitter sends`,
     );
+  }
+  // Checked here as well as in the API's schema: config hooks come here
+  // directly, and PATCH merges in the stored trigger and template.
+  if (input.trigger.on === 'attribute_changed') {
+    for (const key of ['from', 'to'] as const) {
+      const value = input.trigger[key];
+      const problem = value === undefined ? undefined : patternProblem(value);
+      if (problem) {
+        throw new InputError(`Invalid hook: trigger.${key}: ${problem}`);
+      }
+    }
+  }
+  const templateIssue = templateProblem(input.payload_template ?? {});
+  if (templateIssue) {
+    throw new InputError(`Invalid hook: payload_template ${templateIssue}`);
   }
   const trigger: HookTrigger =
     input.trigger.on === 'attribute_changed'

@@ -42,22 +42,86 @@ const NAMES = new Set<string>([
   'name',
 ]);
 
+/** How deeply objects and arrays may nest in a payload template. @internal */
+export const MAX_TEMPLATE_DEPTH = 32;
+/** The most members and elements a payload template may have, all levels together. @internal */
+export const MAX_TEMPLATE_ENTRIES = 1000;
+/** The most `{{placeholder}}`s a payload template may use: each becomes a value of the change, which may be kilobytes long. @internal */
+export const MAX_TEMPLATE_PLACEHOLDERS = 64;
+/** The largest payload template, as JSON text. @internal */
+export const MAX_TEMPLATE_JSON_LENGTH = 16 * 1024;
+
+// Templates are walked with an explicit stack rather than by recursion, so
+// that no template, however deep, can exhaust the call stack; the limits
+// above keep the templates that are accepted small as well.
+
+/**
+ * Why a payload template is too deep or too large, as a phrase to follow
+ * "payload_template", or undefined when it is within the limits. The
+ * template itself is the first level.
+ *
+ * @internal
+ */
+export function templateProblem(template: unknown): string | undefined {
+  const stack: Array<[value: unknown, depth: number]> = [[template, 1]];
+  let entries = 0;
+  let placeholders = 0;
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      placeholders += [...value.matchAll(PLACEHOLDER)].length;
+      if (placeholders > MAX_TEMPLATE_PLACEHOLDERS) {
+        return `uses more than ${MAX_TEMPLATE_PLACEHOLDERS} placeholders`;
+      }
+    } else if (value && typeof value === 'object') {
+      if (depth > MAX_TEMPLATE_DEPTH) {
+        return `nests objects and arrays more than ${MAX_TEMPLATE_DEPTH} levels deep`;
+      }
+      const children = Object.values(value);
+      entries += children.length;
+      if (entries > MAX_TEMPLATE_ENTRIES) {
+        return `has more than ${MAX_TEMPLATE_ENTRIES} members and elements`;
+      }
+      for (const child of children) stack.push([child, depth + 1]);
+    }
+  }
+  // Safe to serialise now that the depth is bounded.
+  const length = JSON.stringify(template)?.length ?? 0;
+  if (length > MAX_TEMPLATE_JSON_LENGTH) {
+    return `is ${length} characters of JSON; at most ${MAX_TEMPLATE_JSON_LENGTH} are allowed`;
+  }
+  return undefined;
+}
+
 /** Names every unknown `{{placeholder}}` in a template, so a typo fails when the hook is saved. @internal */
 export function unknownPlaceholders(template: unknown): string[] {
   const unknown = new Set<string>();
-  const visit = (value: unknown) => {
+  const stack: unknown[] = [template];
+  while (stack.length) {
+    const value = stack.pop();
     if (typeof value === 'string') {
       for (const [, name] of value.matchAll(PLACEHOLDER)) {
         if (!NAMES.has(name)) unknown.add(name);
       }
-    } else if (Array.isArray(value)) {
-      value.forEach(visit);
     } else if (value && typeof value === 'object') {
-      Object.values(value).forEach(visit);
+      // Reversed, so that the names come out in the template's order (a
+      // loop, as spreading a huge array into push() overflows the stack).
+      const children = Object.values(value);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
-  };
-  visit(template);
+  }
   return [...unknown];
+}
+
+// Sets an own property, even one named __proto__ (JSON.parse makes those),
+// without going through the prototype's setter.
+function setOwn(target: object, key: string | number, value: unknown) {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -68,20 +132,35 @@ export function unknownPlaceholders(template: unknown): string[] {
  * @internal
  */
 export function renderTemplate<T>(template: T, values: TemplateValues): T {
-  if (typeof template === 'string') {
-    return template.replace(PLACEHOLDER, (whole, name: string) =>
+  const fill = (text: string) =>
+    text.replace(PLACEHOLDER, (whole, name: string) =>
       NAMES.has(name) ? values[name as keyof TemplateValues] : whole,
-    ) as T;
+    );
+  // Copies the template breadth first: each object or array is made when
+  // reached and its members filled in as they are taken from the queue.
+  const root: { value?: unknown } = {};
+  const queue: Array<[source: unknown, target: object, key: string | number]> =
+    [[template, root, 'value']];
+  for (let i = 0; i < queue.length; i++) {
+    const [source, target, key] = queue[i];
+    let copy: unknown = source;
+    if (typeof source === 'string') {
+      copy = fill(source);
+    } else if (Array.isArray(source)) {
+      const array = new Array(source.length);
+      source.forEach((v, index) => queue.push([v, array, index]));
+      copy = array;
+    } else if (source && typeof source === 'object') {
+      const object = {};
+      for (const [k, v] of Object.entries(source)) {
+        setOwn(object, k, undefined); // keeps the template's member order
+        queue.push([v, object, k]);
+      }
+      copy = object;
+    }
+    setOwn(target, key, copy);
   }
-  if (Array.isArray(template)) {
-    return template.map(v => renderTemplate(v, values)) as T;
-  }
-  if (template && typeof template === 'object') {
-    return Object.fromEntries(
-      Object.entries(template).map(([k, v]) => [k, renderTemplate(v, values)]),
-    ) as T;
-  }
-  return template;
+  return root.value as T;
 }
 
 /** Refuses a template with unknown placeholders. @internal */

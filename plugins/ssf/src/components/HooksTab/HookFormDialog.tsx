@@ -106,14 +106,14 @@ export function HookFormDialog(props: {
           <TextField
             name="from"
             label="From (regular expression)"
-            description="Optional. Must match the whole old value; an absent value is matched as empty. Leave empty for any value."
+            description="Optional. RE2 syntax (no lookahead or backreferences); must match the whole old value, and an absent value is matched as empty. Leave empty for any value."
             placeholder="active"
             {...bind('from')}
           />
           <TextField
             name="to"
             label="To (regular expression)"
-            description="Optional. Must match the whole new value. Leave empty for any value."
+            description="Optional. RE2 syntax; must match the whole new value. Leave empty for any value."
             placeholder="suspended|terminated"
             {...bind('to')}
           />

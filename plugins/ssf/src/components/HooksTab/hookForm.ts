@@ -86,17 +86,21 @@ export function parsePayloadTemplate(
   return value as Record<string, unknown>;
 }
 
-/** Why `pattern` is not a JavaScript regular expression, if it is not. */
-export function regexError(pattern: string): string | undefined {
-  try {
-    // Compiled as written rather than anchored: wrapping it in ^(?:…)$
-    // could make an unbalanced pattern such as "a)|(b" look valid. The
-    // backend compiles patterns in Unicode mode, so the check does too.
-    RegExp(pattern, 'u');
-    return undefined;
-  } catch (error) {
-    return `Not a valid regular expression: ${(error as Error).message}`;
-  }
+/** The longest trigger pattern the backend takes. */
+export const MAX_PATTERN_LENGTH = 1000;
+
+/**
+ * What is wrong with a trigger pattern that can be told here, if anything.
+ * Patterns are RE2 syntax, matched by the backend in linear time; the
+ * browser's RegExp is another dialect (it takes lookahead and backreferences,
+ * which RE2 refuses, and refuses RE2's `(?i)` and `\pL`), so the syntax is
+ * left to the backend, whose refusal names the problem and is shown in the
+ * form.
+ */
+export function patternError(pattern: string): string | undefined {
+  return pattern.length > MAX_PATTERN_LENGTH
+    ? `The pattern must be at most ${MAX_PATTERN_LENGTH} characters (it has ${pattern.length})`
+    : undefined;
 }
 
 /** Checks the form as the backend will; an empty object means valid. */
@@ -117,10 +121,10 @@ export function validateHookForm(values: HookFormValues): HookFormErrors {
         'Enter the attribute path, such as metadata.annotations["ssf.io/lifecycle"]';
     }
     if (values.from) {
-      errors.from = regexError(values.from);
+      errors.from = patternError(values.from);
     }
     if (values.to) {
-      errors.to = regexError(values.to);
+      errors.to = patternError(values.to);
     }
   }
   if (!values.eventType) {
