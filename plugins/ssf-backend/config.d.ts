@@ -232,7 +232,7 @@ export interface Config {
       keys?: {
         /** How long a provider's JWKS is used before it is fetched again. Default 1 hour. */
         cacheTtl?: HumanDuration | string;
-        /** At most one refetch per provider for an unknown kid within this time. Default 30 seconds. */
+        /** At most one outbound key fetch (metadata and JWKS) per provider within this time, whatever the last one answered: the first, the refresh after cacheTtl and the refetch for an unknown kid alike. Default 30 seconds. */
         refetchCooldown?: HumanDuration | string;
         /** Timeout of metadata, JWKS and token requests. Default 5 seconds. */
         fetchTimeout?: HumanDuration | string;

@@ -43,6 +43,7 @@ import { ProviderLookup } from './providers/ProviderLookup';
 import { createProvidersRouter } from './providers/router';
 import { ProviderService } from './providers/ProviderService';
 import { ProviderStore } from './providers/ProviderStore';
+import { seedErrorHandler } from './providers/seedErrors';
 import { ProviderPoller } from './poll/ProviderPoller';
 import { TransmitterCredentials } from './remote/TransmitterCredentials';
 import { ReceivedEventHandlers } from './ReceivedEventHandlers';
@@ -186,6 +187,11 @@ export async function createReceiver(
       pollNow: provider => poller.poll(provider),
     }),
   );
+  // Errors raised while matching the mounts above, before either router runs
+  // (Express refuses a `:id` that is not valid percent-encoded UTF-8 with a
+  // 400 URIError while matching `…/:id/remote-stream`), in the seed's body
+  // with their 4xx status like every other provider route's.
+  router.use('/security-events-providers', seedErrorHandler(logger));
   router.use(
     '/received-events',
     createReceivedEventsRouter({

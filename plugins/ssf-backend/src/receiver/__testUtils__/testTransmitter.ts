@@ -17,7 +17,7 @@
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
 
 /** The audience the receiver test backends are configured with. */
 export const RECEIVER_AUDIENCE = 'https://receiver.example.com/api/ssf';
@@ -156,6 +156,43 @@ export class TestTransmitter {
         ...options.header,
       } as any)
       .sign(key.privateKey);
+  }
+
+  /**
+   * Signs arbitrary payload bytes as a compact JWS with the published key,
+   * building the JWS by hand (RFC 7515 §7.1) so that nothing stops what
+   * jose's signers refuse: a `crit` naming an extension nobody understands,
+   * or `b64: false` with the payload inline instead of detached (RFC 7797
+   * §5), or a payload that is not a JWT claims set. `payloadEncoded: false`
+   * puts the payload in the compact form as it is; otherwise it is
+   * base64url-encoded as usual.
+   */
+  signCompact(
+    payload: string,
+    header: Record<string, unknown> = {},
+    options: { payloadEncoded?: boolean } = {},
+  ): string {
+    const key = this.#keys[0];
+    const protectedHeader = Buffer.from(
+      JSON.stringify({
+        alg: this.alg,
+        kid: key.kid,
+        typ: 'secevent+jwt',
+        ...header,
+      }),
+    ).toString('base64url');
+    const body =
+      options.payloadEncoded === false
+        ? payload
+        : Buffer.from(payload).toString('base64url');
+    const input = Buffer.from(`${protectedHeader}.${body}`, 'ascii');
+    // RS256: RSASSA-PKCS1-v1_5 with SHA-256; ES256: ECDSA P-256 with
+    // SHA-256, the signature as R || S (RFC 7518 §3.3, §3.4).
+    const signature = cryptoSign('sha256', input, {
+      key: key.privateKey as KeyObject,
+      ...(this.alg === 'ES256' && { dsaEncoding: 'ieee-p1363' as const }),
+    });
+    return `${protectedHeader}.${body}.${signature.toString('base64url')}`;
   }
 
   async close(): Promise<void> {

@@ -19,8 +19,9 @@ import { SetErrorCode } from '@shared-signals/plugin-ssf-common';
 /**
  * Why a SET was refused, as RFC 8935 §2.3 reports it: `{err, description}`
  * with HTTP 400. `temporarily_unavailable` (503) is ours: the SET may be fine
- * but we could not check it now (e.g. the provider's keys could not be
- * fetched), so the transmitter should retry rather than drop it.
+ * but we could not check it now (an unknown `kid` within the refetch
+ * cooldown: the key may be brand new), so the transmitter should retry
+ * rather than drop it.
  *
  * @internal
  */

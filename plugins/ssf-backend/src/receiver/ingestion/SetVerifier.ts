@@ -48,6 +48,9 @@ export interface VerifiedSet {
 
 const MAX_JTI_LENGTH = 256;
 const MAX_ISS_LENGTH = 1024;
+const CONTROL_OR_LONE_SURROGATE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const textDecoder = new TextDecoder();
 
 const isObject = (v: unknown): v is Json =>
@@ -57,8 +60,10 @@ const isObject = (v: unknown): v is Json =>
  * Checks a SET the way RFC 8417/8935 and SSF 1.0 ask, mapping each failure
  * to its RFC 8935 error code:
  *
- * - `invalid_request`: not a compact JWS, wrong `typ` (or none, unless the
- *   provider accepts untyped SETs), an unsupported `alg`, missing or
+ * - `invalid_request`: not a compact JWS, a `crit` or `b64` header (refused
+ *   before anything else), wrong `typ` (or none, unless the
+ *   provider accepts untyped SETs), an unsupported `alg`, a signed payload
+ *   that is not a JSON object, missing or
  *   malformed `iss`/`jti`/`iat`/`events`, `iat` in the future beyond the
  *   clock skew, `sub` or `exp` present;
  * - `invalid_issuer`: no provider for `iss`; `access_denied`: its provider
@@ -101,6 +106,8 @@ export class SetVerifier {
     } = {},
   ): Promise<VerifiedSet> {
     const header = decodeHeader(token);
+    // Before anything is looked up or fetched for this SET.
+    refuseExtensions(header);
     // RFC 8417 §2.3 recommends explicit typing and SSF 1.0 §4.1.1 requires
     // it. A SET without typ may still be accepted, but only from a provider
     // that opted in (pre-1.0 transmitters), so whether it is refused waits
@@ -120,9 +127,11 @@ export class SetVerifier {
     ) {
       throw new SetError(
         'invalid_request',
-        `The SET's alg '${String(
-          header.alg,
-        )}' is not accepted; use one of ${SET_ALGORITHMS.join(', ')}`,
+        `${
+          header.alg === undefined
+            ? 'The SET has no alg header'
+            : `The SET's alg ${describeValue(header.alg)} is not accepted`
+        }; use one of ${SET_ALGORITHMS.join(', ')}`,
       );
     }
 
@@ -132,6 +141,15 @@ export class SetVerifier {
     }
     if (unverified.iss.length > MAX_ISS_LENGTH) {
       throw new SetError('invalid_request', 'The SET iss claim is too long');
+    }
+    // Looked up before anything is verified: text the database cannot take
+    // (PostgreSQL refuses NUL) would fail the query, a 500 for anyone's
+    // request. No issuer contains such characters.
+    if (CONTROL_OR_LONE_SURROGATE.test(unverified.iss)) {
+      throw new SetError(
+        'invalid_request',
+        'The SET iss claim must not contain control characters or unpaired surrogates',
+      );
     }
     const issuer = normaliseIssuer(unverified.iss);
     const provider =
@@ -178,9 +196,11 @@ export class SetVerifier {
       );
     }
     // The signed payload is the one decoded above; parse it again anyway so
-    // that only verified bytes are used from here on.
-    const claims = JSON.parse(textDecoder.decode(payload)) as Json;
-    return this.#checkClaims(provider, token, claims);
+    // that only verified bytes are used from here on. A signature that
+    // verifies does not make the payload a claims set: what does not parse
+    // is the transmitter's fault, a 400 for good, never a 5xx it would
+    // retry forever.
+    return this.#checkClaims(provider, token, parseVerifiedClaims(payload));
   }
 
   #checkClaims(
@@ -193,6 +213,15 @@ export class SetVerifier {
       throw new SetError(
         'invalid_request',
         `The SET must have a jti claim (a string of 1 to ${MAX_JTI_LENGTH} characters)`,
+      );
+    }
+    // The jti is half of the SET's identity in storage: PostgreSQL cannot
+    // store NUL, and stores a lone surrogate as U+FFFD (so two jtis would
+    // become one). Such a jti is a malformed SET, not a storage failure.
+    if (CONTROL_OR_LONE_SURROGATE.test(jti)) {
+      throw new SetError(
+        'invalid_request',
+        'The SET jti claim must not contain control characters or unpaired surrogates',
       );
     }
     if (typeof iat !== 'number' || !Number.isFinite(iat) || iat < 0) {
@@ -277,9 +306,75 @@ function wrongTyp(typ: unknown) {
   return new SetError(
     'invalid_request',
     `The SET's typ header must be 'secevent+jwt', got ${
-      typ === undefined ? 'none' : `'${String(typ)}'`
+      typ === undefined ? 'none' : describeValue(typ)
     }`,
   );
+}
+
+/**
+ * Refuses JWS extensions before verification. RFC 7515 §4.1.11: a recipient
+ * MUST reject a JWS whose `crit` lists an extension it does not understand,
+ * and this receiver understands none. `b64: false` (RFC 7797) would make
+ * jose verify the payload as it stands in the compact form rather than as
+ * the base64url-encoded claims set that a JWT, and so a SET, is (RFC 7519
+ * §3; RFC 8417 §2): the signed bytes would then differ from the claims read
+ * before verification. Since b64 takes effect only when listed in `crit`, a
+ * `b64` header without it is refused too, as the mistake it is.
+ */
+/**
+ * A header value for an error description. The header is the caller's JSON:
+ * `String()` of an object with a `toString` member would throw (a 500 for a
+ * bad request), and a long value should not come back whole.
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return `'${value.length > 64 ? `${value.slice(0, 64)}…` : value}'`;
+  }
+  if (
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value === null
+  ) {
+    return String(value);
+  }
+  if (value === undefined) {
+    return 'none';
+  }
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+function refuseExtensions(header: Record<string, unknown>) {
+  if (header.b64 !== undefined) {
+    throw new SetError(
+      'invalid_request',
+      "The SET's protected header must not carry b64 (RFC 7797): a SET's payload is its base64url-encoded claims set",
+    );
+  }
+  if (header.crit !== undefined) {
+    const listed = Array.isArray(header.crit)
+      ? header.crit.slice(0, 10).map(describeValue).join(', ')
+      : describeValue(header.crit);
+    throw new SetError(
+      'invalid_request',
+      `The SET's protected header lists critical extensions (crit: ${listed}) this receiver does not understand (RFC 7515 §4.1.11)`,
+    );
+  }
+}
+
+function parseVerifiedClaims(payload: Uint8Array): Json {
+  let claims: unknown;
+  try {
+    claims = JSON.parse(textDecoder.decode(payload));
+  } catch {
+    claims = undefined;
+  }
+  if (!isObject(claims)) {
+    throw new SetError(
+      'invalid_request',
+      'The body is not a SET: its signed payload is not a JSON object',
+    );
+  }
+  return claims;
 }
 
 function decodeHeader(token: string) {

@@ -212,6 +212,38 @@ describe.each(createTestDatabases().eachSupportedId())(
           /alg 'none' is not accepted/,
         ],
         [
+          // The payload inline and unencoded (RFC 7797 §3, §5): here the
+          // base64url text of real claims, which verifies as signed bytes
+          // but is not the claims set a JWT's payload is (RFC 7519 §3).
+          'an unencoded payload (b64: false, RFC 7797)',
+          t =>
+            t.signCompact(
+              Buffer.from(JSON.stringify(t.claims())).toString('base64url'),
+              { b64: false, crit: ['b64'] },
+              { payloadEncoded: false },
+            ),
+          'invalid_request',
+          /must not carry b64 \(RFC 7797\)/,
+        ],
+        [
+          // RFC 7515 §4.1.11: an extension in crit the recipient does not
+          // understand makes the JWS invalid.
+          'a critical header extension it does not understand',
+          t =>
+            t.signCompact(JSON.stringify(t.claims()), {
+              crit: ['urn:example:policy'],
+              'urn:example:policy': 1,
+            }),
+          'invalid_request',
+          /critical extensions \(crit: 'urn:example:policy'\)/,
+        ],
+        [
+          'a signed payload that is not JSON',
+          t => t.signCompact('this is not JSON'),
+          'invalid_request',
+          /payload is not a JSON object/,
+        ],
+        [
           'a wrong typ',
           t => t.sign({}, { header: { typ: 'JWT' } }),
           'invalid_request',
@@ -478,7 +510,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(transmitter.metadataRequests).toBe(0);
     });
 
-    it('answers 503 when the keys cannot be fetched, so the transmitter retries', async () => {
+    it('answers 503 when the keys cannot be fetched, so the transmitter retries, and fetches them at most once per cooldown', async () => {
       const { server } = await start();
       const res0 = await request(server)
         .post('/api/ssf/security-events-providers')
@@ -494,6 +526,15 @@ describe.each(createTestDatabases().eachSupportedId())(
       const res = await push(server, await transmitter.sign());
       expect(res.status).toBe(503);
       expect(res.body.err).toBe('temporarily_unavailable');
+      expect(res.body.description).toMatch(/could not be fetched/);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      const again = await push(server, await transmitter.sign());
+      expect(again.status).toBe(503);
+      expect(again.body.err).toBe('temporarily_unavailable');
+      // The second SET, within the cooldown, did not fetch again.
+      expect(
+        transmitter.requests.filter(r => r.path === '/nowhere'),
+      ).toHaveLength(1);
     });
 
     it('records verification and stream-updated events on the provider', async () => {

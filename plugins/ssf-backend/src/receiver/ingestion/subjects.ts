@@ -228,7 +228,14 @@ function indexOf(
     return principal ? indexOf(principal, depth + 1) : undefined;
   }
   if (format === 'ip-addresses' && Array.isArray(subject.ip_addresses)) {
-    return clip(format, subject.ip_addresses.join(','));
+    // Strings only: join() would call the toString of a member object,
+    // which the SET may have made something that throws.
+    return clip(
+      format,
+      subject.ip_addresses
+        .filter((a): a is string => typeof a === 'string')
+        .join(','),
+    );
   }
   const member = VALUE_MEMBER[format];
   const value = member ? subject[member] : undefined;

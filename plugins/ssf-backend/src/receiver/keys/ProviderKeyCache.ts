@@ -41,6 +41,16 @@ interface Entry {
   fetchedAt: number;
 }
 
+/** What is known about one provider's keys. */
+interface State {
+  /** The last key set fetched, kept while refreshes fail. */
+  entry?: Entry;
+  /** When the last fetch settled, whatever its outcome. */
+  lastAttemptAt?: number;
+  /** The fetch in flight, which every concurrent caller shares. */
+  pending?: Promise<Entry>;
+}
+
 /** The signature algorithms accepted on SETs: asymmetric only. @internal */
 export const SET_ALGORITHMS = [
   'RS256',
@@ -59,12 +69,19 @@ export const SET_ALGORITHMS = [
  * The providers' public keys, fetched from `jwks_url` (or the `jwks_uri` of
  * the provider's current well-known metadata) and cached for `cacheTtl`.
  *
- * A `kid` the cached set does not hold triggers one refetch, but at most one
- * per `refetchCooldown` per provider: a stream of SETs with made-up key ids
- * must not turn the receiver into a load generator against the transmitter.
- * Concurrent misses share one fetch. A stale set whose refresh fails keeps
- * serving (the transmitter's JWKS being down briefly should not stop SETs
- * signed with keys we already know).
+ * Anyone can push a SET naming any registered issuer, so what such a SET
+ * makes the receiver fetch is bounded per provider, whatever the fetches
+ * answer: after a fetch settles (keys, an HTTP error, a timeout, something
+ * that is not a key set), no other starts for that provider within
+ * `refetchCooldown`, and concurrent callers share the fetch in flight. That
+ * bound covers the first fetch, the refresh after `cacheTtl` and the refetch
+ * for an unknown `kid` alike, and the well-known metadata read with them: a
+ * burst of SETs, or a transmitter whose JWKS is down, costs the transmitter at
+ * most one fetch per cooldown. A failure is remembered like a success:
+ * within the cooldown after it, SETs whose keys are not known are refused
+ * (`invalid_key`) without a fetch, and a stale key set keeps serving (the
+ * JWKS being down briefly should not stop SETs signed with keys already
+ * known).
  *
  * @internal
  */
@@ -73,8 +90,7 @@ export class ProviderKeyCache {
   readonly #logger: LoggerService;
   readonly #resolve?: HostResolver;
   readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
-  readonly #pending = new Map<string, Promise<Entry>>();
+  readonly #states = new Map<string, State>();
 
   constructor(options: {
     config: ReceiverConfig;
@@ -88,15 +104,20 @@ export class ProviderKeyCache {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Drops a provider's keys, e.g. after its settings changed. */
+  /**
+   * Drops a provider's keys and its cooldown, e.g. after an admin changed its
+   * settings (a new `jwks_url` is fetched at once).
+   */
   invalidate(providerId: string): void {
-    this.#entries.delete(providerId);
+    this.#states.delete(providerId);
   }
 
   /**
    * A jose key resolver for one provider's SETs. Throws SetError
-   * `invalid_key` for a key it cannot find and `temporarily_unavailable`
-   * when the keys cannot be fetched at all.
+   * `invalid_key` for a key it cannot find, and `temporarily_unavailable`
+   * (503, Retry-After) when the keys cannot be fetched or for an unknown
+   * `kid` within the cooldown after a fetch that succeeded (the key may be
+   * brand new).
    */
   resolverFor(
     provider: ProviderRecord,
@@ -105,7 +126,8 @@ export class ProviderKeyCache {
     token: FlattenedJWSInput,
   ) => Promise<KeyLike> {
     return async (header, token) => {
-      let entry = await this.#current(provider);
+      const state = this.#state(provider.id);
+      let entry = await this.#current(provider, state);
       try {
         return await entry.keys(header, token);
       } catch (error) {
@@ -116,14 +138,13 @@ export class ProviderKeyCache {
           );
         }
       }
-      const sinceFetch = this.#now() - entry.fetchedAt;
-      if (sinceFetch < this.#config.keys.refetchCooldownMs) {
+      const refetch = this.#attempt(provider, state);
+      if (!refetch) {
         // The key may be brand new (a rotation just after someone sent a
         // made-up kid): ask the transmitter to retry once the keys may be
         // fetched again, rather than refusing a possibly good SET for good.
-        const wait = Math.ceil(
-          (this.#config.keys.refetchCooldownMs - sinceFetch) / 1000,
-        );
+        const sinceFetch = this.#now() - (state.lastAttemptAt ?? 0);
+        const wait = this.#waitSeconds(state);
         throw new SetError(
           'temporarily_unavailable',
           `${describeKid(
@@ -135,13 +156,8 @@ export class ProviderKeyCache {
         );
       }
       try {
-        entry = await this.#fetch(provider);
-      } catch (error) {
-        this.#logger.warn(
-          `Could not refresh the keys of Security Events Provider ${
-            provider.id
-          }: ${(error as Error).message}`,
-        );
+        entry = await refetch;
+      } catch {
         throw unknownKey(header);
       }
       try {
@@ -152,43 +168,97 @@ export class ProviderKeyCache {
     };
   }
 
-  async #current(provider: ProviderRecord): Promise<Entry> {
-    const entry = this.#entries.get(provider.id);
-    if (!entry) {
-      try {
-        return await this.#fetch(provider);
-      } catch (error) {
-        throw new SetError(
-          'temporarily_unavailable',
-          `The keys of the SET's issuer could not be fetched; try again later`,
-        );
-      }
+  #state(providerId: string): State {
+    let state = this.#states.get(providerId);
+    if (!state) {
+      state = {};
+      this.#states.set(providerId, state);
     }
-    if (this.#now() - entry.fetchedAt > this.#config.keys.cacheTtlMs) {
-      try {
-        return await this.#fetch(provider);
-      } catch (error) {
-        this.#logger.warn(
-          `Could not refresh the keys of Security Events Provider ${
-            provider.id
-          }, using the cached ones: ${(error as Error).message}`,
-        );
-      }
-    }
-    return entry;
+    return state;
   }
 
-  /** Fetches a provider's keys; concurrent callers share one fetch. */
-  #fetch(provider: ProviderRecord): Promise<Entry> {
-    const pending = this.#pending.get(provider.id);
-    if (pending) {
-      return pending;
+  /** Fresh keys, or stale ones when they cannot be refreshed now. */
+  async #current(provider: ProviderRecord, state: State): Promise<Entry> {
+    const { entry } = state;
+    if (
+      entry &&
+      this.#now() - entry.fetchedAt <= this.#config.keys.cacheTtlMs
+    ) {
+      return entry;
     }
-    const promise = this.#load(provider).finally(() =>
-      this.#pending.delete(provider.id),
+    const fetch = this.#attempt(provider, state);
+    if (fetch) {
+      try {
+        return await fetch;
+      } catch {
+        // Logged once by the fetch; the stale set, if any, serves on.
+      }
+    }
+    if (entry) {
+      return entry;
+    }
+    // The SET may be fine and the issuer's key endpoint only down for a
+    // moment: a 503 with Retry-After (the cooldown's rest) lets an honest
+    // transmitter deliver it later, where invalid_key would make it drop the
+    // SET; the cooldown still bounds the fetches whatever is sent meanwhile.
+    const wait = this.#waitSeconds(state);
+    throw new SetError(
+      'temporarily_unavailable',
+      `The keys of the SET's issuer could not be fetched; they are fetched again after ${wait} s at the earliest`,
+      wait,
     );
-    this.#pending.set(provider.id, promise);
-    return promise;
+  }
+
+  /** Seconds until the cooldown after the last fetch is over. */
+  #waitSeconds(state: State): number {
+    const since = this.#now() - (state.lastAttemptAt ?? 0);
+    return Math.max(
+      1,
+      Math.ceil((this.#config.keys.refetchCooldownMs - since) / 1000),
+    );
+  }
+
+  /**
+   * The fetch of a provider's keys: the one in flight, a new one when the
+   * cooldown after the last one is over, or undefined within it.
+   */
+  #attempt(provider: ProviderRecord, state: State): Promise<Entry> | undefined {
+    if (state.pending) {
+      return state.pending;
+    }
+    if (
+      state.lastAttemptAt !== undefined &&
+      this.#now() - state.lastAttemptAt < this.#config.keys.refetchCooldownMs
+    ) {
+      return undefined;
+    }
+    const pending = this.#load(provider).then(
+      entry => {
+        state.entry = entry;
+        state.lastAttemptAt = this.#now();
+        state.pending = undefined;
+        return entry;
+      },
+      error => {
+        // The cooldown runs from when the fetch settled, so that a fetch
+        // that times out is not followed by another at once.
+        state.lastAttemptAt = this.#now();
+        state.pending = undefined;
+        this.#logger.warn(
+          `Could not fetch the keys of Security Events Provider ${
+            provider.id
+          }; not trying again for ${Math.round(
+            this.#config.keys.refetchCooldownMs / 1000,
+          )} s: ${(error as Error).message}`,
+        );
+        throw error;
+      },
+    );
+    state.pending = pending;
+    // Every caller handles the outcome; this keeps a rejection nobody awaits
+    // any more from being reported as unhandled.
+    pending.catch(() => {});
+    return pending;
   }
 
   async #load(provider: ProviderRecord): Promise<Entry> {
@@ -226,21 +296,30 @@ export class ProviderKeyCache {
     } catch {
       throw new RemoteDocumentError(`${jwksUrl} is not a JSON Web Key Set`);
     }
-    const entry: Entry = { jwksUrl, keys, fetchedAt: this.#now() };
-    this.#entries.set(provider.id, entry);
-    return entry;
+    return { jwksUrl, keys, fetchedAt: this.#now() };
   }
 }
 
+// The header is the sender's: only a string kid is shown, and shortened.
+function shownKid(header: JWSHeaderParameters): string | undefined {
+  const kid: unknown = header.kid;
+  if (typeof kid !== 'string' || !kid) {
+    return undefined;
+  }
+  return kid.length > 64 ? `${kid.slice(0, 64)}…` : kid;
+}
+
 function describeKid(header: JWSHeaderParameters): string {
-  return header.kid ? `Key '${header.kid}'` : 'A key without kid';
+  const kid = shownKid(header);
+  return kid ? `Key '${kid}'` : 'A key without kid';
 }
 
 function unknownKey(header: JWSHeaderParameters): SetError {
+  const kid = shownKid(header);
   return new SetError(
     'invalid_key',
-    header.kid
-      ? `The SET is signed with key '${header.kid}', which the issuer does not publish`
+    kid
+      ? `The SET is signed with key '${kid}', which the issuer does not publish`
       : "No key published by the SET's issuer matches the SET's header",
   );
 }

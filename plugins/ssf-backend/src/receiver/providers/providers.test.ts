@@ -311,6 +311,96 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(Number(n)).toBe(0);
     });
 
+    it('answers a path id that is not valid percent-encoding with 400 in the seed shape on every route', async () => {
+      const { server, knex } = await start();
+      await request(server)
+        .post(BASE)
+        .set('Authorization', ADMIN)
+        .send(seedIssuerAndJwks(t2))
+        .expect(200);
+      const before = await knex('ssf_providers').select();
+      // decodeURIComponent refuses each of these (RFC 3986 §2.1: "%" must
+      // be followed by two hex digits; RFC 3629 §3: a byte sequence that is
+      // not UTF-8), so Express cannot decode the :id.
+      for (const bad of ['%ff', '%E0%A4%A', '%']) {
+        for (const [method, path] of [
+          ['get', ''],
+          ['put', ''],
+          ['delete', ''],
+          ['post', '/lifecycle/activate'],
+          ['post', '/lifecycle/deactivate'],
+          ['post', '/poll'],
+          ['get', '/remote-stream'],
+          ['post', '/remote-stream'],
+          ['patch', '/remote-stream'],
+          ['delete', '/remote-stream'],
+          ['get', '/remote-stream/status'],
+          ['post', '/remote-stream/status'],
+          ['post', '/remote-stream/verify'],
+        ] as const) {
+          const res = await (request(server) as any)
+            [method](`${BASE}/${bad}${path}`)
+            .set('Authorization', ADMIN)
+            .send(method === 'put' ? seedIssuerAndJwks(t2) : {});
+          expect([bad, method, path, res.status]).toEqual([
+            bad,
+            method,
+            path,
+            400,
+          ]);
+          expectSeedError(res.body, 'E0000001');
+          expect(res.body.errorCauses[0].errorSummary).toMatch(
+            /not valid percent-encoded UTF-8/,
+          );
+        }
+      }
+      expect(await knex('ssf_providers').select()).toEqual(before);
+    });
+
+    it('accepts only the documented provider types, on create and on replace', async () => {
+      const { server, knex } = await start();
+      const refused = await request(server)
+        .post(BASE)
+        .set('Authorization', ADMIN)
+        .send({ ...seedIssuerAndJwks(t2), type: 'EVIL' });
+      expect(refused.status).toBe(400);
+      expectSeedError(refused.body, 'E0000001');
+      expect(refused.body.errorCauses).toEqual([
+        {
+          errorSummary:
+            "type: 'EVIL' is not a provider type; use one of 'ssf', 'okta' (any case)",
+        },
+      ]);
+      const [{ n }] = await knex('ssf_providers').count({ n: '*' });
+      expect(Number(n)).toBe(0);
+
+      // The seed's "okta", and "ssf" in any case (the portal sends "SSF").
+      const created = await request(server)
+        .post(BASE)
+        .set('Authorization', ADMIN)
+        .send(seedIssuerAndJwks(t2));
+      expect(created.status).toBe(200);
+      for (const type of ['SSF', 'ssf', 'Okta']) {
+        const replaced = await request(server)
+          .put(`${BASE}/${created.body.id}`)
+          .set('Authorization', ADMIN)
+          .send({ ...seedIssuerAndJwks(t2), type });
+        expect([type, replaced.status]).toEqual([type, 200]);
+        expect(replaced.body.type).toBe(type);
+      }
+      const replaced = await request(server)
+        .put(`${BASE}/${created.body.id}`)
+        .set('Authorization', ADMIN)
+        .send({ ...seedIssuerAndJwks(t2), type: 'EVIL' });
+      expect(replaced.status).toBe(400);
+      expectSeedError(replaced.body, 'E0000001');
+      expect(replaced.body.errorCauses[0].errorSummary).toMatch(
+        /^type: 'EVIL' is not a provider type/,
+      );
+      const [row] = await knex('ssf_providers').select('type');
+      expect(row.type).toBe('Okta');
+    });
+
     it('refuses metadata whose issuer is not the one its URL implies', async () => {
       const { server } = await start();
       t1.metadataIssuerOverride = 'https://evil.example.com';

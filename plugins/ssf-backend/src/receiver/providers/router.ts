@@ -38,6 +38,7 @@ import { ProviderService } from './ProviderService';
 import {
   parseProviderInput,
   ProviderInputError,
+  providerTypeCauses,
   seedErrorHandler,
 } from './seedErrors';
 import { toWireProvider } from './wire';
@@ -101,6 +102,7 @@ export function createProvidersRouter(
     const body = parseProviderInput(
       createSecurityEventsProviderRequestSchema,
       jsonObjectBody(req),
+      providerTypeCauses,
     );
     const created = await mutation(req, 'create', actor, () =>
       providers.create(body),
@@ -118,6 +120,7 @@ export function createProvidersRouter(
     const body = parseProviderInput(
       replaceSecurityEventsProviderRequestSchema,
       jsonObjectBody(req),
+      providerTypeCauses,
     );
     const replaced = await mutation(req, 'replace', actor, async () => {
       const { current } = await providers.replace(req.params.id, body);

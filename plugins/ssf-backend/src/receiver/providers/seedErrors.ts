@@ -19,6 +19,7 @@ import { InputError } from '@backstage/errors';
 import { SecurityEventsProviderError } from '@shared-signals/plugin-ssf-common';
 import { ErrorRequestHandler } from 'express';
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 
 /**
@@ -43,17 +44,58 @@ export class ProviderInputError extends InputError {
 export function parseProviderInput<T extends z.ZodType>(
   schema: T,
   value: unknown,
+  /** Further checks of the raw value, reported with the schema's problems. */
+  check: (value: unknown) => string[] = () => [],
 ): z.infer<T> {
   const result = schema.safeParse(value);
-  if (result.success) {
+  const causes = result.success
+    ? []
+    : result.error.issues.map(issue => {
+        const path = issue.path.map(String).join('.');
+        return path ? `${path}: ${issue.message}` : issue.message;
+      });
+  causes.push(...check(value));
+  if (result.success && causes.length === 0) {
     return result.data;
   }
-  throw new ProviderInputError(
-    result.error.issues.map(issue => {
-      const path = issue.path.map(String).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    }),
-  );
+  throw new ProviderInputError(causes);
+}
+
+/**
+ * The provider types this API documents, compared without regard to case:
+ * `okta`, the seed API's (its every example), and `ssf`, any other SSF 1.0
+ * transmitter (the portal's form and the scaffolder action send `SSF`).
+ *
+ * @internal
+ */
+export const PROVIDER_TYPES = ['ssf', 'okta'] as const;
+
+/**
+ * The problem with a create or replace body's `type`, if any: a string that
+ * is not one of {@link PROVIDER_TYPES}. Anything else that is wrong with it
+ * (absent, not a string, too long) the schema reports.
+ *
+ * @internal
+ */
+export function providerTypeCauses(body: unknown): string[] {
+  const type =
+    typeof body === 'object' && body !== null
+      ? (body as { type?: unknown }).type
+      : undefined;
+  if (typeof type !== 'string' || !type.trim()) {
+    return [];
+  }
+  if (
+    (PROVIDER_TYPES as readonly string[]).includes(type.trim().toLowerCase())
+  ) {
+    return [];
+  }
+  const shown = type.length > 64 ? `${type.slice(0, 64)}…` : type;
+  return [
+    `type: '${shown}' is not a provider type; use one of ${PROVIDER_TYPES.map(
+      t => `'${t}'`,
+    ).join(', ')} (any case)`,
+  ];
 }
 
 // The seed API's error codes (its errorLink repeats the code).
@@ -65,8 +107,16 @@ const CODES: Record<number, { code: string; summary: string }> = {
     summary: 'You do not have permission to perform the requested action',
   },
   404: { code: 'E0000007', summary: 'Not found' },
+  405: {
+    code: 'E0000022',
+    summary: 'The endpoint does not support the provided HTTP method',
+  },
   409: { code: 'E0000001', summary: 'Conflict' },
   413: { code: 'E0000001', summary: 'Api validation failed' },
+  429: {
+    code: 'E0000047',
+    summary: 'API call exceeded rate limit due to too many requests',
+  },
   500: { code: 'E0000009', summary: 'Internal Server Error' },
   502: { code: 'E0000009', summary: "The provider's transmitter failed" },
 };
@@ -81,13 +131,80 @@ const STATUS_BY_NAME: Record<string, number> = {
   RemoteTransmitterError: 502,
 };
 
+// Longest message of a foreign client error echoed back as a cause: such a
+// message may quote the request (Express quotes the undecodable path
+// segment), which should not come back unbounded.
+const MAX_FOREIGN_MESSAGE = 200;
+
+/**
+ * The HTTP status an error stands for. Backstage's errors by name; then any
+ * error that carries a client-error status of its own, as Express, body-parser
+ * and http-errors set it (`status`/`statusCode`, with `expose` true for
+ * 4xx): e.g. the `URIError` Express throws, with status 400, for a path
+ * parameter that is not valid percent-encoded UTF-8 (`/%ff`). Such an error
+ * is the caller's fault, so it must never become a 500.
+ */
+function statusOf(error: unknown): number {
+  const e = (error ?? {}) as {
+    name?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+  };
+  const named = typeof e.name === 'string' ? STATUS_BY_NAME[e.name] : undefined;
+  if (named) {
+    return named;
+  }
+  for (const candidate of [e.status, e.statusCode]) {
+    if (
+      typeof candidate === 'number' &&
+      Number.isInteger(candidate) &&
+      candidate >= 400 &&
+      candidate < 500
+    ) {
+      return candidate;
+    }
+  }
+  // http-errors marks client errors safe to show; one without a usable
+  // status is still a bad request.
+  return e.expose === true ? 400 : 500;
+}
+
+function foreignMessage(error: unknown): string {
+  let message =
+    typeof (error as Error)?.message === 'string' && (error as Error).message
+      ? (error as Error).message
+      : 'The request is not valid';
+  if ((error as Error)?.name === 'URIError') {
+    message = `The request path is not valid percent-encoded UTF-8 (${message})`;
+  }
+  return message.length > MAX_FOREIGN_MESSAGE
+    ? `${message.slice(0, MAX_FOREIGN_MESSAGE)}…`
+    : message;
+}
+
+function codeFor(status: number): { code: string; summary: string } {
+  if (CODES[status]) {
+    return CODES[status];
+  }
+  // A client error the seed names no code for: its validation code, with
+  // the HTTP reason phrase.
+  if (status >= 400 && status < 500) {
+    return {
+      code: 'E0000001',
+      summary: STATUS_CODES[status] ?? 'Bad Request',
+    };
+  }
+  return CODES[500];
+}
+
 /** A seed-shaped error body. @internal */
 export function seedErrorBody(
   status: number,
   summary?: string,
   causes: string[] = [],
 ): SecurityEventsProviderError {
-  const known = CODES[status] ?? CODES[500];
+  const known = codeFor(status);
   return {
     errorCode: known.code,
     errorSummary: summary ?? known.summary,
@@ -100,8 +217,10 @@ export function seedErrorBody(
 /**
  * Renders errors of the provider routes in the seed API's error body
  * (`errorCode`, `errorSummary`, `errorLink`, `errorId`, `errorCauses`)
- * instead of Backstage's. Unexpected errors are logged and answered 500
- * without their message, which could carry internals.
+ * instead of Backstage's. A client error from below the routes (a path
+ * segment that does not decode, a body the parser refuses) keeps its 4xx
+ * status. Unexpected errors are logged and answered 500 without their
+ * message, which could carry internals.
  *
  * @internal
  */
@@ -111,11 +230,17 @@ export function seedErrorHandler(logger: LoggerService): ErrorRequestHandler {
       next(error);
       return;
     }
-    const status = STATUS_BY_NAME[error?.name] ?? 500;
+    const status = statusOf(error);
     let body: SecurityEventsProviderError;
     if (status === 400) {
       const causes =
-        error instanceof ProviderInputError ? error.causes : [error.message];
+        error instanceof ProviderInputError
+          ? error.causes
+          : [
+              error instanceof InputError
+                ? error.message
+                : foreignMessage(error),
+            ];
       body = seedErrorBody(400, `Api validation failed: ${causes[0]}`, causes);
     } else if (status === 404) {
       body = seedErrorBody(404, `Not found: ${error.message}`);
@@ -126,6 +251,8 @@ export function seedErrorHandler(logger: LoggerService): ErrorRequestHandler {
     } else if (status === 500) {
       logger.error('Security Events Provider request failed', error);
       body = seedErrorBody(500);
+    } else if (status >= 400 && status < 500 && !STATUS_BY_NAME[error?.name]) {
+      body = seedErrorBody(status, undefined, [foreignMessage(error)]);
     } else {
       body = seedErrorBody(status);
     }
