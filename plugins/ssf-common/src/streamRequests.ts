@@ -28,11 +28,36 @@ const MAX_URL_LENGTH = 2048;
 const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
 const RECEIVER_PROFILE_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
+/**
+ * Whether a string holds a control character: C0 (U+0000–U+001F), DEL
+ * (U+007F) or C1 (U+0080–U+009F). None belongs in stream configuration: in
+ * `aud` or `client_id` they let one audience pass for another, a URL parser
+ * silently drops tabs and line breaks (so the URL checked is not the text
+ * shown), and in descriptions and reasons they forge lines in logs and
+ * audit records.
+ */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+const CONTROL_CHARACTER_MESSAGE =
+  'must not contain control characters (U+0000–U+001F, U+007F–U+009F)';
+
+/** A string without control characters; the path in the error names the field. */
+const text = () =>
+  z.string().refine(value => !hasControlCharacter(value), {
+    error: CONTROL_CHARACTER_MESSAGE,
+  });
+
 // Any string: SSF 1.0 §8.1.1 says "A Transmitter MUST ignore any array values
 // that it does not understand", so an event type the transmitter does not know
 // is kept as requested and simply never delivered (events_delivered is
 // supported ∩ requested).
-const eventTypeUri = z.string().min(1).max(MAX_URL_LENGTH);
+const eventTypeUri = text().min(1).max(MAX_URL_LENGTH);
 
 /**
  * The delivery object a receiver sends (SSF 1.0 §8.1.1).
@@ -43,14 +68,17 @@ export const streamDeliveryRequestSchema = z.discriminatedUnion('method', [
   z
     .object({
       method: z.literal(DELIVERY_METHODS.push),
-      endpoint_url: z.string().min(1).max(MAX_URL_LENGTH),
+      endpoint_url: text().min(1).max(MAX_URL_LENGTH),
       authorization_header: z
         .string()
         .min(1)
         .max(MAX_AUTHORIZATION_HEADER_LENGTH)
-        // A header value with a line break would let a receiver inject headers.
-        .regex(/^[\t\x20-\x7e\x80-\xff]+$/, {
-          error: 'authorization_header must be a single-line header value',
+        // A header value with a line break would let a receiver inject
+        // headers; other control characters (tab, C1) have no place in a
+        // credential either.
+        .regex(/^[\x20-\x7e\xa0-\xff]+$/, {
+          error:
+            'authorization_header must be a single-line header value without control characters',
         })
         .optional(),
     })
@@ -58,7 +86,7 @@ export const streamDeliveryRequestSchema = z.discriminatedUnion('method', [
   z
     .object({
       method: z.literal(DELIVERY_METHODS.poll),
-      endpoint_url: z.string().max(MAX_URL_LENGTH).optional(),
+      endpoint_url: text().max(MAX_URL_LENGTH).optional(),
     })
     .strict(),
 ]);
@@ -71,26 +99,26 @@ export const streamDeliveryRequestSchema = z.discriminatedUnion('method', [
 export type StreamDeliveryRequest = z.infer<typeof streamDeliveryRequestSchema>;
 
 const audience = z.union([
-  z.string().min(1).max(MAX_URL_LENGTH),
-  z.array(z.string().min(1).max(MAX_URL_LENGTH)).min(1).max(16),
+  text().min(1).max(MAX_URL_LENGTH),
+  z.array(text().min(1).max(MAX_URL_LENGTH)).min(1).max(16),
 ]);
 
 const receiverSupplied = {
   delivery: streamDeliveryRequestSchema,
   events_requested: z.array(eventTypeUri).max(MAX_EVENTS_REQUESTED),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH),
+  description: text().max(MAX_DESCRIPTION_LENGTH),
 };
 
 // Transmitter-supplied properties (SSF 1.0 §8.1.1): a receiver may echo them in
 // an update, but only with the values the transmitter holds.
 const transmitterSupplied = {
-  iss: z.string().optional(),
+  iss: text().optional(),
   aud: audience.optional(),
-  events_supported: z.array(z.string()).optional(),
-  events_delivered: z.array(z.string()).optional(),
+  events_supported: z.array(text()).optional(),
+  events_delivered: z.array(text()).optional(),
   min_verification_interval: z.number().optional(),
   // Chosen at creation only (an extension member); echoed unchanged.
-  receiver_profile: z.string().optional(),
+  receiver_profile: text().optional(),
 };
 
 /**
@@ -107,9 +135,8 @@ export const createStreamRequestSchema = z
     events_requested: receiverSupplied.events_requested.optional(),
     description: receiverSupplied.description.optional(),
     aud: audience.optional(),
-    client_id: z.string().min(1).max(256).optional(),
-    receiver_profile: z
-      .string()
+    client_id: text().min(1).max(256).optional(),
+    receiver_profile: text()
       .regex(RECEIVER_PROFILE_ID, {
         error:
           'receiver_profile must be a profile id such as "ssf" or "okta" (lower-case letters, digits and dashes)',
@@ -125,8 +152,7 @@ export const createStreamRequestSchema = z
  */
 export type CreateStreamRequest = z.infer<typeof createStreamRequestSchema>;
 
-const streamId = z
-  .string()
+const streamId = text()
   .min(1, { error: 'stream_id must not be empty' })
   .max(128);
 
@@ -178,7 +204,7 @@ export const updateStreamStatusRequestSchema = z
     status: z.enum(['enabled', 'paused', 'disabled'], {
       error: "status must be one of 'enabled', 'paused' or 'disabled'",
     }),
-    reason: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+    reason: text().max(MAX_DESCRIPTION_LENGTH).optional(),
   })
   .strict();
 

@@ -81,6 +81,98 @@ export type StatusChangeHandler = (change: {
 }) => Promise<void>;
 
 /**
+ * Called, inside the transaction, when a portal admin changes the delivery
+ * of a stream another client owns (see {@link isAdminDeliveryChange}). It
+ * may return work to do once the change is committed (telling the receiver
+ * at the old endpoint); that work never throws and reports what it did.
+ *
+ * @internal
+ */
+export type DeliveryChangeHandler = (change: {
+  tx: Knex.Transaction;
+  before: StreamRecord;
+  after: StreamRecord;
+  caller: StreamCaller;
+}) => Promise<(() => Promise<DeliveryChangeNotice>) | undefined>;
+
+/**
+ * How the receiver was told that a portal admin changed its stream's
+ * delivery.
+ *
+ * @internal
+ */
+export interface DeliveryChangeNotice {
+  /**
+   * The stream-updated SET queued for the stream as it now is. (A stream
+   * whose receiver profile takes no stream events gets none, and no notice.)
+   */
+  jti: string;
+  /**
+   * The same SET pushed straight to the old push endpoint, with its old
+   * authorization header: `delivered`, the reason it was not, or
+   * `not-push` when the old delivery was poll.
+   */
+  previousEndpoint: string;
+}
+
+/**
+ * The outcome of a PUT or PATCH: the stream before and after, and, when a
+ * portal admin changed another client's delivery, how its receiver was told.
+ *
+ * @internal
+ */
+export interface StreamChange {
+  before: StreamRecord;
+  after: StreamRecord;
+  configuration: StreamConfiguration;
+  /** Set when {@link isAdminDeliveryChange} held for this change. */
+  deliveryNotice?: DeliveryChangeNotice;
+}
+
+/**
+ * Whether two deliveries differ in where or how SETs are sent: method,
+ * endpoint URL or authorization header.
+ *
+ * @internal
+ */
+export function deliveryChanged(
+  before: StreamRecord['delivery'],
+  after: StreamRecord['delivery'],
+): boolean {
+  return (
+    before.method !== after.method ||
+    before.endpointUrl !== after.endpointUrl ||
+    (before.authorizationHeader ?? '') !== (after.authorizationHeader ?? '')
+  );
+}
+
+/**
+ * A portal admin re-pointing (or re-keying) the delivery of a stream that
+ * another client owns: the change a hijack takes, so it is audited at high
+ * severity and announced to the receiver. An admin's own streams (created
+ * without `client_id`) and a receiver changing its own stream do not count.
+ *
+ * @internal
+ */
+export function isAdminDeliveryChange(
+  caller: StreamCaller,
+  before: StreamRecord,
+  after: StreamRecord,
+): boolean {
+  return (
+    caller.type === 'admin' &&
+    before.clientId !== caller.userEntityRef &&
+    deliveryChanged(before.delivery, after.delivery)
+  );
+}
+
+// Serialises stream creation on PostgreSQL, so that two concurrent creates
+// cannot both pass the one-per-client, maxStreams and audience checks (under
+// READ COMMITTED neither would see the other's row). SQLite has one writer.
+// An arbitrary constant, the same on every replica.
+const CREATE_LOCK_KEY = 0x55f0_0001;
+
+/**
  * Stream management with SSF 1.0 semantics (§8.1.1 – §8.1.2). The routes turn
  * HTTP into these calls; every rule about streams lives here.
  *
@@ -95,6 +187,7 @@ export class StreamService {
   readonly #resolve?: HostResolver;
   readonly #now: () => Date;
   readonly #onStatusChange?: StatusChangeHandler;
+  readonly #onDeliveryChange?: DeliveryChangeHandler;
 
   constructor(options: {
     store: StreamStore;
@@ -108,6 +201,8 @@ export class StreamService {
     now?: () => Date;
     /** Runs inside the transaction that changes a stream's status. */
     onStatusChange?: StatusChangeHandler;
+    /** Runs inside the transaction in which an admin changes another client's delivery. */
+    onDeliveryChange?: DeliveryChangeHandler;
   }) {
     this.#store = options.store;
     this.#config = options.config;
@@ -117,6 +212,7 @@ export class StreamService {
     this.#resolve = options.resolve;
     this.#now = options.now ?? (() => new Date());
     this.#onStatusChange = options.onStatusChange;
+    this.#onDeliveryChange = options.onDeliveryChange;
   }
 
   async create(
@@ -171,6 +267,9 @@ export class StreamService {
 
     try {
       await this.#store.transaction(async tx => {
+        if (tx.client.config.client === 'pg') {
+          await tx.raw('SELECT pg_advisory_xact_lock(?)', [CREATE_LOCK_KEY]);
+        }
         const existing = await this.#store.getByClientId(clientId, tx);
         if (existing) {
           throw new ConflictError(
@@ -182,6 +281,16 @@ export class StreamService {
             `This transmitter allows at most ${
               this.#config.maxStreams
             } streams (ssf.transmitter.maxStreams); delete one before creating another`,
+          );
+        }
+        if (request.aud !== undefined) {
+          await this.#assertAudienceFree(
+            request.aud,
+            clientId,
+            caller.type === 'client'
+              ? [caller.clientId, caller.audience]
+              : [clientId, this.#clientIdOf(clientId)],
+            tx,
           );
         }
         await this.#store.insert(record, tx);
@@ -236,7 +345,7 @@ export class StreamService {
   async replace(
     caller: StreamCaller,
     request: UpdateStreamRequest & { delivery: StreamDeliveryRequest },
-  ): Promise<StreamConfiguration> {
+  ): Promise<StreamChange> {
     return this.#change(caller, request, async current => ({
       ...current,
       eventsRequested: dedupe(request.events_requested ?? []),
@@ -253,7 +362,7 @@ export class StreamService {
   async update(
     caller: StreamCaller,
     request: UpdateStreamRequest,
-  ): Promise<StreamConfiguration> {
+  ): Promise<StreamChange> {
     return this.#change(caller, request, async current => ({
       ...current,
       eventsRequested:
@@ -354,13 +463,14 @@ export class StreamService {
     caller: StreamCaller,
     request: UpdateStreamRequest,
     apply: (current: StreamRecord) => Promise<StreamRecord>,
-  ): Promise<StreamConfiguration> {
+  ): Promise<StreamChange> {
     // Validation that needs DNS happens before the transaction opens, so no
     // database connection is held while waiting on the network.
     const before = await this.#visible(caller, request.stream_id);
     this.#assertTransmitterSuppliedUnchanged(request, before);
     const next = { ...(await apply(before)), updatedAt: this.#now() };
-    await this.#store.transaction(async tx => {
+    const adminChange = isAdminDeliveryChange(caller, before, next);
+    const afterCommit = await this.#store.transaction(async tx => {
       const current = await this.#visible(caller, request.stream_id, tx);
       if (current.updatedAt.getTime() !== before.updatedAt.getTime()) {
         throw new ConflictError(
@@ -368,8 +478,51 @@ export class StreamService {
         );
       }
       await this.#store.update(next, tx);
+      return adminChange
+        ? this.#onDeliveryChange?.({ tx, before, after: next, caller })
+        : undefined;
     });
-    return this.toConfiguration(next);
+    // After the commit, so the old endpoint hears only of a change that
+    // happened, and no connection is held while it is called.
+    const deliveryNotice = afterCommit ? await afterCommit() : undefined;
+    return {
+      before,
+      after: next,
+      configuration: this.toConfiguration(next),
+      ...(deliveryNotice && { deliveryNotice }),
+    };
+  }
+
+  /**
+   * A proposed `aud` must not be one another client's stream uses (one of
+   * its audiences, or that client's ID): a receiver that could choose
+   * another's audience would be sent SETs meant for that receiver, and could
+   * replay them to it. The owner's own client ID is always allowed.
+   */
+  async #assertAudienceFree(
+    aud: string | string[],
+    clientId: string,
+    own: string[],
+    tx: Knex.Transaction,
+  ) {
+    const taken = new Set<string>();
+    // aud is stored as JSON, so it is compared here, as StreamStore.list
+    // does, the same on SQLite and PostgreSQL.
+    for (const stream of await this.#store.list({}, tx)) {
+      if (stream.clientId === clientId) continue;
+      for (const value of [stream.aud].flat()) taken.add(value);
+      taken.add(stream.clientId);
+      taken.add(this.#clientIdOf(stream.clientId));
+    }
+    for (const value of [aud].flat()) {
+      if (!own.includes(value) && taken.has(value)) {
+        throw new ConflictError(
+          `aud '${value}' is already used by another client's stream; a stream's audience must be its own, so propose another, or leave aud out to use the owning client's ID ('${
+            own[own.length - 1]
+          }')`,
+        );
+      }
+    }
   }
 
   #assertTransmitterSuppliedUnchanged(

@@ -34,7 +34,14 @@ import { SigningKeyManager } from '../keys/SigningKeyManager';
 import { audited } from '../http/audited';
 import { CallerResolver, describeCaller } from './callers';
 import { buildTransmitterMetadata } from './metadata';
-import { StreamCaller, StreamService } from './StreamService';
+import { StreamRecord } from '../database/StreamStore';
+import {
+  deliveryChanged,
+  isAdminDeliveryChange,
+  StreamCaller,
+  StreamChange,
+  StreamService,
+} from './StreamService';
 
 const streamIdQuery = z
   .object({
@@ -83,7 +90,6 @@ export function createTransmitterRouter(
   });
 
   /** Runs a stream mutation inside an audit event; secrets never reach the event. */
-  /** Runs a stream mutation inside an audit event; secrets never reach the event. */
   function mutation<T>(
     req: Request,
     actionType: string,
@@ -102,6 +108,75 @@ export function createTransmitterRouter(
       },
       fn,
     );
+  }
+
+  /**
+   * A portal admin changed where or how another client's stream is
+   * delivered: the shape a hijack takes. Recorded as its own high-severity
+   * event, with the delivery before and after (whether the authorization
+   * header changed, never its value) and how the receiver was told.
+   */
+  async function auditAdminDeliveryChange(
+    req: Request,
+    caller: StreamCaller,
+    changed: StreamChange,
+  ) {
+    const { before, after } = changed;
+    if (!isAdminDeliveryChange(caller, before, after)) return;
+    await audited(
+      {
+        auditor,
+        request: req,
+        eventId: 'stream-delivery-change',
+        severityLevel: 'high',
+        meta: {
+          streamId: after.streamId,
+          clientId: after.clientId,
+          caller: describeCaller(caller),
+          before: describeDelivery(before.delivery),
+          after: describeDelivery(after.delivery),
+          authorizationHeaderChanged:
+            (before.delivery.authorizationHeader ?? '') !==
+            (after.delivery.authorizationHeader ?? ''),
+        },
+        successMeta: notice =>
+          notice
+            ? {
+                receiverNotified: {
+                  streamUpdatedJti: notice.jti,
+                  previousEndpoint: notice.previousEndpoint,
+                },
+              }
+            : {},
+      },
+      async () => changed.deliveryNotice,
+    );
+  }
+
+  /** PUT and PATCH: the same audit, and the configuration as the answer. */
+  async function changeStream(
+    req: Request,
+    actionType: 'replace' | 'update',
+    caller: StreamCaller,
+    fn: () => Promise<StreamChange>,
+  ) {
+    const { configuration } = await mutation(
+      req,
+      actionType,
+      caller,
+      async () => {
+        const result = await fn();
+        await auditAdminDeliveryChange(req, caller, result);
+        return result;
+      },
+      c => ({
+        streamId: c.after.streamId,
+        ...(deliveryChanged(c.before.delivery, c.after.delivery) && {
+          deliveryChanged: true,
+        }),
+      }),
+    );
+    return configuration;
   }
 
   router.post('/streams', async (req, res) => {
@@ -154,16 +229,11 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream configuration',
     );
-    const replaced = await mutation(
-      req,
-      'replace',
-      caller,
-      () => streams.replace(caller, body),
-      s => ({
-        streamId: s.stream_id,
-      }),
+    res.json(
+      await changeStream(req, 'replace', caller, () =>
+        streams.replace(caller, body),
+      ),
     );
-    res.json(replaced);
   });
 
   router.patch('/streams', async (req, res) => {
@@ -173,16 +243,11 @@ export function createTransmitterRouter(
       jsonBody(req),
       'stream configuration',
     );
-    const updated = await mutation(
-      req,
-      'update',
-      caller,
-      () => streams.update(caller, body),
-      s => ({
-        streamId: s.stream_id,
-      }),
+    res.json(
+      await changeStream(req, 'update', caller, () =>
+        streams.update(caller, body),
+      ),
     );
-    res.json(updated);
   });
 
   router.delete('/streams', async (req, res) => {
@@ -229,4 +294,13 @@ export function createTransmitterRouter(
   });
 
   return router;
+}
+
+/** A delivery as an audit event names it: where, how, and whether a header is set. */
+function describeDelivery(delivery: StreamRecord['delivery']): JsonObject {
+  return {
+    method: delivery.method,
+    endpointUrl: delivery.endpointUrl,
+    authorizationHeader: delivery.authorizationHeader ? 'set' : 'none',
+  };
 }

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { TransmitterConfig } from '../config';
 import { createDelivery } from '../delivery/createDelivery';
+import { deliveryChangeEffects } from '../delivery/deliveryChangeEffects';
 import { createDeliveryRouter } from '../delivery/router';
 import { deliveryStatusEffects } from '../delivery/statusEffects';
 import { TransmitterEmitter } from '../delivery/TransmitterEmitter';
@@ -89,6 +90,12 @@ export async function setUpTransmitter(options: {
     clientIdOf: receiverAccess.clientIdOf,
     baseUrl,
     onStatusChange: deliveryStatusEffects({ emitter, outbox }),
+    onDeliveryChange: deliveryChangeEffects({
+      emitter,
+      outbox,
+      config,
+      logger,
+    }),
   });
 
   options.lifecycle.addStartupHook(() => worker.start());

@@ -31,7 +31,8 @@ const MAX_CLIENT_ID_LENGTH = 256;
 const MAX_URL_LENGTH = 2048;
 const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
 const MAX_EVENTS_REQUESTED = 64;
-const SINGLE_LINE_HEADER = /^[\t\x20-\x7e\x80-\xff]+$/;
+// As the backend schema: printable ASCII and Latin-1, no tab or C1 controls.
+const SINGLE_LINE_HEADER = /^[\x20-\x7e\xa0-\xff]+$/;
 
 /** The receiver profile of a stream that names none: plain SSF 1.0. */
 export const DEFAULT_RECEIVER_PROFILE = 'ssf';
