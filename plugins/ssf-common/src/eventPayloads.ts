@@ -15,6 +15,7 @@
  */
 
 import { z } from 'zod';
+import { describeZodIssues } from './zodIssues';
 import {
   CAEP_EVENT_TYPES,
   OKTA_EVENT_TYPES,
@@ -160,8 +161,5 @@ export function validateEventPayload(type: string, payload: unknown): string[] {
   if (result.success) {
     return [];
   }
-  return result.error.issues.map(issue => {
-    const path = issue.path.map(String).join('.');
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
+  return describeZodIssues(result.error.issues);
 }

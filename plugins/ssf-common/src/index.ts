@@ -28,3 +28,4 @@ export * from './receiver';
 export * from './streamRequests';
 export * from './subjects';
 export * from './types';
+export * from './zodIssues';

@@ -22,10 +22,29 @@ import { DELIVERY_METHODS } from './eventTypes';
 // Objects are strict: a misspelt or unsupported property is an error the
 // caller sees, rather than a silently ignored setting.
 
-const MAX_DESCRIPTION_LENGTH = 1024;
-const MAX_EVENTS_REQUESTED = 64;
-const MAX_URL_LENGTH = 2048;
-const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
+/**
+ * The limits of a stream configuration, as the backend enforces them; the
+ * admin page and the scaffolder actions check the same ones.
+ *
+ * @public
+ */
+export const STREAM_LIMITS = Object.freeze({
+  /** Characters of `description` and of a status `reason`. */
+  descriptionLength: 1024,
+  /** Entries of `events_requested`. */
+  eventsRequested: 64,
+  /** Characters of a URL (`endpoint_url`, `aud`, an event type). */
+  urlLength: 2048,
+  /** Characters of the push `authorization_header`. */
+  authorizationHeaderLength: 4096,
+  /** Characters of the `client_id` an admin creates a stream for. */
+  clientIdLength: 256,
+});
+
+const MAX_DESCRIPTION_LENGTH = STREAM_LIMITS.descriptionLength;
+const MAX_EVENTS_REQUESTED = STREAM_LIMITS.eventsRequested;
+const MAX_URL_LENGTH = STREAM_LIMITS.urlLength;
+const MAX_AUTHORIZATION_HEADER_LENGTH = STREAM_LIMITS.authorizationHeaderLength;
 const RECEIVER_PROFILE_ID = /^[a-z][a-z0-9-]{0,31}$/;
 
 /**
@@ -135,7 +154,7 @@ export const createStreamRequestSchema = z
     events_requested: receiverSupplied.events_requested.optional(),
     description: receiverSupplied.description.optional(),
     aud: audience.optional(),
-    client_id: text().min(1).max(256).optional(),
+    client_id: text().min(1).max(STREAM_LIMITS.clientIdLength).optional(),
     receiver_profile: text()
       .regex(RECEIVER_PROFILE_ID, {
         error:

@@ -19,6 +19,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CreateStreamRequest,
   createStreamRequestSchema,
+  describeZodIssues,
   isSubscribableEventType,
   DELIVERY_METHODS,
 } from '@shared-signals/plugin-ssf-common';
@@ -169,9 +170,7 @@ export function createSsfStreamCreateAction(options: { client: SsfClient }) {
         : parsed.error.issues;
       if (issues.length) {
         throw new InputError(
-          `Invalid SSF stream request: ${issues
-            .map(i => `${i.path.join('.') || 'request'}: ${i.message}`)
-            .join('; ')}`,
+          `Invalid SSF stream request: ${describeZodIssues(issues).join('; ')}`,
         );
       }
 

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { STREAM_LIMITS } from '@shared-signals/plugin-ssf-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { SsfClient } from '../client';
 
@@ -55,7 +56,7 @@ export function createSsfStreamUpdateStatusAction(options: {
         reason: z =>
           z
             .string({ description: 'Why; sent to the receiver' })
-            .max(1024)
+            .max(STREAM_LIMITS.descriptionLength)
             .optional(),
       },
       output: {

@@ -17,7 +17,10 @@
 import { randomUUID } from 'node:crypto';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
+import {
+  DELIVERY_METHODS,
+  STREAM_LIMITS,
+} from '@shared-signals/plugin-ssf-common';
 import { SsfClient, SsfVerificationView } from '../client';
 
 const POLL_INTERVAL_MS = 500;
@@ -62,7 +65,7 @@ export function createSsfStreamVerifyAction(options: {
               description:
                 'The state echoed in the verification SET (generated if absent)',
             })
-            .max(1024)
+            .max(STREAM_LIMITS.descriptionLength)
             .optional(),
         timeoutSeconds: z =>
           z

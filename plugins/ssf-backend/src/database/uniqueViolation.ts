@@ -21,10 +21,12 @@
  * @internal
  */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string };
+  const e = error as { code?: string; message?: string };
   return (
     e?.code === '23505' || // PostgreSQL unique_violation
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    // Drivers that only say it in words (older better-sqlite3, sqlite3).
+    /UNIQUE constraint failed/.test(e?.message ?? '')
   );
 }

@@ -15,6 +15,7 @@
  */
 
 import { InputError } from '@backstage/errors';
+import { describeZodIssues } from '@shared-signals/plugin-ssf-common';
 import { Request } from 'express';
 import { z } from 'zod';
 
@@ -34,11 +35,9 @@ export function parseInput<T extends z.ZodType>(
   if (result.success) {
     return result.data;
   }
-  const problems = result.error.issues.map(issue => {
-    const path = issue.path.map(String).join('.');
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  throw new InputError(`Invalid ${what}: ${problems.join('; ')}`);
+  throw new InputError(
+    `Invalid ${what}: ${describeZodIssues(result.error.issues).join('; ')}`,
+  );
 }
 
 /**

@@ -90,11 +90,13 @@ export interface ReceiverProfile {
 }
 
 /**
- * Delivery state of one Security Event Token in a stream's outbox.
+ * Delivery state of one Security Event Token in a stream's outbox, as the
+ * backend reports it. A paused stream's SETs are `pending` (held until the
+ * stream is enabled).
  *
  * @public
  */
-export type SetState = 'pending' | 'held' | 'delivered' | 'dead' | 'dropped';
+export type SetState = 'pending' | 'delivered' | 'dead' | 'dropped';
 
 /**
  * One Security Event Token queued for, or delivered to, a stream.
@@ -131,8 +133,7 @@ export interface Page<T> {
  * @public
  */
 export interface StreamSetsQuery {
-  /** `held` SETs are listed as `pending`. */
-  state?: Exclude<SetState, 'held'>;
+  state?: SetState;
   limit?: number;
   offset?: number;
 }

@@ -32,6 +32,7 @@ import {
   RemoteDocumentError,
 } from '../keys/transmitterMetadata';
 import { ProviderRecord, ProviderStore } from './ProviderStore';
+import { isUniqueViolation } from '../../database/uniqueViolation';
 import { ProviderInputError } from './seedErrors';
 
 const ID_ALPHABET =
@@ -417,14 +418,5 @@ export class ProviderService {
 function notFound(id: string) {
   return new NotFoundError(
     `Resource not found: ${id} (SecurityEventsProvider)`,
-  );
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
   );
 }

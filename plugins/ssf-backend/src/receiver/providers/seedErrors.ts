@@ -16,7 +16,10 @@
 
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { SecurityEventsProviderError } from '@shared-signals/plugin-ssf-common';
+import {
+  describeZodIssues,
+  SecurityEventsProviderError,
+} from '@shared-signals/plugin-ssf-common';
 import { ErrorRequestHandler } from 'express';
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -48,12 +51,7 @@ export function parseProviderInput<T extends z.ZodType>(
   check: (value: unknown) => string[] = () => [],
 ): z.infer<T> {
   const result = schema.safeParse(value);
-  const causes = result.success
-    ? []
-    : result.error.issues.map(issue => {
-        const path = issue.path.map(String).join('.');
-        return path ? `${path}: ${issue.message}` : issue.message;
-      });
+  const causes = result.success ? [] : describeZodIssues(result.error.issues);
   causes.push(...check(value));
   if (result.success && causes.length === 0) {
     return result.data;

@@ -31,9 +31,6 @@ function outcome(v: StreamVerification): {
   if (v.delivered_at || v.status === 'delivered') {
     return { text: 'Delivered to the receiver', color: 'success' };
   }
-  if (v.status === 'held') {
-    return { text: 'Held: the stream is paused', color: 'warning' };
-  }
   return { text: 'Requested, not delivered yet', color: 'warning' };
 }
 

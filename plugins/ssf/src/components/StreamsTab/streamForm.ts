@@ -20,17 +20,18 @@ import {
   UpdateStreamRequest,
   createStreamRequestSchema,
   isSubscribableEventType,
+  STREAM_LIMITS,
   updateStreamRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile } from '../../api';
 
-// The limits the backend enforces (ssf-common streamRequests.ts); checked
+// The limits the backend enforces (STREAM_LIMITS from ssf-common); checked
 // here first so that the form can say which field is wrong and why.
-const MAX_DESCRIPTION_LENGTH = 1024;
-const MAX_CLIENT_ID_LENGTH = 256;
-const MAX_URL_LENGTH = 2048;
-const MAX_AUTHORIZATION_HEADER_LENGTH = 4096;
-const MAX_EVENTS_REQUESTED = 64;
+const MAX_DESCRIPTION_LENGTH = STREAM_LIMITS.descriptionLength;
+const MAX_CLIENT_ID_LENGTH = STREAM_LIMITS.clientIdLength;
+const MAX_URL_LENGTH = STREAM_LIMITS.urlLength;
+const MAX_AUTHORIZATION_HEADER_LENGTH = STREAM_LIMITS.authorizationHeaderLength;
+const MAX_EVENTS_REQUESTED = STREAM_LIMITS.eventsRequested;
 // As the backend schema: printable ASCII and Latin-1, no tab or C1 controls.
 const SINGLE_LINE_HEADER = /^[\x20-\x7e\xa0-\xff]+$/;
 
