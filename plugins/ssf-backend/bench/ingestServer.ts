@@ -64,7 +64,7 @@ async function main() {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         name: 'bench',
-        type: 'bench',
+        type: 'ssf',
         settings: { issuer: options.issuer, jwks_url: options.jwksUrl },
       }),
     },

@@ -147,7 +147,7 @@ export async function runHttpLoad(options: {
       `${base}/security-events-providers`,
       json({
         name: 'load-idp',
-        type: 'robustness',
+        type: 'ssf',
         settings: { issuer: idp, jwks_url: `${idp}/jwks` },
       }),
     ),
