@@ -16,6 +16,7 @@
 
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { userAuth } from '../../__testUtils__/testBackend';
 import {
@@ -72,7 +73,12 @@ describe.each(createTestDatabases().eachSupportedId())(
           )
         ).status,
       ).toBe(202);
+      // received_at has millisecond resolution and `since` is inclusive:
+      // let the clock move past b0 before taking the boundary, and past the
+      // boundary before b1, so the two cannot share its millisecond.
+      await sleep(5);
       const middle = new Date().toISOString();
+      await sleep(5);
       expect(
         (await push(server, await b.sign({ jti: 'b1', sub_id: bob }))).status,
       ).toBe(202);
