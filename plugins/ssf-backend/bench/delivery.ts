@@ -37,7 +37,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { generateKeyPair, SignJWT } from 'jose';
-import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { TransmitterEmitter } from '../src/transmitter/delivery/TransmitterEmitter';
 import {
   arg,
   buildTransmitter,

@@ -28,8 +28,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { readTransmitterConfig } from '../src/config';
-import { createDelivery } from '../src/delivery/createDelivery';
+import { readTransmitterConfig } from '../src/transmitter/config';
+import { createDelivery } from '../src/transmitter/delivery/createDelivery';
 
 export type Db = 'sqlite' | 'pg';
 

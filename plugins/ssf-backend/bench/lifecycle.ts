@@ -71,14 +71,14 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Knex } from 'knex';
-import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
-import { CatalogReconciler } from '../src/lifecycle/catalog/CatalogReconciler';
-import { FiringStore } from '../src/lifecycle/firings/FiringStore';
-import { defaultHooks } from '../src/lifecycle/hooks/defaultHooks';
-import { HookStore } from '../src/lifecycle/hooks/HookStore';
-import { RunResult, RunStore } from '../src/lifecycle/identities/RunStore';
-import { SnapshotStore } from '../src/lifecycle/identities/SnapshotStore';
-import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
+import { TransmitterEmitter } from '../src/transmitter/delivery/TransmitterEmitter';
+import { CatalogReconciler } from '../src/identityHooks/catalog/CatalogReconciler';
+import { FiringStore } from '../src/identityHooks/firings/FiringStore';
+import { defaultHooks } from '../src/identityHooks/hooks/defaultHooks';
+import { HookStore } from '../src/identityHooks/hooks/HookStore';
+import { RunResult, RunStore } from '../src/identityHooks/identities/RunStore';
+import { SnapshotStore } from '../src/identityHooks/identities/SnapshotStore';
+import { IdentityHookEngine } from '../src/identityHooks/IdentityHookEngine';
 import {
   arg,
   benchTransmitterConfig,
@@ -405,7 +405,7 @@ const auth = {
   },
 } as unknown as AuthService;
 
-/** The lifecycle pieces, built directly as createLifecycle does. */
+/** The lifecycle pieces, built directly as createIdentityHooks does. */
 async function buildLifecycle(
   knex: Knex,
   emitter: TransmitterEmitter,
@@ -413,14 +413,14 @@ async function buildLifecycle(
   catalog: FakeCatalog,
 ) {
   const hooks = new HookStore(knex);
-  await hooks.seedFromConfig(
+  await hooks.installFromConfig(
     defaultHooks({
       lifecycleAnnotation: LIFECYCLE_ANNOTATION,
       subjectFormat: 'email',
     }),
   );
   const snapshots = new SnapshotStore(knex);
-  const engine = new LifecycleEngine({
+  const engine = new IdentityHookEngine({
     knex,
     hooks,
     snapshots,

@@ -18,7 +18,7 @@
 
 // Shared plumbing for `yarn test:robustness`: a fresh database per scenario,
 // and the transmitter's delivery pieces built straight from a knex, the way
-// setUpTransmitter wires them but without the HTTP surface or a backend, so
+// createTransmitter wires them but without the HTTP surface or a backend, so
 // that a scenario (or a child process) can own and break each piece.
 
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -27,12 +27,12 @@ import { JsonObject } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { readTransmitterConfig, TransmitterConfig } from '../src/config';
-import { StreamStore } from '../src/database/StreamStore';
-import { createDelivery } from '../src/delivery/createDelivery';
-import { DeliveryWorker } from '../src/delivery/DeliveryWorker';
-import { OutboxStore } from '../src/delivery/OutboxStore';
-import { TransmitterEmitter } from '../src/delivery/TransmitterEmitter';
+import { readTransmitterConfig, TransmitterConfig } from '../src/transmitter/config';
+import { StreamStore } from '../src/transmitter/streams/StreamStore';
+import { createDelivery } from '../src/transmitter/delivery/createDelivery';
+import { DeliveryWorker } from '../src/transmitter/delivery/DeliveryWorker';
+import { OutboxStore } from '../src/transmitter/delivery/OutboxStore';
+import { TransmitterEmitter } from '../src/transmitter/delivery/TransmitterEmitter';
 
 export type Db = 'sqlite' | 'pg';
 

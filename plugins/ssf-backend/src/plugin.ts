@@ -28,27 +28,19 @@ import {
   ssfReceivedEventHandlersExtensionPoint,
   ssfReceiverProfilesExtensionPoint,
 } from '@shared-signals/plugin-ssf-node';
-import { readTransmitterConfig } from './config';
-import { createLifecycle } from './lifecycle/createLifecycle';
-import { IDENTITY_CHANGES_BODY_LIMIT } from './lifecycle/router';
-import { createReceiver } from './receiver/createReceiver';
-import { ReceivedEventHandlers } from './receiver/ReceivedEventHandlers';
+import { createIdentityHooks } from './identityHooks';
+import { createReceiver, ReceivedEventHandlers } from './receiver';
 import { createRouter } from './router';
 import {
   createPostureRouter,
   PermissionPosture,
 } from './security/PermissionPosture';
-import {
-  buildTransmitterMetadata,
-  rootWellKnownPath,
-} from './transmitter/metadata';
-import { readReceiverAccessConfig } from './transmitter/auth/receiverAccess';
-import { ReceiverProfiles } from './transmitter/profiles/ReceiverProfiles';
-import { setUpTransmitter } from './transmitter/setUpTransmitter';
+import { createTransmitter, ReceiverProfiles } from './transmitter';
 
 /**
- * The Shared Signals Framework (SSF) backend plugin: an SSF 1.0 transmitter
- * (and, as it grows, receiver) mounted at `/api/ssf`.
+ * The Shared Signals Framework (SSF) backend plugin, mounted at `/api/ssf`:
+ * an SSF 1.0 transmitter, a receiver, and the identity hooks that turn
+ * identity changes into the transmitter's events.
  *
  * @public
  */
@@ -100,7 +92,6 @@ export const ssfPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, rootHttpRouter } = deps;
-        const transmitterConfig = readTransmitterConfig(config);
         const baseUrl = (
           await deps.discovery.getExternalBaseUrl('ssf')
         ).replace(/\/+$/, '');
@@ -128,18 +119,18 @@ export const ssfPlugin = createBackendPlugin({
         posture.logStartupWarnings();
         const permissions = posture.watch(deps.permissions);
 
-        const transmitter = await setUpTransmitter({
-          config: transmitterConfig,
+        // Transmitter (streams, delivery, signing).
+        const transmitter = await createTransmitter({
+          config,
           knex,
           baseUrl,
           logger,
           httpAuth: deps.httpAuth,
           permissions,
           auditor: deps.auditor,
-          lifecycle: deps.lifecycle,
+          backendLifecycle: deps.lifecycle,
           scheduler: deps.scheduler,
           profiles: receiverProfiles,
-          receiverAccess: readReceiverAccessConfig(config),
         });
 
         // Receiver (Security Events Providers, SET ingestion, received events).
@@ -153,14 +144,14 @@ export const ssfPlugin = createBackendPlugin({
           auditor: deps.auditor,
           events: deps.events,
           scheduler: deps.scheduler,
-          lifecycle: deps.lifecycle,
+          backendLifecycle: deps.lifecycle,
           handlers: receivedEventHandlers,
         });
 
         // Lifecycle hooks: identity changes turned into CAEP/RISC events.
-        const lifecycle = await createLifecycle({
+        const identityHooks = await createIdentityHooks({
           config,
-          transmitterIssuer: transmitterConfig.issuer,
+          transmitterIssuer: transmitter.config.issuer,
           knex,
           logger,
           emitter: transmitter.emitter,
@@ -169,7 +160,7 @@ export const ssfPlugin = createBackendPlugin({
           permissions,
           auditor: deps.auditor,
           scheduler: deps.scheduler,
-          lifecycle: deps.lifecycle,
+          backendLifecycle: deps.lifecycle,
           catalog: deps.catalog,
           events: deps.events,
           sources: identityChangeSources,
@@ -181,7 +172,7 @@ export const ssfPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
         httpRouter.use(
           createRouter({
-            realm: transmitterConfig.issuer,
+            realm: transmitter.config.issuer,
             ownBodyRouters: [receiver.ingestionRouter],
             routers: [
               createPostureRouter({
@@ -189,32 +180,18 @@ export const ssfPlugin = createBackendPlugin({
                 httpAuth: deps.httpAuth,
                 permissions,
               }),
-              ...transmitter.routers,
+              transmitter.router,
               receiver.router,
-              lifecycle.router,
+              identityHooks.router,
             ],
-            bodyLimits: { '/identity-changes': IDENTITY_CHANGES_BODY_LIMIT },
+            bodyLimits: identityHooks.bodyLimits,
           }),
         );
 
-        // SSF 1.0 §7.2: the metadata also lives at the host root, with the
-        // issuer's path appended, when the issuer is on this backend's origin.
-        const backendOrigin = new URL(config.getString('backend.baseUrl'))
-          .origin;
-        if (new URL(transmitterConfig.issuer).origin === backendOrigin) {
-          const metadata = buildTransmitterMetadata(transmitterConfig, baseUrl);
+        if (transmitter.rootWellKnown) {
           rootHttpRouter.use(
-            rootWellKnownPath(transmitterConfig.issuer),
-            (req, res, next) => {
-              if (
-                req.method !== 'GET' ||
-                (req.path !== '/' && req.path !== '')
-              ) {
-                next();
-                return;
-              }
-              res.json(metadata);
-            },
+            transmitter.rootWellKnown.path,
+            transmitter.rootWellKnown.router,
           );
         }
       },

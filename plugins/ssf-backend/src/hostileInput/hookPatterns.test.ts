@@ -22,7 +22,7 @@ import {
   startSsfBackend,
   userAuth,
 } from '../__testUtils__/testBackend';
-import { mutableCatalog } from '../lifecycle/__testUtils__/lifecycleBackend';
+import { mutableCatalog } from '../identityHooks/__testUtils__/identityHooksBackend';
 
 jest.setTimeout(300_000);
 

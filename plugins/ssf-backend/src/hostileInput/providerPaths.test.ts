@@ -24,7 +24,7 @@ import { TestTransmitter } from '../receiver/__testUtils__/testTransmitter';
 jest.setTimeout(120_000);
 
 // Every provider route that takes an id, with an id that does not decode:
-// always a 4xx in the seed API's error body (`errorCode`, `errorSummary`,
+// always a 4xx in the provider API's error body (`errorCode`, `errorSummary`,
 // `errorLink`, `errorId`, `errorCauses`), never a 5xx, never a change.
 
 const BASE = '/api/ssf/security-events-providers';
@@ -76,7 +76,7 @@ async function snapshot(knex: Knex) {
   };
 }
 
-const SEED_ERROR_MEMBERS = [
+const PROVIDER_ERROR_MEMBERS = [
   'errorCauses',
   'errorCode',
   'errorId',
@@ -95,11 +95,11 @@ function problemWith(
   const body = res.body ?? {};
   if (
     JSON.stringify(Object.keys(body).sort()) !==
-      JSON.stringify(SEED_ERROR_MEMBERS) ||
+      JSON.stringify(PROVIDER_ERROR_MEMBERS) ||
     body.errorLink !== body.errorCode ||
     !Array.isArray(body.errorCauses)
   ) {
-    return 'not in the seed error body';
+    return 'not in the provider API error body';
   }
   if (res.status !== 400) {
     return undefined;
@@ -121,7 +121,7 @@ describe.each(createTestDatabases().eachSupportedId())(
   id => {
     const databases = createTestDatabases();
 
-    it('answers a malformed id on every provider route with a 4xx in the seed body, changing nothing', async () => {
+    it('answers a malformed id on every provider route with a 4xx in the provider API body, changing nothing', async () => {
       const transmitter = await TestTransmitter.start();
       try {
         const { server, knex } = await startReceiverBackend({ databases, id });
@@ -157,7 +157,7 @@ describe.each(createTestDatabases().eachSupportedId())(
                 24,
               )}${path} (${auth ? 'auth' : 'none'})`;
               // An admin learns what is wrong; every caller gets a 4xx in
-              // the seed body, never a 5xx.
+              // the provider API's body, never a 5xx.
               const problem = problemWith(
                 res,
                 auth === admin ? [400] : [400, 401, 403],

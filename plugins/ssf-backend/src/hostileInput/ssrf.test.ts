@@ -319,7 +319,7 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
         .post('/api/ssf/security-events-providers')
         .set('Authorization', userAuth())
         .send(body);
-      // The seed's error shape (Okta's Security Events Providers API):
+      // The provider API's error shape (Okta's Security Events Providers API):
       // errorCauses[].errorSummary carries the reason.
       const text = JSON.stringify(res.body ?? res.text);
       if (res.status !== 400 || !message.test(text)) {

@@ -17,10 +17,10 @@
 import http, { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { LookupFunction } from 'node:net';
-import { OutboundUrlPolicy } from '../config';
 import {
   checkOutboundUrl,
   HostResolver,
+  OutboundUrlPolicy,
   UnresolvableHostError,
 } from './outboundUrlPolicy';
 

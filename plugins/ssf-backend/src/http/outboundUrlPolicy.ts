@@ -17,7 +17,12 @@
 import { InputError } from '@backstage/errors';
 import { promises as dns } from 'node:dns';
 import ipaddr from 'ipaddr.js';
-import { OutboundUrlPolicy } from '../config';
+
+/** Which outbound URLs the plugin may call. @internal */
+export interface OutboundUrlPolicy {
+  allowInsecureUrls: boolean;
+  allowPrivateNetworks: boolean;
+}
 
 /**
  * A host name that does not resolve. Unlike a policy refusal this may pass:

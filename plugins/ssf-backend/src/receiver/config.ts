@@ -16,7 +16,7 @@
 
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { OutboundUrlPolicy } from '../config';
+import { OutboundUrlPolicy } from '../http/outboundUrlPolicy';
 
 /** A credential for calling a provider's transmitter (poll, stream management). @internal */
 export type TransmitterCredential =

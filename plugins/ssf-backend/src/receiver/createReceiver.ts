@@ -43,7 +43,7 @@ import { ProviderLookup } from './providers/ProviderLookup';
 import { createProvidersRouter } from './providers/router';
 import { ProviderService } from './providers/ProviderService';
 import { ProviderStore } from './providers/ProviderStore';
-import { seedErrorHandler } from './providers/seedErrors';
+import { providerErrorHandler } from './providers/providerErrors';
 import { ProviderPoller } from './poll/ProviderPoller';
 import { TransmitterCredentials } from './remote/TransmitterCredentials';
 import { ReceivedEventHandlers } from './ReceivedEventHandlers';
@@ -60,7 +60,7 @@ export interface ReceiverOptions {
   auditor: AuditorService;
   events: EventsService;
   scheduler: SchedulerService;
-  lifecycle: LifecycleService;
+  backendLifecycle: LifecycleService;
   handlers: ReceivedEventHandlers;
   resolve?: HostResolver;
 }
@@ -77,7 +77,7 @@ export interface Receiver {
 }
 
 /**
- * Builds the SSF receiver: Security Events Providers (seed API), push
+ * Builds the SSF receiver: Security Events Providers (the provider API), push
  * ingestion (RFC 8935) and the received-events listing, all under the
  * plugin's base URL. Tables come from the plugin's migrations.
  *
@@ -118,7 +118,7 @@ export async function createReceiver(
     store: eventStore,
     logger,
   });
-  options.lifecycle.addShutdownHook(() => dispatcher.idle());
+  options.backendLifecycle.addShutdownHook(() => dispatcher.idle());
 
   const ingestion = new IngestionService({
     verifier: new SetVerifier({ config, providers: lookup, keys }),
@@ -189,9 +189,9 @@ export async function createReceiver(
   );
   // Errors raised while matching the mounts above, before either router runs
   // (Express refuses a `:id` that is not valid percent-encoded UTF-8 with a
-  // 400 URIError while matching `…/:id/remote-stream`), in the seed's body
+  // 400 URIError while matching `…/:id/remote-stream`), in the provider API's body
   // with their 4xx status like every other provider route's.
-  router.use('/security-events-providers', seedErrorHandler(logger));
+  router.use('/security-events-providers', providerErrorHandler(logger));
   router.use(
     '/received-events',
     createReceivedEventsRouter({

@@ -26,7 +26,7 @@ import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { Request } from 'express';
 import { authorizeUser } from '../http/userCallers';
 import { ReceiverAccessConfig } from './auth/receiverAccess';
-import { StreamCaller } from './StreamService';
+import { StreamCaller } from './streams/StreamService';
 
 /**
  * The receiver's token lacks the scope a route needs (RFC 6750 §3.1):

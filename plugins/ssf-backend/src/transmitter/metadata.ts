@@ -18,7 +18,7 @@ import {
   DELIVERY_METHODS,
   TransmitterMetadata,
 } from '@shared-signals/plugin-ssf-common';
-import { TransmitterConfig } from '../config';
+import { TransmitterConfig } from './config';
 
 /**
  * The transmitter's configuration metadata (SSF 1.0 §7.1). `issuer` is the

@@ -14,34 +14,41 @@
  * limitations under the License.
  */
 
-import { AuditorService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import {
   createStreamRequestSchema,
   replaceStreamRequestSchema,
   ssfStreamManagePermission,
   ssfStreamReadPermission,
+  subjectSchema,
   updateStreamRequestSchema,
   updateStreamStatusRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { TransmitterConfig } from '../config';
+import { TransmitterConfig } from './config';
 import { jsonBody, parseInput, queryParams } from '../http/validation';
-import { SigningKeyManager } from '../keys/SigningKeyManager';
+import { SigningKeyManager } from './signing/SigningKeyManager';
 import { audited } from '../http/audited';
 import { CallerResolver, describeCaller } from './callers';
+import { DeliveryAdminService } from './delivery/DeliveryAdminService';
+import { OutboxState } from './delivery/OutboxStore';
+import { pollRequestSchema, PollService } from './delivery/PollService';
+import { TransmitterEmitter, toWireSets } from './delivery/TransmitterEmitter';
+import { TooManyRequestsError } from './delivery/verification';
 import { buildTransmitterMetadata } from './metadata';
-import { StreamRecord } from '../database/StreamStore';
+import { StreamRecord } from './streams/StreamStore';
 import {
   deliveryChanged,
   isAdminDeliveryChange,
   StreamCaller,
   StreamChange,
   StreamService,
-} from './StreamService';
+} from './streams/StreamService';
+import { SubjectService } from './streams/SubjectService';
 
 const streamIdQuery = z
   .object({
@@ -57,26 +64,87 @@ const listQuery = z
   })
   .strict();
 
+const verifyBody = z
+  .object({
+    stream_id: z.string().min(1).max(128),
+    state: z.string().max(1024).optional(),
+  })
+  .strict();
+const subjectBody = z
+  .object({
+    stream_id: z.string().min(1).max(128),
+    subject: subjectSchema,
+    verified: z.boolean().optional(),
+  })
+  .strict();
+const emitBody = z
+  .object({
+    type: z.string().min(1).max(256),
+    subject: subjectSchema,
+    payload: z.record(z.string(), z.unknown()).default({}),
+    txn: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+const setsQuery = z
+  .object({
+    stream_id: z.string().min(1).max(128),
+    state: z.enum(['pending', 'delivered', 'dead', 'dropped']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+const redeliverBody = z
+  .object({
+    stream_id: z.string().min(1).max(128),
+    jti: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+
 /** @internal */
 export interface TransmitterRouterOptions {
   config: TransmitterConfig;
   baseUrl: string;
   streams: StreamService;
   keys: SigningKeyManager;
+  subjects: SubjectService;
+  /** Stores a verification SET for the stream (SSF 1.0 §8.1.4.2). */
+  verify: (
+    caller: StreamCaller,
+    streamId: string,
+    state: string | undefined,
+  ) => Promise<unknown>;
+  emitter: TransmitterEmitter;
+  poll: PollService;
+  deliveryAdmin: DeliveryAdminService;
   callerFor: CallerResolver;
+  httpAuth: HttpAuthService;
   auditor: AuditorService;
 }
 
 /**
- * The transmitter's HTTP surface: metadata, JWKS and stream management
- * (wire-compatible with the seed transmitter API, SSF 1.0 semantics).
+ * The transmitter's whole HTTP surface: metadata and JWKS, stream management
+ * (wire-compatible with SailPoint's stream API, SSF 1.0 semantics),
+ * verification and subjects, the RFC 8936 poll endpoint, emitting from other
+ * backend plugins, and the admin views of delivery. Each route parses its
+ * input, checks its caller and calls a service.
  *
  * @internal
  */
 export function createTransmitterRouter(
   options: TransmitterRouterOptions,
 ): express.Router {
-  const { config, baseUrl, streams, keys, auditor, callerFor } = options;
+  const {
+    config,
+    baseUrl,
+    streams,
+    keys,
+    subjects,
+    emitter,
+    poll,
+    deliveryAdmin,
+    auditor,
+    callerFor,
+  } = options;
   const router = Router();
 
   const metadata = buildTransmitterMetadata(config, baseUrl);
@@ -291,6 +359,143 @@ export function createTransmitterRouter(
       }),
     );
     res.json(current);
+  });
+
+  // Verification, subjects, poll, emit and the admin views of delivery.
+  const audit = <T>(
+    req: Request,
+    eventId: string,
+    meta: JsonObject,
+    fn: () => Promise<T>,
+  ) => audited({ auditor, request: req, eventId, meta }, fn);
+
+  router.post('/streams/verify', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(verifyBody, jsonBody(req), 'verification request');
+    try {
+      await audit(
+        req,
+        'stream-verify',
+        { streamId: body.stream_id, caller: describeCaller(caller) },
+        () => options.verify(caller, body.stream_id, body.state),
+      );
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
+    res.status(204).end();
+  });
+
+  router.post('/subjects\\:add', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(subjectBody, jsonBody(req), 'add subject request');
+    await audit(
+      req,
+      'stream-subject',
+      {
+        actionType: 'add',
+        streamId: body.stream_id,
+        caller: describeCaller(caller),
+      },
+      () =>
+        subjects.add(caller, body.stream_id, body.subject, body.verified),
+    );
+    res.status(200).end();
+  });
+
+  router.post('/subjects\\:remove', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    const body = parseInput(
+      subjectBody,
+      jsonBody(req),
+      'remove subject request',
+    );
+    await audit(
+      req,
+      'stream-subject',
+      {
+        actionType: 'remove',
+        streamId: body.stream_id,
+        caller: describeCaller(caller),
+      },
+      () =>
+        subjects.remove(caller, body.stream_id, body.subject, body.verified),
+    );
+    res.status(204).end();
+  });
+
+  router.post('/poll/:streamId', async (req, res) => {
+    const caller = await callerFor(req, ssfStreamReadPermission);
+    if (caller.type !== 'client') {
+      throw new NotAllowedError("Only the stream's receiver may poll it");
+    }
+    const body = parseInput(pollRequestSchema, jsonBody(req), 'poll request');
+    const stream = await streams.getRecord(caller, req.params.streamId);
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
+    res.json(await poll.poll(stream, body, aborted.signal));
+  });
+
+  router.post('/emit', async (req, res) => {
+    const credentials = await options.httpAuth.credentials(req, {
+      allow: ['service'],
+    });
+    if (!credentials.principal.subject.startsWith('plugin:')) {
+      throw new NotAllowedError(
+        'Only Backstage backend plugins may emit events',
+      );
+    }
+    const body = parseInput(emitBody, jsonBody(req), 'event');
+    const result = await emitter.emit(body);
+    res.status(202).json({
+      txn: result.txn,
+      sets: toWireSets(result.sets),
+    });
+  });
+
+  async function adminOnly(req: Request, permission = ssfStreamReadPermission) {
+    const caller = await callerFor(req, permission);
+    if (caller.type !== 'admin') {
+      throw new NotAllowedError('The admin views are for portal users');
+    }
+    return caller;
+  }
+
+  router.get('/admin/streams', async (req, res) => {
+    await adminOnly(req);
+    res.json({ items: await deliveryAdmin.listStreams() });
+  });
+
+  router.get('/admin/streams/sets', async (req, res) => {
+    await adminOnly(req);
+    const query = queryParams(req, setsQuery);
+    res.json(
+      await deliveryAdmin.listSets({
+        streamId: query.stream_id,
+        state: query.state as OutboxState | undefined,
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+  });
+
+  router.post('/admin/streams/redeliver', async (req, res) => {
+    const caller = await adminOnly(req, ssfStreamManagePermission);
+    const body = parseInput(redeliverBody, jsonBody(req), 'redeliver request');
+    await streams.getRecord(caller, body.stream_id);
+    const redelivered = await audit(
+      req,
+      'stream-redeliver',
+      {
+        streamId: body.stream_id,
+        ...(body.jti && { jti: body.jti }),
+        caller: describeCaller(caller),
+      },
+      () => deliveryAdmin.redeliver(body.stream_id, body.jti),
+    );
+    res.json({ redelivered });
   });
 
   return router;

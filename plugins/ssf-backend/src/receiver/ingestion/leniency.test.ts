@@ -58,7 +58,7 @@ function googleClaims(iss: string) {
 }
 const UNTYPED = { header: { typ: undefined } };
 
-function expectSeedError(res: request.Response, cause: RegExp) {
+function expectProviderError(res: request.Response, cause: RegExp) {
   expect(res.status).toBe(400);
   expect(Object.keys(res.body).sort()).toEqual([
     'errorCauses',
@@ -168,8 +168,8 @@ describe.each(createTestDatabases().eachSupportedId())(
             accept_untyped_sets: true,
           },
         });
-        // A client that knows only the seed's settings replaces it.
-        const seedOnly = await request(server)
+        // A client that knows only the provider API's settings replaces it.
+        const oktaOnly = await request(server)
           .put(`${BASE}/${provider.id}`)
           .set('Authorization', ADMIN)
           .send({
@@ -177,8 +177,8 @@ describe.each(createTestDatabases().eachSupportedId())(
             type: 'ssf',
             settings: { issuer: t.issuer, jwks_url: t.jwksUrl },
           });
-        expect(seedOnly.status).toBe(200);
-        expect(seedOnly.body.settings.accept_untyped_sets).toBe(true);
+        expect(oktaOnly.status).toBe(200);
+        expect(oktaOnly.body.settings.accept_untyped_sets).toBe(true);
         expect((await push(server, await t.sign({}, UNTYPED))).status).toBe(
           202,
         );
@@ -222,7 +222,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             },
           });
         expect(res.status).toBe(400);
-        expectSeedError(
+        expectProviderError(
           res,
           /settings\.accept_untyped_sets: must be true or false/,
         );
@@ -246,7 +246,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             type: 'ssf',
             settings: { issuer: GOOGLE_ISSUER, jwks_url: t.jwksUrl },
           });
-        expectSeedError(
+        expectProviderError(
           res,
           /settings\.issuer must be an absolute URL; .*settings\.accept_non_url_issuer/,
         );
@@ -254,7 +254,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         expect(Number(n)).toBe(0);
       });
 
-      it('never allows it with well_known_url: a clear 400 in the seed shape', async () => {
+      it('never allows it with well_known_url: a clear 400 in the provider API shape', async () => {
         const { server, knex } = await startReceiverBackend({ databases, id });
         const res = await request(server)
           .post(BASE)
@@ -267,7 +267,7 @@ describe.each(createTestDatabases().eachSupportedId())(
               accept_non_url_issuer: true,
             },
           });
-        expectSeedError(
+        expectProviderError(
           res,
           /^settings\.accept_non_url_issuer: accept_non_url_issuer needs settings with issuer and jwks_url/,
         );
@@ -344,7 +344,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             },
           });
         expect(res.status).toBe(400);
-        expectSeedError(res, cause);
+        expectProviderError(res, cause);
       });
 
       it('accepts a URN issuer with the flag (a URI that is not a URL)', async () => {
@@ -390,7 +390,7 @@ describe.each(createTestDatabases().eachSupportedId())(
               accept_non_url_issuer: true,
             },
           });
-        expectSeedError(
+        expectProviderError(
           stated,
           /accept_non_url_issuer needs settings with issuer and jwks_url/,
         );
@@ -417,7 +417,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             type: 'ssf',
             settings: { issuer: GOOGLE_ISSUER, jwks_url: t.jwksUrl },
           });
-        expectSeedError(back, /settings\.issuer must be an absolute URL/);
+        expectProviderError(back, /settings\.issuer must be an absolute URL/);
       });
     });
   },

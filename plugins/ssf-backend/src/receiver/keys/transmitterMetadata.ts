@@ -15,7 +15,7 @@
  */
 
 import { z } from 'zod';
-import { OutboundUrlPolicy } from '../../config';
+import { OutboundUrlPolicy } from '../../http/outboundUrlPolicy';
 import { outboundRequest } from '../../http/outboundHttp';
 import { HostResolver } from '../../http/outboundUrlPolicy';
 

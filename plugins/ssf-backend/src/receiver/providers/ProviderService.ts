@@ -33,12 +33,12 @@ import {
 } from '../keys/transmitterMetadata';
 import { ProviderRecord, ProviderStore } from './ProviderStore';
 import { isUniqueViolation } from '../../database/uniqueViolation';
-import { ProviderInputError } from './seedErrors';
+import { ProviderInputError } from './providerErrors';
 
 const ID_ALPHABET =
   '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** An opaque provider id shaped like the seed's (`sse` + 17 characters). @internal */
+/** An opaque provider id shaped like the provider API's (`sse` + 17 characters). @internal */
 export function newProviderId(): string {
   let id = 'sse';
   for (let i = 0; i < 17; i++) {
@@ -159,7 +159,7 @@ export class ProviderService {
     }
     // Extensions absent from the body stay as they are: the secret is
     // write-only, so a GET-modify-PUT could not otherwise keep it; and a
-    // client that knows only the seed's settings must not switch the
+    // client that knows only the provider API's settings must not switch the
     // leniency flags off by replacing a provider. (A well-known provider's
     // issuer is a URL: the non-URL flag does not carry over to one.)
     const settings = await this.#resolveSettings(

@@ -31,14 +31,14 @@ jest.setTimeout(60_000);
 const BASE = '/api/ssf/security-events-providers';
 const ADMIN = userAuth();
 
-// The seed's example bodies, verbatim, with the settings the seed elides
+// The provider API's example bodies, verbatim, with the settings it elides
 // pointed at a real local transmitter.
-const seedWellKnown = (t: TestTransmitter) => ({
+const oktaWellKnownExample = (t: TestTransmitter) => ({
   name: 'Security Events Provider with well-known URL',
   type: 'okta',
   settings: { well_known_url: t.wellKnownUrl },
 });
-const seedIssuerAndJwks = (t: TestTransmitter) => ({
+const oktaIssuerAndJwksExample = (t: TestTransmitter) => ({
   name: 'Security Events Provider with an issuer and a JWKS URL',
   type: 'okta',
   settings: { issuer: t.issuer, jwks_url: t.jwksUrl },
@@ -53,7 +53,7 @@ const INACTIVE_LINKS = {
   activate: { hints: { allow: ['POST'] } },
 };
 
-function expectSeedError(body: any, errorCode: string) {
+function expectProviderError(body: any, errorCode: string) {
   expect(Object.keys(body).sort()).toEqual([
     'errorCauses',
     'errorCode',
@@ -91,14 +91,14 @@ describe.each(createTestDatabases().eachSupportedId())(
       extra: Partial<Parameters<typeof startSsfBackend>[0]> = {},
     ) => startReceiverBackend({ databases, id, ...extra });
 
-    it("walks the seed's seven operations with the seed's bodies and shapes", async () => {
+    it("walks the provider API's seven operations with its example bodies and shapes", async () => {
       const { server } = await start();
 
       // Create (well-known URL): issuer and jwks_url are read from the metadata.
       const created = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedWellKnown(t1));
+        .send(oktaWellKnownExample(t1));
       expect(created.status).toBe(200);
       expect(created.body).toEqual({
         id: expect.stringMatching(/^sse[0-9A-Za-z]{17}$/),
@@ -118,7 +118,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       const second = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t2));
+        .send(oktaIssuerAndJwksExample(t2));
       expect(second.status).toBe(200);
       expect(second.body).toEqual({
         id: expect.stringMatching(/^sse[0-9A-Za-z]{17}$/),
@@ -141,11 +141,11 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(got.status).toBe(200);
       expect(got.body).toEqual(created.body);
 
-      // Replace, with the seed's replace body and a new name.
+      // Replace, with the provider API's replace body and a new name.
       const replaced = await request(server)
         .put(`${BASE}/${wellKnownId}`)
         .set('Authorization', ADMIN)
-        .send({ ...seedWellKnown(t1), name: 'Renamed provider' });
+        .send({ ...oktaWellKnownExample(t1), name: 'Renamed provider' });
       expect(replaced.status).toBe(200);
       expect(replaced.body).toEqual({
         ...created.body,
@@ -189,7 +189,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(echoed.status).toBe(200);
       expect(echoed.body).toEqual(second.body);
 
-      // Delete: 204, then 404 in the seed's error shape.
+      // Delete: 204, then 404 in the provider API's error shape.
       const deleted = await request(server)
         .delete(`${BASE}/${wellKnownId}`)
         .set('Authorization', ADMIN);
@@ -199,17 +199,17 @@ describe.each(createTestDatabases().eachSupportedId())(
         .get(`${BASE}/${wellKnownId}`)
         .set('Authorization', ADMIN);
       expect(gone.status).toBe(404);
-      expectSeedError(gone.body, 'E0000007');
+      expectProviderError(gone.body, 'E0000007');
       expect(gone.body.errorSummary).toContain(wellKnownId);
       expect(gone.body.errorCauses).toEqual([]);
     });
 
-    it('answers 404 in the seed shape for every operation on an unknown id', async () => {
+    it('answers 404 in the provider API shape for every operation on an unknown id', async () => {
       const { server } = await start();
       const unknown = 'sse00000000000000000';
       for (const [method, path, body] of [
         ['get', '', undefined],
-        ['put', '', seedIssuerAndJwks(t2)],
+        ['put', '', oktaIssuerAndJwksExample(t2)],
         ['delete', '', undefined],
         ['post', '/lifecycle/activate', undefined],
         ['post', '/lifecycle/deactivate', undefined],
@@ -219,7 +219,7 @@ describe.each(createTestDatabases().eachSupportedId())(
           .set('Authorization', ADMIN);
         const res = await (body ? req.send(body) : req);
         expect([method, path, res.status]).toEqual([method, path, 404]);
-        expectSeedError(res.body, 'E0000007');
+        expectProviderError(res.body, 'E0000007');
       }
     });
 
@@ -264,7 +264,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       ],
       [
         'an unknown member',
-        (t: TestTransmitter) => ({ ...seedIssuerAndJwks(t), colour: 'red' }),
+        (t: TestTransmitter) => ({ ...oktaIssuerAndJwksExample(t), colour: 'red' }),
         /colour/,
       ],
       [
@@ -290,19 +290,19 @@ describe.each(createTestDatabases().eachSupportedId())(
       [
         'a short bearer secret',
         (t: TestTransmitter) => ({
-          ...seedIssuerAndJwks(t),
+          ...oktaIssuerAndJwksExample(t),
           authorization_secret: 'short',
         }),
         /at least 16 characters/,
       ],
-    ])('refuses %s with 400 in the seed shape', async (_what, body, cause) => {
+    ])('refuses %s with 400 in the provider API shape', async (_what, body, cause) => {
       const { server, knex } = await start();
       const res = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
         .send(typeof body === 'function' ? body(t1) : body);
       expect(res.status).toBe(400);
-      expectSeedError(res.body, 'E0000001');
+      expectProviderError(res.body, 'E0000001');
       expect(res.body.errorSummary).toMatch(/^Api validation failed: /);
       expect(
         res.body.errorCauses.map((c: any) => c.errorSummary).join('\n'),
@@ -311,12 +311,12 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(Number(n)).toBe(0);
     });
 
-    it('answers a path id that is not valid percent-encoding with 400 in the seed shape on every route', async () => {
+    it('answers a path id that is not valid percent-encoding with 400 in the provider API shape on every route', async () => {
       const { server, knex } = await start();
       await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t2))
+        .send(oktaIssuerAndJwksExample(t2))
         .expect(200);
       const before = await knex('ssf_providers').select();
       // decodeURIComponent refuses each of these (RFC 3986 §2.1: "%" must
@@ -341,14 +341,14 @@ describe.each(createTestDatabases().eachSupportedId())(
           const res = await (request(server) as any)
             [method](`${BASE}/${bad}${path}`)
             .set('Authorization', ADMIN)
-            .send(method === 'put' ? seedIssuerAndJwks(t2) : {});
+            .send(method === 'put' ? oktaIssuerAndJwksExample(t2) : {});
           expect([bad, method, path, res.status]).toEqual([
             bad,
             method,
             path,
             400,
           ]);
-          expectSeedError(res.body, 'E0000001');
+          expectProviderError(res.body, 'E0000001');
           expect(res.body.errorCauses[0].errorSummary).toMatch(
             /not valid percent-encoded UTF-8/,
           );
@@ -362,9 +362,9 @@ describe.each(createTestDatabases().eachSupportedId())(
       const refused = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t2), type: 'EVIL' });
+        .send({ ...oktaIssuerAndJwksExample(t2), type: 'EVIL' });
       expect(refused.status).toBe(400);
-      expectSeedError(refused.body, 'E0000001');
+      expectProviderError(refused.body, 'E0000001');
       expect(refused.body.errorCauses).toEqual([
         {
           errorSummary:
@@ -374,26 +374,26 @@ describe.each(createTestDatabases().eachSupportedId())(
       const [{ n }] = await knex('ssf_providers').count({ n: '*' });
       expect(Number(n)).toBe(0);
 
-      // The seed's "okta", and "ssf" in any case (the portal sends "SSF").
+      // The provider API's "okta", and "ssf" in any case (the portal sends "SSF").
       const created = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t2));
+        .send(oktaIssuerAndJwksExample(t2));
       expect(created.status).toBe(200);
       for (const type of ['SSF', 'ssf', 'Okta']) {
         const replaced = await request(server)
           .put(`${BASE}/${created.body.id}`)
           .set('Authorization', ADMIN)
-          .send({ ...seedIssuerAndJwks(t2), type });
+          .send({ ...oktaIssuerAndJwksExample(t2), type });
         expect([type, replaced.status]).toEqual([type, 200]);
         expect(replaced.body.type).toBe(type);
       }
       const replaced = await request(server)
         .put(`${BASE}/${created.body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t2), type: 'EVIL' });
+        .send({ ...oktaIssuerAndJwksExample(t2), type: 'EVIL' });
       expect(replaced.status).toBe(400);
-      expectSeedError(replaced.body, 'E0000001');
+      expectProviderError(replaced.body, 'E0000001');
       expect(replaced.body.errorCauses[0].errorSummary).toMatch(
         /^type: 'EVIL' is not a provider type/,
       );
@@ -407,9 +407,9 @@ describe.each(createTestDatabases().eachSupportedId())(
       const res = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedWellKnown(t1));
+        .send(oktaWellKnownExample(t1));
       expect(res.status).toBe(400);
-      expectSeedError(res.body, 'E0000001');
+      expectProviderError(res.body, 'E0000001');
       expect(res.body.errorCauses[0].errorSummary).toMatch(
         /issuer 'https:\/\/evil\.example\.com' does not match settings\.well_known_url/,
       );
@@ -420,7 +420,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       const wellKnown = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedWellKnown(t1));
+        .send(oktaWellKnownExample(t1));
       expect(wellKnown.status).toBe(400);
       expect(wellKnown.body.errorCauses[0].errorSummary).toMatch(
         /must use https .*ssf\.receiver\.allowInsecureUrls/,
@@ -462,12 +462,12 @@ describe.each(createTestDatabases().eachSupportedId())(
       const first = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t1));
+        .send(oktaIssuerAndJwksExample(t1));
       expect(first.status).toBe(200);
       const sameName = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t2), name: first.body.name });
+        .send({ ...oktaIssuerAndJwksExample(t2), name: first.body.name });
       expect(sameName.status).toBe(400);
       expect(sameName.body.errorCauses[0].errorSummary).toMatch(
         /name: a Security Events Provider named .* already exists/,
@@ -475,7 +475,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       const sameIssuer = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedWellKnown(t1));
+        .send(oktaWellKnownExample(t1));
       expect(sameIssuer.status).toBe(400);
       expect(sameIssuer.body.errorCauses[0].errorSummary).toMatch(
         /issuer .* already belongs to the provider/,
@@ -484,13 +484,13 @@ describe.each(createTestDatabases().eachSupportedId())(
       const self = await request(server)
         .put(`${BASE}/${first.body.id}`)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t1));
+        .send(oktaIssuerAndJwksExample(t1));
       expect(self.status).toBe(200);
       // A replace must not change id or status.
       const badEcho = await request(server)
         .put(`${BASE}/${first.body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t1), id: 'sseother', status: 'INACTIVE' });
+        .send({ ...oktaIssuerAndJwksExample(t1), id: 'sseother', status: 'INACTIVE' });
       expect(badEcho.status).toBe(400);
       expect(badEcho.body.errorCauses).toHaveLength(2);
     });
@@ -501,7 +501,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       const created = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t1), authorization_secret: secret });
+        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: secret });
       expect(created.status).toBe(200);
       expect(created.body.has_authorization_secret).toBe(true);
       expect(JSON.stringify(created.body)).not.toContain(secret);
@@ -511,12 +511,12 @@ describe.each(createTestDatabases().eachSupportedId())(
       const kept = await request(server)
         .put(`${BASE}/${created.body.id}`)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t1));
+        .send(oktaIssuerAndJwksExample(t1));
       expect(kept.body.has_authorization_secret).toBe(true);
       const removed = await request(server)
         .put(`${BASE}/${created.body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t1), authorization_secret: null });
+        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: null });
       expect(removed.body).not.toHaveProperty('has_authorization_secret');
     });
 
@@ -533,16 +533,16 @@ describe.each(createTestDatabases().eachSupportedId())(
         const res = await (request(server) as any)
           [method](path)
           .set('Authorization', ADMIN)
-          .send(seedIssuerAndJwks(t1));
+          .send(oktaIssuerAndJwksExample(t1));
         expect([method, path, res.status]).toEqual([method, path, 403]);
-        expectSeedError(res.body, 'E0000006');
+        expectProviderError(res.body, 'E0000006');
       }
       const allowed = await start();
       const asService = await request(allowed.server)
         .get(BASE)
         .set('Authorization', clientAuth('some-receiver'));
       expect(asService.status).toBe(403);
-      expectSeedError(asService.body, 'E0000006');
+      expectProviderError(asService.body, 'E0000006');
     });
 
     it('audits every mutation, never with the secret', async () => {
@@ -562,11 +562,11 @@ describe.each(createTestDatabases().eachSupportedId())(
       const { body } = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t1), authorization_secret: secret });
+        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: secret });
       await request(server)
         .put(`${BASE}/${body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...seedIssuerAndJwks(t1), authorization_secret: `${secret}x` });
+        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: `${secret}x` });
       await request(server)
         .post(`${BASE}/${body.id}/lifecycle/deactivate`)
         .set('Authorization', ADMIN);
@@ -576,7 +576,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send(seedIssuerAndJwks(t1)); // 400: same name
+        .send(oktaIssuerAndJwksExample(t1)); // 400: same name
       await request(server)
         .delete(`${BASE}/${body.id}`)
         .set('Authorization', ADMIN);

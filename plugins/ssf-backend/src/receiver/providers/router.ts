@@ -39,8 +39,8 @@ import {
   parseProviderInput,
   ProviderInputError,
   providerTypeCauses,
-  seedErrorHandler,
-} from './seedErrors';
+  providerErrorHandler,
+} from './providerErrors';
 import { toWireProvider } from './wire';
 
 /** @internal */
@@ -55,8 +55,8 @@ export interface ProvidersRouterOptions {
 }
 
 /**
- * The seed receiver API's seven operations, mounted at
- * `/security-events-providers`, with the seed's error body.
+ * The seven operations of the provider API (Okta's Security Events Providers API), mounted at
+ * `/security-events-providers`, with the provider API's error body.
  *
  * @internal
  */
@@ -184,11 +184,11 @@ export function createProvidersRouter(
     res.json(outcome);
   });
 
-  router.use(seedErrorHandler(options.logger));
+  router.use(providerErrorHandler(options.logger));
   return router;
 }
 
-/** The parsed JSON object body; anything else is a 400 in the seed's shape. */
+/** The parsed JSON object body; anything else is a 400 in the provider API's shape. */
 function jsonObjectBody(req: Request): unknown {
   if (!req.is('application/json')) {
     throw new ProviderInputError([

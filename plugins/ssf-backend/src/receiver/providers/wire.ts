@@ -22,7 +22,7 @@ import {
 import { ProviderRecord } from './ProviderStore';
 
 /**
- * A provider as the API returns it: the seed's shape (`id`, `name`, `type`,
+ * A provider as the API returns it: the provider API's shape (`id`, `name`, `type`,
  * `status`, `settings`, `_links` with hints only), plus extensions that appear
  * only when they apply. The bearer secret never leaves the database.
  *
@@ -39,7 +39,7 @@ export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
       jwks_url: p.jwksUrl,
       ...(p.wellKnownUrl !== undefined && { well_known_url: p.wellKnownUrl }),
       // Leniency flags appear only when on, so that a strict provider keeps
-      // exactly the seed's settings.
+      // exactly the provider API's settings.
       ...(p.acceptUntypedSets && { accept_untyped_sets: true }),
       ...(p.acceptNonUrlIssuer && { accept_non_url_issuer: true }),
     },

@@ -32,7 +32,7 @@ import { audited } from '../../http/audited';
 import { jsonBody } from '../../http/validation';
 import { createAdminResolver } from '../../http/userCallers';
 import { ProviderService } from '../providers/ProviderService';
-import { parseProviderInput, seedErrorHandler } from '../providers/seedErrors';
+import { parseProviderInput, providerErrorHandler } from '../providers/providerErrors';
 import { RemoteStreamService } from './RemoteStreamService';
 
 const eventsRequested = z
@@ -79,7 +79,7 @@ function providerId(req: Request): string {
  * `ssf.provider.read`, changes `ssf.provider.manage`. Answers that describe
  * the stream are the provider's `remote_stream` view; a change the
  * transmitter accepted without applying yet is answered 202. Errors use the
- * seed's body.
+ * provider API's body.
  *
  * @internal
  */
@@ -171,6 +171,6 @@ export function createRemoteStreamRouter(options: {
     res.status(204).end();
   });
 
-  router.use(seedErrorHandler(options.logger));
+  router.use(providerErrorHandler(options.logger));
   return router;
 }

@@ -40,7 +40,7 @@ import { AddressInfo } from 'node:net';
 //        OktaUserRiskChangeEvent, OktaDeviceRiskChangeEvent, OktaIpChangeEvent:
 //        event_timestamp (integer) and subject required in every one; their
 //        own required members and enums as quoted below.
-// [SEP]  seed 004 (Okta's Security Events Providers API): the provider is
+// [SEP]  the provider API (Okta's Security Events Providers API): the provider is
 //        registered with its issuer and JWKS URL, against which Okta verifies.
 // [RS]   RS256: the CAEP interoperability profile 1.0, "Event Signatures"
 //        ("All events MUST be signed using the RS256 algorithm"), which Okta's

@@ -1,0 +1,439 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { InputError } from '@backstage/errors';
+import {
+  SSF_EVENT_TYPES,
+  SubjectIdentifier,
+  subjectSchema,
+  validateEventPayload,
+} from '@shared-signals/plugin-ssf-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { TransmitterConfig } from '../config';
+import { StreamRecord, StreamStore } from '../streams/StreamStore';
+import { SubjectStore } from '../streams/SubjectStore';
+import { parseInput } from '../../http/validation';
+import {
+  StreamSubjectEntry,
+  streamWantsSubject,
+} from '../streams/subjectMatching';
+import { ReceiverProfiles } from '../profiles/ReceiverProfiles';
+import { LocalDelivery } from './LocalDelivery';
+import { ClaimedSet, NewOutboxEntry, OutboxStore } from './OutboxStore';
+import { SetSigner } from '../signing/SetSigner';
+
+/** An event to send to every stream that wants it. @internal */
+export interface EmitRequest {
+  type: string;
+  subject: SubjectIdentifier;
+  payload: Record<string, unknown>;
+  /** Ties together SETs from one cause; made up when absent. */
+  txn?: string;
+}
+
+/** The SETs an emit produced, one per stream. @internal */
+export interface EmitResult {
+  txn: string;
+  sets: Array<{ streamId: string; jti: string }>;
+}
+
+/** The SETs of an emit as the HTTP API names them. @internal */
+export function toWireSets(sets: EmitResult['sets']) {
+  return sets.map(s => ({ stream_id: s.streamId, jti: s.jti }));
+}
+
+// At most this many queued emits share one transaction.
+const MAX_GROUP_COMMIT = 250;
+
+type PreparedEmit = EmitRequest & { txn: string };
+type PlannedEntry = NewOutboxEntry & { request: number };
+
+function toResults(
+  requests: PreparedEmit[],
+  entries: PlannedEntry[],
+): EmitResult[] {
+  return requests.map((request, index) => ({
+    txn: request.txn,
+    sets: entries
+      .filter(e => e.request === index)
+      .map(e => ({ streamId: e.streamId, jti: e.jti })),
+  }));
+}
+
+/**
+ * Turns events into signed SETs in the outbox, inside the caller's
+ * transaction when it has one, so a SET exists exactly when the change that
+ * caused it was committed. After the commit it wakes the local deliverers.
+ *
+ * @internal
+ */
+export class TransmitterEmitter {
+  readonly #knex: Knex;
+  readonly #streams: StreamStore;
+  readonly #subjects: SubjectStore;
+  readonly #outbox: OutboxStore;
+  readonly #signer: SetSigner;
+  readonly #config: TransmitterConfig;
+  readonly #profiles: ReceiverProfiles;
+  readonly #onCommitted: (streamIds: string[]) => void;
+  readonly #local?: LocalDelivery;
+  readonly #now: () => Date;
+  readonly #queue: Array<{
+    request: PreparedEmit;
+    resolve: (result: EmitResult) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  #draining = false;
+
+  constructor(options: {
+    knex: Knex;
+    streams: StreamStore;
+    subjects: SubjectStore;
+    outbox: OutboxStore;
+    signer: SetSigner;
+    config: TransmitterConfig;
+    /** Shape each stream's SETs for its kind of receiver. */
+    profiles: ReceiverProfiles;
+    /**
+     * Called after the SETs are committed, with the streams that got one
+     * that was not handed to `localDelivery`.
+     */
+    onCommitted: (streamIds: string[]) => void;
+    /** This instance's push worker, which takes SETs it has room for. */
+    localDelivery?: LocalDelivery;
+    now?: () => Date;
+  }) {
+    this.#knex = options.knex;
+    this.#streams = options.streams;
+    this.#subjects = options.subjects;
+    this.#outbox = options.outbox;
+    this.#signer = options.signer;
+    this.#config = options.config;
+    this.#profiles = options.profiles;
+    this.#onCommitted = options.onCommitted;
+    this.#local = options.localDelivery;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Validates an event and stores one SET for every enabled or paused stream
+   * that delivers its type and wants its subject (SSF §8.1.3.1). Disabled
+   * streams get nothing. An invalid event is refused here, never later.
+   *
+   * Inside a caller's transaction the SETs are part of it. Otherwise emits
+   * that arrive together are committed together (group commit): the promise
+   * still resolves only once its SETs are durable, but a burst of events
+   * costs one transaction rather than one each.
+   */
+  async emit(
+    request: EmitRequest,
+    options: { tx?: Knex.Transaction } = {},
+  ): Promise<EmitResult> {
+    this.validate(request);
+    const prepared = { ...request, txn: request.txn ?? randomUUID() };
+    if (options.tx) {
+      const tx = options.tx;
+      // Planned inside the caller's transaction, so the streams it read are
+      // the ones the SETs are stored for.
+      const { entries, streams } = await this.#plan([prepared], tx);
+      await this.#store(entries, streams, tx);
+      return toResults([prepared], entries)[0];
+    }
+    return new Promise<EmitResult>((resolve, reject) => {
+      this.#queue.push({ request: prepared, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  async #drain() {
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#queue.splice(0, MAX_GROUP_COMMIT);
+        try {
+          const results = await this.#emitGroup(group.map(g => g.request));
+          group.forEach((g, i) => g.resolve(results[i]));
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #emitGroup(requests: PreparedEmit[]): Promise<EmitResult[]> {
+    // Targets are chosen and SETs signed before the transaction opens, so the
+    // database is held only for the writes.
+    const { entries: planned } = await this.#plan(requests);
+    return this.#knex.transaction(async tx => {
+      // A stream deleted or disabled meanwhile gets nothing.
+      const live = (await this.#streams.list({}, tx)).filter(
+        s => s.status !== 'disabled',
+      );
+      const liveIds = new Set(live.map(s => s.streamId));
+      const entries = planned.filter(e => liveIds.has(e.streamId));
+      await this.#store(entries, live, tx);
+      return toResults(requests, entries);
+    });
+  }
+
+  /**
+   * The signed SETs a set of events gives, each tagged with its event, and
+   * the streams (all but disabled ones) they were chosen from.
+   */
+  async #plan(
+    requests: PreparedEmit[],
+    tx?: Knex.Transaction,
+  ): Promise<{ entries: PlannedEntry[]; streams: StreamRecord[] }> {
+    const streams = (await this.#streams.list({}, tx)).filter(
+      s => s.status !== 'disabled',
+    );
+    const subjects = await this.#subjects.listByStream(
+      streams.map(s => s.streamId),
+      tx,
+    );
+    const planned = await Promise.all(
+      requests.map(async (request, index) => {
+        const targets = this.#targets(streams, subjects, request);
+        const entries = await this.#sign(
+          targets,
+          request.type,
+          request.subject,
+          request.payload,
+          request.txn,
+        );
+        return entries.map(e => ({ ...e, request: index }));
+      }),
+    );
+    return { entries: planned.flat(), streams };
+  }
+
+  /**
+   * The streams an event would go to now, without emitting it (for dry runs).
+   */
+  async targetStreams(
+    request: Pick<EmitRequest, 'type' | 'subject'>,
+  ): Promise<string[]> {
+    const streams = (await this.#streams.list()).filter(
+      s => s.status !== 'disabled',
+    );
+    const subjects = await this.#subjects.listByStream(
+      streams.map(s => s.streamId),
+    );
+    return this.#targets(streams, subjects, request).map(s => s.streamId);
+  }
+
+  // SSF §8.1.3.1: a stream gets an event it subscribed to about a subject it wants.
+  #targets(
+    streams: StreamRecord[],
+    subjects: Map<string, StreamSubjectEntry[]>,
+    request: Pick<EmitRequest, 'type' | 'subject'>,
+  ): StreamRecord[] {
+    return streams.filter(
+      s =>
+        s.eventsRequested.includes(request.type) &&
+        this.#profiles
+          .eventsSupported(s, this.#config.eventsSupported)
+          .includes(request.type) &&
+        streamWantsSubject(
+          this.#config.defaultSubjects,
+          subjects.get(s.streamId) ?? [],
+          request.subject,
+        ),
+    );
+  }
+
+  /**
+   * Stores one SET for one stream whatever it subscribed to: verification
+   * and stream-updated events (SSF §8.1.4-5), whose subject is the stream.
+   * A stream whose receiver profile takes no stream events gets nothing
+   * (undefined).
+   */
+  async emitToStream(
+    stream: StreamRecord,
+    type:
+      | typeof SSF_EVENT_TYPES.verification
+      | typeof SSF_EVENT_TYPES.streamUpdated,
+    payload: Record<string, unknown>,
+    options: { tx?: Knex.Transaction; control?: boolean } = {},
+  ): Promise<string | undefined> {
+    if (this.#profiles.forStream(stream).acceptsStreamEvents === false) {
+      return undefined;
+    }
+    const problems = validateEventPayload(type, payload);
+    if (problems.length) {
+      throw new InputError(`Invalid ${type} payload: ${problems.join('; ')}`);
+    }
+    const subject: SubjectIdentifier = {
+      format: 'opaque',
+      id: stream.streamId,
+    };
+    const [entry] = await this.#sign(
+      [stream],
+      type,
+      subject,
+      payload,
+      randomUUID(),
+    );
+    entry.control = options.control;
+    await this.#inTransaction(options.tx, tx =>
+      this.#store([entry], [stream], tx),
+    );
+    return entry.jti;
+  }
+
+  /** Refuses an event that could never be delivered as asked. */
+  validate(request: EmitRequest) {
+    if (!this.#config.eventsSupported.includes(request.type)) {
+      throw new InputError(
+        `Event type '${request.type}' is not supported by this transmitter (ssf.transmitter.eventsSupported)`,
+      );
+    }
+    parseInput(subjectSchema, request.subject, 'event subject');
+    const problems = validateEventPayload(request.type, request.payload);
+    if (problems.length) {
+      throw new InputError(
+        `Invalid ${request.type} payload: ${problems.join('; ')}`,
+      );
+    }
+  }
+
+  async #sign(
+    streams: StreamRecord[],
+    eventType: string,
+    subject: SubjectIdentifier,
+    payload: Record<string, unknown>,
+    txn: string,
+  ): Promise<NewOutboxEntry[]> {
+    return Promise.all(
+      streams.map(async stream => {
+        const { jti, jws } = await this.#signer.sign({
+          iss: stream.iss,
+          aud: stream.aud,
+          txn,
+          subject,
+          eventType,
+          payload,
+          shape: this.#profiles.forStream(stream).shapeSet,
+        });
+        return { jti, streamId: stream.streamId, eventType, txn, setJws: jws };
+      }),
+    );
+  }
+
+  async #store(
+    entries: NewOutboxEntry[],
+    streams: StreamRecord[],
+    tx: Knex.Transaction,
+  ) {
+    const now = this.#now();
+    // Inside a nested transaction the rows are not durable when it ends, so
+    // nothing is handed over before the outer one commits: the worker claims
+    // those SETs as usual.
+    const handOver = tx.parentTransaction
+      ? new Map<string, ClaimedSet[]>()
+      : this.#leaseLocally(entries, streams, now);
+    const unleased = [
+      ...new Set(entries.filter(e => !e.lease).map(e => e.streamId)),
+    ];
+    // Settled once: on commit the worker takes its SETs; on rollback, or on
+    // a write that failed even if the caller commits anyway, it gets its
+    // room back. Registered before the writes so that it always runs.
+    let settled = false;
+    const settle = (committed: boolean) => {
+      if (settled) return;
+      settled = true;
+      for (const [streamId, sets] of handOver) {
+        if (committed) this.#local!.accept(streamId, sets);
+        else this.#local!.cancel(streamId, sets.length);
+      }
+      if (committed && unleased.length) this.#onCommitted(unleased);
+    };
+    tx.executionPromise.then(
+      () => settle(true),
+      () => settle(false),
+    );
+    try {
+      await this.#outbox.insert(entries, now, tx);
+      const touched = new Set(entries.map(e => e.streamId));
+      for (const stream of streams) {
+        if (stream.status === 'paused' && touched.has(stream.streamId)) {
+          await this.#outbox.enforceHoldLimit(
+            stream.streamId,
+            this.#config.delivery.pausedHoldLimit,
+            now,
+            tx,
+          );
+        }
+      }
+    } catch (error) {
+      settle(false);
+      throw error;
+    }
+  }
+
+  /**
+   * Leases to this instance the SETs its push worker has room for, marking
+   * the entries; returns them per stream, as the worker will take them.
+   */
+  #leaseLocally(
+    entries: NewOutboxEntry[],
+    streams: StreamRecord[],
+    now: Date,
+  ): Map<string, ClaimedSet[]> {
+    const handOver = new Map<string, ClaimedSet[]>();
+    const local = this.#local;
+    if (!local || entries.length === 0) return handOver;
+    const until = new Date(now.getTime() + local.leaseDurationMs);
+    const byStream = new Map<string, NewOutboxEntry[]>();
+    for (const entry of entries) {
+      const list = byStream.get(entry.streamId);
+      if (list) list.push(entry);
+      else byStream.set(entry.streamId, [entry]);
+    }
+    for (const stream of streams) {
+      const mine = byStream.get(stream.streamId) ?? [];
+      const taken = mine.length ? local.reserve(stream, mine.length) : 0;
+      if (taken === 0) continue;
+      handOver.set(
+        stream.streamId,
+        mine.slice(0, taken).map(entry => {
+          entry.lease = { owner: local.owner, until };
+          return {
+            jti: entry.jti,
+            streamId: entry.streamId,
+            eventType: entry.eventType,
+            setJws: entry.setJws,
+            attempts: 1,
+            leaseUntil: until,
+          };
+        }),
+      );
+    }
+    return handOver;
+  }
+
+  #inTransaction<T>(
+    tx: Knex.Transaction | undefined,
+    fn: (tx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    return tx ? fn(tx) : this.#knex.transaction(fn);
+  }
+}
