@@ -89,8 +89,10 @@ export interface StreamDeliveryStats {
  * has a single writer and runs the statement atomically, which gives the
  * same guarantee.
  *
- * A paused stream's SETs simply stay `pending`: claims only look at enabled
- * streams (and at `control` rows), so resuming a stream resumes delivery.
+ * A paused stream's SETs simply stay `pending`: the store does not read
+ * stream status, its callers (DeliveryWorker, PollService) claim a stream
+ * that is not enabled with `controlOnly`, so resuming a stream resumes
+ * delivery.
  *
  * @internal
  */
@@ -443,7 +445,10 @@ export class OutboxStore {
           'newest.at',
         );
       })
-      .select('o.stream_id', 'o.last_error', 'o.last_error_at');
+      .select('o.stream_id', 'o.jti', 'o.last_error', 'o.last_error_at')
+      // Rows of one batch share their error time: the highest jti wins, so
+      // the answer does not depend on the order the database returns them.
+      .orderBy('o.jti', 'asc');
     for (const row of errors) {
       result.get(row.stream_id)!.lastError = {
         message: row.last_error,
