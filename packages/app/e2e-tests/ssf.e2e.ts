@@ -261,6 +261,40 @@ step(
   ['open the Shared Signals page on the Streams tab'],
 );
 
+step(
+  'a stream opens straight from its URL, and back and forward work',
+  async () => {
+    const { json } = await receiverApi('GET', '/streams');
+    const streamId: string = json[0].stream_id;
+    const streamUrl = `${APP_URL}/ssf/streams/${encodeURIComponent(streamId)}`;
+    // A fresh load of the URL, as from a bookmark or a link in a ticket.
+    await page.goto(streamUrl);
+    await visible(page.getByRole('toolbar', { name: 'Stream actions' }));
+    await visible(page.getByRole('heading', { name: CLIENT_ID }));
+    await visible(page.getByText(streamId, { exact: true }));
+    await shot('stream-detail-by-url');
+
+    // The list was the page before; the browser's buttons move between them.
+    await page.goBack();
+    await visible(page.getByRole('row', { name: new RegExp(CLIENT_ID) }));
+    check(
+      new URL(page.url()).pathname === '/ssf/streams',
+      `back went to ${page.url()}`,
+    );
+    await page.goForward();
+    await visible(page.getByRole('toolbar', { name: 'Stream actions' }));
+    check(page.url() === streamUrl, `forward went to ${page.url()}`);
+
+    // Selecting a row leads to the same URL.
+    await page.getByRole('button', { name: 'All streams' }).click();
+    await page.getByRole('row', { name: new RegExp(CLIENT_ID) }).click();
+    await page.waitForURL(streamUrl);
+    await page.getByRole('button', { name: 'All streams' }).click();
+    await visible(page.getByRole('row', { name: new RegExp(CLIENT_ID) }));
+  },
+  ['create a push stream for dev-receiver-a'],
+);
+
 async function openStreamDetail() {
   await page.getByRole('row', { name: new RegExp(CLIENT_ID) }).click();
   await visible(page.getByRole('toolbar', { name: 'Stream actions' }));
@@ -444,6 +478,30 @@ step(
     await shot('providers');
   },
   ['sign in as guest'],
+);
+
+step(
+  'a provider opens at its own URL, with its remote stream',
+  async () => {
+    await page
+      .getByRole('row', { name: new RegExp(providerName) })
+      .getByText(providerName, { exact: true })
+      .click();
+    await page.waitForURL(/\/ssf\/providers\/[^/]+$/);
+    const providerUrl = page.url();
+    await visible(page.getByRole('heading', { name: providerName }));
+    await visible(page.getByText(`Remote stream of ${providerName}`));
+    await page.goBack();
+    await visible(page.getByRole('row', { name: new RegExp(providerName) }));
+    // Opened afresh from the URL.
+    await page.goto(providerUrl);
+    await visible(page.getByRole('toolbar', { name: 'Provider actions' }));
+    await visible(page.getByRole('heading', { name: providerName }));
+    await shot('provider-detail-by-url');
+    await page.getByRole('button', { name: 'All providers' }).click();
+    await visible(page.getByRole('row', { name: new RegExp(providerName) }));
+  },
+  ['add a provider with an issuer and JWKS URL'],
 );
 
 step(

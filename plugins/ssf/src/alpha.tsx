@@ -24,9 +24,13 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { RiBroadcastLine } from '@remixicon/react';
 import { SsfClient, ssfApiRef } from './api';
+import { providerRouteRef, streamRouteRef, tabRouteRefs } from './alphaRoutes';
 import { rootRouteRef } from './routes';
 import { SSF_TABS, SsfTabPath } from './tabs';
+import { ssfMessages } from './translation';
 import { tabLoaders } from './components/SsfPage/tabElements';
+
+export { ssfTranslationRef } from './translation';
 
 const ssfApi = ApiBlueprint.make({
   params: defineParams =>
@@ -41,7 +45,9 @@ const ssfApi = ApiBlueprint.make({
 const ssfPage = PageBlueprint.make({
   params: {
     path: '/ssf',
-    title: 'Shared Signals',
+    // A plain string: page titles are fixed when the app starts, so this is
+    // the default message, not a translation.
+    title: ssfMessages.page.title,
     routeRef: rootRouteRef,
   },
 });
@@ -53,7 +59,12 @@ function tab<P extends SsfTabPath>(path: P) {
   const { title } = SSF_TABS.find(t => t.path === path)!;
   return SubPageBlueprint.make({
     name: path,
-    params: { path, title, loader: tabLoaders[path] },
+    params: {
+      path,
+      title,
+      loader: tabLoaders[path],
+      routeRef: tabRouteRefs[path],
+    },
   });
 }
 
@@ -68,15 +79,28 @@ const ssfTabs = [
 /**
  * The Shared Signals plugin for the new frontend system: one page, `/ssf`,
  * with a tab each for streams, providers, received events, lifecycle hooks
- * and the transmitter.
+ * and the transmitter. Every tab has a route (`streams`, `providers`,
+ * `receivedEvents`, `hooks`, `transmitter`), and so do one stream
+ * (`stream`, `/ssf/streams/:streamId`) and one provider (`provider`,
+ * `/ssf/providers/:providerId`). The page's texts are in
+ * {@link ssfTranslationRef}.
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'ssf',
-  title: 'Shared Signals',
+  title: ssfMessages.page.title,
   icon: <RiBroadcastLine />,
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    streams: tabRouteRefs.streams,
+    providers: tabRouteRefs.providers,
+    receivedEvents: tabRouteRefs['received-events'],
+    hooks: tabRouteRefs.hooks,
+    transmitter: tabRouteRefs.transmitter,
+    stream: streamRouteRef,
+    provider: providerRouteRef,
+  },
   extensions: [ssfApi, ssfPage, ...ssfTabs],
 });

@@ -22,16 +22,33 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { SsfClient, ssfApiRef } from './api';
-import { rootRouteRef } from './routes';
+import {
+  legacyProviderRouteRef,
+  legacyStreamRouteRef,
+  legacyTabRouteRefs,
+  rootRouteRef,
+} from './routes';
 
 /**
- * The Shared Signals plugin for apps on the legacy frontend system.
+ * The Shared Signals plugin for apps on the legacy frontend system. Its
+ * routes are the page (`root`), each tab, one stream (`stream`,
+ * `<mount path>/streams/:streamId`) and one provider (`provider`,
+ * `<mount path>/providers/:providerId`).
  *
  * @public
  */
 export const ssfPlugin = createPlugin({
   id: 'ssf',
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    streams: legacyTabRouteRefs.streams,
+    providers: legacyTabRouteRefs.providers,
+    receivedEvents: legacyTabRouteRefs['received-events'],
+    hooks: legacyTabRouteRefs.hooks,
+    transmitter: legacyTabRouteRefs.transmitter,
+    stream: legacyStreamRouteRef,
+    provider: legacyProviderRouteRef,
+  },
   apis: [
     createApiFactory({
       api: ssfApiRef,

@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
+
+// The legacy frontend system's refs. The new frontend system has its own
+// (alphaRoutes.ts) and shares only the root, which core-plugin-api makes
+// usable in both systems.
 
 /**
  * The route of the Shared Signals page.
@@ -22,3 +26,46 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  * @public
  */
 export const rootRouteRef = createRouteRef({ id: 'ssf' });
+
+/** The tabs of the legacy page, below its mount path. */
+export const legacyTabRouteRefs = {
+  streams: createSubRouteRef({
+    id: 'ssf/streams',
+    parent: rootRouteRef,
+    path: '/streams',
+  }),
+  providers: createSubRouteRef({
+    id: 'ssf/providers',
+    parent: rootRouteRef,
+    path: '/providers',
+  }),
+  'received-events': createSubRouteRef({
+    id: 'ssf/received-events',
+    parent: rootRouteRef,
+    path: '/received-events',
+  }),
+  hooks: createSubRouteRef({
+    id: 'ssf/hooks',
+    parent: rootRouteRef,
+    path: '/hooks',
+  }),
+  transmitter: createSubRouteRef({
+    id: 'ssf/transmitter',
+    parent: rootRouteRef,
+    path: '/transmitter',
+  }),
+};
+
+/** One stream in detail, on the legacy page. */
+export const legacyStreamRouteRef = createSubRouteRef({
+  id: 'ssf/stream',
+  parent: rootRouteRef,
+  path: '/streams/:streamId',
+});
+
+/** One provider in detail, on the legacy page. */
+export const legacyProviderRouteRef = createSubRouteRef({
+  id: 'ssf/provider',
+  parent: rootRouteRef,
+  path: '/providers/:providerId',
+});

@@ -14,16 +14,37 @@
  * limitations under the License.
  */
 
+import { ssfMessages } from './translation';
+
 /**
  * The tabs of the Shared Signals page, in display order. Both the new
  * frontend system (one sub-page each) and the legacy page read this list.
+ * `titleKey` names the tab's message in `ssfTranslationRef`; `title` is its
+ * default, for the new frontend system's sub-page titles, which are plain
+ * strings fixed when the app starts.
  */
 export const SSF_TABS = [
-  { path: 'streams', title: 'Streams' },
-  { path: 'providers', title: 'Providers' },
-  { path: 'received-events', title: 'Received events' },
-  { path: 'hooks', title: 'Lifecycle hooks' },
-  { path: 'transmitter', title: 'Transmitter' },
+  {
+    path: 'streams',
+    titleKey: 'tabs.streams',
+    title: ssfMessages.tabs.streams,
+  },
+  {
+    path: 'providers',
+    titleKey: 'tabs.providers',
+    title: ssfMessages.tabs.providers,
+  },
+  {
+    path: 'received-events',
+    titleKey: 'tabs.receivedEvents',
+    title: ssfMessages.tabs.receivedEvents,
+  },
+  { path: 'hooks', titleKey: 'tabs.hooks', title: ssfMessages.tabs.hooks },
+  {
+    path: 'transmitter',
+    titleKey: 'tabs.transmitter',
+    title: ssfMessages.tabs.transmitter,
+  },
 ] as const;
 
 /** The path of one tab, relative to the page. */

@@ -139,6 +139,7 @@ export function streamSet(overrides: Partial<StreamSet> = {}): StreamSet {
   return {
     jti: 'set-1',
     event_type: CAEP_EVENT_TYPES.sessionRevoked,
+    txn: 'txn-1',
     state: 'dead',
     attempts: 5,
     created_at: '2026-11-02T11:00:00.000Z',

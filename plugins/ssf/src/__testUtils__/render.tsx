@@ -16,23 +16,38 @@
 
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { SWRConfig } from 'swr';
+import { tabRouteRefs } from '../alphaRoutes';
 import { SsfApi, ssfApiRef } from '../api';
+import { NfsSsfLinks } from '../components/SsfPage/tabElements';
+import { rootRouteRef } from '../routes';
+import { SsfTabPath } from '../tabs';
 
 /**
  * Renders a tab in a test app with the given SsfApi mock and permission
  * decision. Permission results are cached by `usePermission` across
  * renders, so each render gets a cache of its own.
+ *
+ * The page's routes are mounted where the new frontend system mounts them
+ * by default (`/ssf`, `/ssf/streams`, …), so links resolve as in the app.
+ * With `tab`, the element is rendered at that tab's path, as the page
+ * renders it, starting at `url` (the tab's list by default).
  */
 export function renderTab(
   element: JSX.Element,
   options: {
     api: SsfApi;
     authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    tab?: SsfTabPath;
+    url?: string;
   },
 ) {
+  const { tab, url } = options;
   return renderInTestApp(
-    <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>,
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <NfsSsfLinks>{element}</NfsSsfLinks>
+    </SWRConfig>,
     {
       apis: [
         [ssfApiRef, options.api],
@@ -41,6 +56,38 @@ export function renderTab(
         }),
         mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
       ],
+      mountedRoutes: {
+        '/ssf': rootRouteRef,
+        '/ssf/streams': tabRouteRefs.streams,
+        '/ssf/providers': tabRouteRefs.providers,
+        '/ssf/received-events': tabRouteRefs['received-events'],
+        '/ssf/hooks': tabRouteRefs.hooks,
+        '/ssf/transmitter': tabRouteRefs.transmitter,
+      },
+      ...(tab && {
+        mountPath: `/ssf/${tab}/*`,
+        initialRouteEntries: [url ?? `/ssf/${tab}`],
+      }),
     },
+  );
+}
+
+/**
+ * Shows the current path and steps through the history, as the browser's
+ * address bar and back and forward buttons would.
+ */
+export function HistoryControls() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (
+    <div>
+      <output aria-label="Current path">{location.pathname}</output>
+      <button type="button" onClick={() => navigate(-1)}>
+        History back
+      </button>
+      <button type="button" onClick={() => navigate(1)}>
+        History forward
+      </button>
+    </div>
   );
 }

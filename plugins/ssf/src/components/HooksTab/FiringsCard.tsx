@@ -15,6 +15,7 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   Button,
   Card,
@@ -30,6 +31,7 @@ import {
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { HookFiring, ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   AsyncList,
   Field,
@@ -131,6 +133,7 @@ function FiringDetail(props: { firing: HookFiring; onClose: () => void }) {
  */
 export function FiringsCard(props: { refreshKey?: number }) {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const firings = useAsyncRetry(
     () => ssfApi.listHookFirings({ limit: RECENT_FIRINGS }),
     [ssfApi, props.refreshKey],
@@ -138,28 +141,22 @@ export function FiringsCard(props: { refreshKey?: number }) {
   const [selected, setSelected] = useState<HookFiring>();
 
   return (
-    <Card role="region" aria-label="Recent firings">
+    <Card role="region" aria-label={t('hooks.firingsTitle')}>
       <CardHeader>
         <Text as="h3" variant="title-small" weight="bold">
-          Recent firings
+          {t('hooks.firingsTitle')}
         </Text>
       </CardHeader>
       <CardBody>
         <Flex direction="column" gap="4">
           <AsyncList
-            label="firings"
+            loadingLabel={t('hooks.firingsLoading')}
             loading={firings.loading}
             error={firings.error}
-            errorTitle="Could not load the hook firings"
+            errorTitle={t('hooks.firingsLoadError')}
             onRetry={firings.retry}
             items={firings.value?.items}
-            empty={
-              <Text color="secondary">
-                No hook has fired yet. A firing is recorded each time an
-                identity change matches an enabled hook; try a dry run to see
-                what would match.
-              </Text>
-            }
+            empty={<Text color="secondary">{t('hooks.firingsEmpty')}</Text>}
           >
             {items => (
               <Table

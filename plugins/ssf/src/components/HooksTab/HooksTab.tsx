@@ -15,12 +15,14 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Alert, Button, Flex, Text } from '@backstage/ui';
 import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine, RiFlaskLine, RiRefreshLine } from '@remixicon/react';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { LifecycleHook, ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   AsyncList,
   ConfirmDialog,
@@ -53,6 +55,7 @@ function watchedPath(hooks: LifecycleHook[] | undefined): string | undefined {
  */
 export function HooksTab() {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const hooks = useAsyncRetry(() => ssfApi.listHooks(), [ssfApi]);
   const [refreshKey, setRefreshKey] = useState(0);
   const [editing, setEditing] = useState<Editing>();
@@ -72,7 +75,9 @@ export function HooksTab() {
     try {
       await ssfApi.setHookEnabled(hook.id, !hook.enabled);
       setNotice(
-        `${hook.name} is now ${hook.enabled ? 'disabled' : 'enabled'}.`,
+        hook.enabled
+          ? t('hooks.nowDisabled', { name: hook.name })
+          : t('hooks.nowEnabled', { name: hook.name }),
       );
       hooks.retry();
     } catch (e) {
@@ -87,7 +92,7 @@ export function HooksTab() {
       iconStart={<RiAddLine />}
       onPress={() => setEditing({})}
     >
-      Create hook
+      {t('hooks.create')}
     </PermissionButton>
   );
 
@@ -100,8 +105,7 @@ export function HooksTab() {
         style={{ flexWrap: 'wrap' }}
       >
         <Text as="p" color="secondary">
-          Hooks turn identity changes, such as a user suspended or removed in
-          the catalog, into security events for the streams that requested them.
+          {t('hooks.intro')}
         </Text>
         <Flex gap="2">
           <Button
@@ -109,7 +113,7 @@ export function HooksTab() {
             iconStart={<RiRefreshLine />}
             onPress={refresh}
           >
-            Refresh
+            {t('common.refresh')}
           </Button>
           <PermissionButton
             permission={ssfHookManagePermission}
@@ -118,7 +122,7 @@ export function HooksTab() {
             iconStart={<RiFlaskLine />}
             onPress={() => setDryRunning(true)}
           >
-            Dry run
+            {t('hooks.dryRun')}
           </PermissionButton>
           {createButton}
         </Flex>
@@ -126,19 +130,19 @@ export function HooksTab() {
       <ReconcileStatus refreshKey={refreshKey} />
       {notice && <Alert status="success" icon title={notice} role="status" />}
       {actionError && (
-        <ErrorPanel title="The hook could not be changed" error={actionError} />
+        <ErrorPanel title={t('hooks.changeError')} error={actionError} />
       )}
       <AsyncList
-        label="hooks"
+        loadingLabel={t('hooks.loading')}
         loading={hooks.loading}
         error={hooks.error}
-        errorTitle="Could not load the hooks"
+        errorTitle={t('hooks.loadError')}
         onRetry={hooks.retry}
         items={hooks.value}
         empty={
           <EmptyState
-            title="No hooks yet"
-            description="Create one, or define ssf.lifecycle.hooks in app-config. A hook names the change it waits for (an attribute of a user changing, a user added or removed) and the event to send when it happens."
+            title={t('hooks.emptyTitle')}
+            description={t('hooks.emptyDescription')}
             action={createButton}
           />
         }
@@ -160,7 +164,9 @@ export function HooksTab() {
           onClose={() => setEditing(undefined)}
           onSaved={saved => {
             setNotice(
-              `${saved.name} was ${editing.hook ? 'saved' : 'created'}.`,
+              editing.hook
+                ? t('hooks.saved', { name: saved.name })
+                : t('hooks.created', { name: saved.name }),
             );
             hooks.retry();
           }}
@@ -174,14 +180,16 @@ export function HooksTab() {
       )}
       <ConfirmDialog
         isOpen={!!deleting}
-        title="Delete hook"
-        description={`Delete ${deleting?.name}? Identity changes will no longer emit its events.`}
-        confirmLabel="Delete"
+        title={t('hooks.deleteTitle')}
+        description={t('hooks.deleteDescription', {
+          name: deleting?.name ?? '',
+        })}
+        confirmLabel={t('common.delete')}
         destructive
         onClose={() => setDeleting(undefined)}
         onConfirm={async () => {
           await ssfApi.deleteHook(deleting!.id);
-          setNotice(`${deleting!.name} was deleted.`);
+          setNotice(t('hooks.deleted', { name: deleting!.name }));
           hooks.retry();
         }}
       />

@@ -14,16 +14,13 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Table } from '@backstage/ui';
 import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
 import { LifecycleHook } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { PermissionButton } from '../common';
 import { hookColumns } from './hookColumns';
-
-// The backend refuses changes to these with 409; saying so up front beats
-// letting the user find out from an error.
-const READ_ONLY_REASON =
-  'This hook comes from app-config and is read-only here; change it in ssf.lifecycle.hooks.';
 
 /** The hooks with their edit, enable/disable and delete buttons. */
 export function HooksTable(props: {
@@ -34,42 +31,50 @@ export function HooksTable(props: {
   onDelete: (hook: LifecycleHook) => void;
 }) {
   const { hooks, stale, onEdit, onToggle, onDelete } = props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   const manage = {
     permission: ssfHookManagePermission,
     size: 'small',
     variant: 'secondary',
   } as const;
   const columns = hookColumns(h => {
-    const disabledReason = h.source === 'config' ? READ_ONLY_REASON : undefined;
+    // The backend refuses changes to these with 409; saying so up front
+    // beats letting the user find out from an error.
+    const disabledReason =
+      h.source === 'config' ? t('hooks.readOnly') : undefined;
     return (
       <>
         <PermissionButton
           {...manage}
           purpose="to edit hooks"
           disabledReason={disabledReason}
-          aria-label={`Edit ${h.name}`}
+          aria-label={t('hooks.editLabel', { name: h.name })}
           onPress={() => onEdit(h)}
         >
-          Edit
+          {t('common.edit')}
         </PermissionButton>
         <PermissionButton
           {...manage}
           purpose="to enable or disable hooks"
           disabledReason={disabledReason}
-          aria-label={`${h.enabled ? 'Disable' : 'Enable'} ${h.name}`}
+          aria-label={
+            h.enabled
+              ? t('hooks.disableLabel', { name: h.name })
+              : t('hooks.enableLabel', { name: h.name })
+          }
           onPress={() => onToggle(h)}
         >
-          {h.enabled ? 'Disable' : 'Enable'}
+          {h.enabled ? t('hooks.disable') : t('hooks.enable')}
         </PermissionButton>
         <PermissionButton
           {...manage}
           destructive
           purpose="to delete hooks"
           disabledReason={disabledReason}
-          aria-label={`Delete ${h.name}`}
+          aria-label={t('hooks.deleteLabel', { name: h.name })}
           onPress={() => onDelete(h)}
         >
-          Delete
+          {t('common.delete')}
         </PermissionButton>
       </>
     );

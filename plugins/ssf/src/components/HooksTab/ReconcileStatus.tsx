@@ -15,12 +15,14 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Alert, Card, CardBody, Flex, Text } from '@backstage/ui';
 import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiLoopRightLine } from '@remixicon/react';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { LifecycleStatus, ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   ErrorPanel,
   LoadingState,
@@ -64,6 +66,7 @@ export function reconcileStatusText(catalog: LifecycleStatus['catalog']): {
  */
 export function ReconcileStatus(props: { refreshKey?: number }) {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const status = useAsyncRetry(
     () => ssfApi.getLifecycleStatus(),
     [ssfApi, props.refreshKey],
@@ -97,7 +100,7 @@ export function ReconcileStatus(props: { refreshKey?: number }) {
           <Flex justify="between" align="center" gap="3">
             <Flex direction="column" gap="1">
               {status.loading && !catalog && (
-                <LoadingState label="the reconciliation status" lines={1} />
+                <LoadingState label={t('hooks.reconcileLoading')} lines={1} />
               )}
               {text && (
                 <>

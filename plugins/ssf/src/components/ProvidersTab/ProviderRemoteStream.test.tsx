@@ -59,10 +59,9 @@ async function open(
     getProviderRemoteStream: async () => remote,
     ...overrides,
   });
-  renderTab(<ProvidersTab />, { api, authorize });
-  await userEvent.click(
-    await screen.findByRole('button', { name: 'Remote stream of Okta' }),
-  );
+  renderTab(<ProvidersTab />, { api, authorize, tab: 'providers' });
+  // The remote stream is on the provider's page, which its row leads to.
+  await userEvent.click(await screen.findByText('Okta'));
   await screen.findByText('Remote stream of Okta');
   return api;
 }

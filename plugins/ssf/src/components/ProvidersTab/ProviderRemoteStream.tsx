@@ -15,6 +15,7 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   Alert,
   Button,
@@ -37,6 +38,7 @@ import { RiRefreshLine } from '@remixicon/react';
 import { useEffect, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   ErrorPanel,
   Field,
@@ -69,10 +71,12 @@ export function ProviderRemoteStream(props: {
   provider: SecurityEventsProvider;
   /** Called after a change, so that lists showing the provider reload. */
   onChanged: () => void;
-  onClose: () => void;
+  /** Shows a Close button that calls this; none without it. */
+  onClose?: () => void;
 }) {
   const { provider, onChanged, onClose } = props;
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   // Starts as recorded on the provider; replaced by what the transmitter answers.
   const [stream, setStream] = useState<
     SecurityEventsProviderRemoteStream | undefined
@@ -143,18 +147,20 @@ export function ProviderRemoteStream(props: {
       <CardHeader>
         <Flex justify="between" align="center" gap="3">
           <Text as="h3" variant="title-small" weight="bold">
-            Remote stream of {provider.name}
+            {t('remoteStream.title', { name: provider.name })}
           </Text>
-          <Button size="small" variant="tertiary" onPress={onClose}>
-            Close
-          </Button>
+          {onClose && (
+            <Button size="small" variant="tertiary" onPress={onClose}>
+              {t('common.close')}
+            </Button>
+          )}
         </Flex>
       </CardHeader>
       <CardBody>
         <Flex direction="column" gap="4">
           {!streamId ? (
             <Text as="p" color="secondary">
-              This portal has no stream at {provider.name}'s transmitter.
+              {t('remoteStream.none', { name: provider.name })}
             </Text>
           ) : (
             <>
@@ -165,7 +171,7 @@ export function ProviderRemoteStream(props: {
                   iconStart={<RiRefreshLine />}
                   onPress={refreshStatus}
                 >
-                  Refresh status
+                  {t('remoteStream.refreshStatus')}
                 </Button>
                 <PermissionButton
                   {...manage}
@@ -177,7 +183,7 @@ export function ProviderRemoteStream(props: {
                   }
                   onPress={() => setStatus('paused')}
                 >
-                  Pause
+                  {t('remoteStream.pause')}
                 </PermissionButton>
                 <PermissionButton
                   {...manage}
@@ -189,19 +195,19 @@ export function ProviderRemoteStream(props: {
                   }
                   onPress={() => setStatus('enabled')}
                 >
-                  Enable
+                  {t('remoteStream.enable')}
                 </PermissionButton>
                 <PermissionButton
                   {...manage}
                   purpose="to change the events of remote streams"
                   onPress={() => setEditing(true)}
                 >
-                  Edit events
+                  {t('remoteStream.editEvents')}
                 </PermissionButton>
               </Flex>
               {read.loading && (
                 <Text as="p" color="secondary" role="status">
-                  Reading the stream at the transmitter…
+                  {t('remoteStream.reading')}
                 </Text>
               )}
               {read.error && (

@@ -20,7 +20,7 @@ import userEvent from '@testing-library/user-event';
 import { SsfApi } from '../../api';
 import { SsfRequestError } from '../../api/errors';
 import { mockSsfApi, provider } from '../../__testUtils__/fixtures';
-import { renderTab } from '../../__testUtils__/render';
+import { HistoryControls, renderTab } from '../../__testUtils__/render';
 import { ProvidersTab } from './ProvidersTab';
 
 jest.setTimeout(30_000);
@@ -31,7 +31,7 @@ function render(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  return renderTab(<ProvidersTab />, { api, authorize });
+  return renderTab(<ProvidersTab />, { api, authorize, tab: 'providers' });
 }
 
 describe('ProvidersTab', () => {
@@ -219,5 +219,148 @@ describe('ProvidersTab', () => {
     expect(del).toHaveAccessibleDescription(
       'You need the ssf.provider.manage permission to delete providers.',
     );
+  });
+
+  describe('provider URLs', () => {
+    const currentPath = () =>
+      screen.getByRole('status', { name: 'Current path' }).textContent;
+
+    it('opens a provider from its row at its own URL; the row buttons act in place', async () => {
+      const api = mockSsfApi({
+        listProviders: async () => [provider()],
+        setProviderActive: async () => provider({ status: 'INACTIVE' }),
+      });
+      renderTab(
+        <>
+          <ProvidersTab />
+          <HistoryControls />
+        </>,
+        { api, tab: 'providers' },
+      );
+      const deactivate = await screen.findByRole('button', {
+        name: 'Deactivate Okta',
+      });
+      await waitFor(() => expect(deactivate).toBeEnabled());
+      await userEvent.click(deactivate);
+      expect(
+        await screen.findByText('Okta is now inactive.'),
+      ).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/providers');
+
+      await userEvent.click(screen.getByText('Okta'));
+      expect(
+        await screen.findByRole('heading', { name: 'Okta' }),
+      ).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/providers/sse1abc');
+      expect(screen.getByText('Remote stream of Okta')).toBeInTheDocument();
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'History back' }),
+      );
+      expect(
+        await screen.findByRole('button', { name: 'Add provider' }),
+      ).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/providers');
+    });
+
+    it('shows a provider opened straight from its URL, with its settings', async () => {
+      let resolve: (v: ReturnType<typeof provider>[]) => void = () => {};
+      renderTab(<ProvidersTab />, {
+        api: mockSsfApi({
+          listProviders: () => new Promise(r => (resolve = r)),
+        }),
+        tab: 'providers',
+        url: '/ssf/providers/sse2',
+      });
+      expect(screen.getByText('Loading the provider…')).toBeInTheDocument();
+      resolve([
+        provider(),
+        provider({
+          id: 'sse2',
+          name: 'Entra',
+          status: 'INACTIVE',
+          settings: {
+            issuer: 'https://entra.example.com',
+            jwks_url: 'https://entra.example.com/keys',
+          },
+          remote_stream: undefined,
+        }),
+      ]);
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Provider actions',
+      });
+      expect(
+        screen.getByRole('heading', { name: 'Entra' }),
+      ).toBeInTheDocument();
+      expect(
+        within(toolbar).getByRole('button', { name: 'Activate Entra' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('https://entra.example.com/keys'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText("This portal has no stream at Entra's transmitter."),
+      ).toBeInTheDocument();
+    });
+
+    it('says so when the provider of a URL does not exist', async () => {
+      renderTab(
+        <>
+          <ProvidersTab />
+          <HistoryControls />
+        </>,
+        {
+          api: mockSsfApi({ listProviders: async () => [provider()] }),
+          tab: 'providers',
+          url: '/ssf/providers/gone',
+        },
+      );
+      expect(
+        await screen.findByText('This provider no longer exists'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('Provider gone was deleted or is not visible to you.'),
+      ).toBeInTheDocument();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'All providers' }),
+      );
+      expect(await screen.findByText('Okta')).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/providers');
+    });
+
+    it('returns to the list after deleting the provider it shows', async () => {
+      let providers = [provider()];
+      const api = mockSsfApi({
+        listProviders: jest.fn(async () => providers),
+        deleteProvider: jest.fn(async () => {
+          providers = [];
+        }),
+      });
+      renderTab(
+        <>
+          <ProvidersTab />
+          <HistoryControls />
+        </>,
+        { api, tab: 'providers', url: '/ssf/providers/sse1abc' },
+      );
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Provider actions',
+      });
+      const del = within(toolbar).getByRole('button', { name: 'Delete Okta' });
+      await waitFor(() => expect(del).toBeEnabled());
+      await userEvent.click(del);
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Delete',
+        }),
+      );
+      expect(await screen.findByText('No providers yet')).toBeInTheDocument();
+      expect(api.deleteProvider).toHaveBeenCalledWith('sse1abc');
+      expect(currentPath()).toBe('/ssf/providers');
+      await userEvent.click(
+        screen.getByRole('button', { name: 'History back' }),
+      );
+      expect(currentPath()).toBe('/ssf/providers');
+    });
   });
 });

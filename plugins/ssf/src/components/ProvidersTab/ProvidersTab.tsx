@@ -15,113 +15,76 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
-import { Alert, Button, Flex, Table, Text } from '@backstage/ui';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Button, Flex, Table, Text } from '@backstage/ui';
 import {
   SecurityEventsProvider,
   ssfProviderManagePermission,
 } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine, RiRefreshLine } from '@remixicon/react';
-import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
+import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   AsyncList,
-  ConfirmDialog,
   EmptyState,
   ErrorPanel,
+  LoadingState,
   PermissionButton,
+  useSsfLinks,
 } from '../common';
-import { ProviderFormDialog } from './ProviderFormDialog';
-import { ProviderRemoteStream } from './ProviderRemoteStream';
+import { ProviderDetailView } from './ProviderDetailView';
 import { providerColumns } from './providerColumns';
+import { useProviderActions } from './useProviderActions';
 
-type Editing = { provider?: SecurityEventsProvider } | undefined;
+type ProvidersLoad = AsyncStateRetry<SecurityEventsProvider[]>;
 
-/** The Providers tab: transmitters whose SETs this portal accepts. */
+/**
+ * The Providers tab: transmitters whose SETs this portal accepts, as a list
+ * at the tab's path and one provider in detail at `<tab>/:providerId`. Both
+ * read one load of the list.
+ */
 export function ProvidersTab() {
   const ssfApi = useApi(ssfApiRef);
   const providers = useAsyncRetry(() => ssfApi.listProviders(), [ssfApi]);
-  const [editing, setEditing] = useState<Editing>();
-  const [deleting, setDeleting] = useState<SecurityEventsProvider>();
-  const [actionError, setActionError] = useState<Error>();
-  const [notice, setNotice] = useState<string>();
-  // By id: the list reloads after changes, with new provider objects.
-  const [shownId, setShownId] = useState<string>();
-  const shown = providers.value?.find(p => p.id === shownId);
+  return (
+    <Routes>
+      <Route index element={<ProvidersListView providers={providers} />} />
+      <Route
+        path=":providerId"
+        element={<ProviderRoute providers={providers} />}
+      />
+    </Routes>
+  );
+}
 
-  const toggle = async (p: SecurityEventsProvider) => {
-    setActionError(undefined);
-    try {
-      await ssfApi.setProviderActive(p.id, p.status !== 'ACTIVE');
-      setNotice(
-        `${p.name} is now ${p.status === 'ACTIVE' ? 'inactive' : 'active'}.`,
-      );
-      providers.retry();
-    } catch (e) {
-      setActionError(e as Error);
-    }
-  };
-
-  const manage = {
-    permission: ssfProviderManagePermission,
-    size: 'small',
-    variant: 'secondary',
-  } as const;
-  const columns = providerColumns(p => (
-    <>
-      <Button
-        size="small"
-        variant="secondary"
-        aria-label={`Remote stream of ${p.name}`}
-        onPress={() => setShownId(p.id)}
-      >
-        Remote stream
-      </Button>
-      <PermissionButton
-        {...manage}
-        purpose="to edit providers"
-        aria-label={`Edit ${p.name}`}
-        onPress={() => setEditing({ provider: p })}
-      >
-        Edit
-      </PermissionButton>
-      <PermissionButton
-        {...manage}
-        purpose="to activate or deactivate providers"
-        aria-label={`${p.status === 'ACTIVE' ? 'Deactivate' : 'Activate'} ${
-          p.name
-        }`}
-        onPress={() => toggle(p)}
-      >
-        {p.status === 'ACTIVE' ? 'Deactivate' : 'Activate'}
-      </PermissionButton>
-      <PermissionButton
-        {...manage}
-        destructive
-        purpose="to delete providers"
-        aria-label={`Delete ${p.name}`}
-        onPress={() => setDeleting(p)}
-      >
-        Delete
-      </PermissionButton>
-    </>
-  ));
+function ProvidersListView(props: { providers: ProvidersLoad }) {
+  const { providers } = props;
+  const { t } = useTranslationRef(ssfTranslationRef);
+  const links = useSsfLinks();
+  const actions = useProviderActions({ onChanged: providers.retry });
   const addButton = (
     <PermissionButton
       permission={ssfProviderManagePermission}
       purpose="to add providers"
       iconStart={<RiAddLine />}
-      onPress={() => setEditing({})}
+      onPress={actions.add}
     >
-      Add provider
+      {t('providers.add')}
     </PermissionButton>
   );
 
   return (
     <Flex direction="column" gap="4">
-      <Flex justify="between" align="center" gap="3">
+      <Flex
+        justify="between"
+        align="center"
+        gap="3"
+        style={{ flexWrap: 'wrap' }}
+      >
         <Text as="p" color="secondary">
-          Transmitters whose Security Event Tokens this portal accepts.
+          {t('providers.intro')}
         </Text>
         <Flex gap="2">
           <Button
@@ -129,69 +92,89 @@ export function ProvidersTab() {
             iconStart={<RiRefreshLine />}
             onPress={providers.retry}
           >
-            Refresh
+            {t('common.refresh')}
           </Button>
           {addButton}
         </Flex>
       </Flex>
-      {notice && <Alert status="success" icon title={notice} role="status" />}
-      {actionError && (
-        <ErrorPanel
-          title="The provider could not be changed"
-          error={actionError}
-        />
-      )}
+      {actions.feedback}
       <AsyncList
-        label="providers"
+        loadingLabel={t('providers.loading')}
         loading={providers.loading}
         error={providers.error}
-        errorTitle="Could not load the providers"
+        errorTitle={t('providers.loadError')}
         onRetry={providers.retry}
         items={providers.value}
         empty={
           <EmptyState
-            title="No providers yet"
-            description="Add a provider for each transmitter (identity provider, SaaS application) that should send security events to this portal, with its well-known URL or its issuer and JWKS URL."
+            title={t('providers.emptyTitle')}
+            description={t('providers.emptyDescription')}
             action={addButton}
           />
         }
       >
         {items => (
           <Table
-            columnConfig={columns}
+            columnConfig={providerColumns(t, actions.buttons)}
             data={items}
             isStale={providers.loading}
             pagination={{ type: 'none' }}
+            // The row leads to the provider's detail and remote stream; its
+            // buttons act without leaving the list.
+            rowConfig={{ getHref: p => links.provider(p.id) }}
           />
         )}
       </AsyncList>
-      {shown && (
-        <ProviderRemoteStream
-          key={shown.id}
-          provider={shown}
-          onChanged={providers.retry}
-          onClose={() => setShownId(undefined)}
-        />
-      )}
-      {editing && (
-        <ProviderFormDialog
-          provider={editing.provider}
-          onClose={() => setEditing(undefined)}
-          onSaved={providers.retry}
-        />
-      )}
-      <ConfirmDialog
-        isOpen={!!deleting}
-        title="Delete provider"
-        description={`Delete ${deleting?.name}? SETs from its transmitter will be refused from now on. Received events are kept.`}
-        confirmLabel="Delete"
-        destructive
-        onClose={() => setDeleting(undefined)}
-        onConfirm={async () => {
-          await ssfApi.deleteProvider(deleting!.id);
-          providers.retry();
-        }}
-      />
+      {actions.dialogs}
     </Flex>
+  );
+}
+
+/**
+ * The provider the URL names, once the list has loaded: opened from the
+ * list or straight from a link, a bookmark or the browser's history.
+ */
+function ProviderRoute(props: { providers: ProvidersLoad }) {
+  const { providers } = props;
+  const { providerId = '' } = useParams();
+  const links = useSsfLinks();
+  const navigate = useNavigate();
+  const { t } = useTranslationRef(ssfTranslationRef);
+  const toList = () => navigate(links.tab('providers'));
+
+  const provider = providers.value?.find(p => p.id === providerId);
+  if (provider) {
+    return (
+      <ProviderDetailView
+        provider={provider}
+        onBack={toList}
+        // Back from a deleted provider must not lead to it again.
+        onDeleted={() => navigate(links.tab('providers'), { replace: true })}
+        onChanged={providers.retry}
+      />
+    );
+  }
+  if (providers.error) {
+    return (
+      <ErrorPanel
+        title={t('providers.loadError')}
+        error={providers.error}
+        onRetry={providers.retry}
+      />
+    );
+  }
+  if (providers.loading) {
+    return <LoadingState label={t('providerDetail.loading')} />;
+  }
+  return (
+    <EmptyState
+      title={t('providerDetail.notFoundTitle')}
+      description={t('providerDetail.notFoundDescription', { providerId })}
+      action={
+        <Button variant="secondary" onPress={toList}>
+          {t('providerDetail.back')}
+        </Button>
+      }
+    />
   );
 }

@@ -15,9 +15,11 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Button, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import {
   ErrorPanel,
   Field,
@@ -30,6 +32,7 @@ import {
 /** One received event with its decoded SET, beside the list. */
 export function EventPanel(props: { eventId: string; onClose: () => void }) {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const event = useAsyncRetry(
     () => ssfApi.getReceivedEvent(props.eventId),
     [ssfApi, props.eventId],
@@ -39,18 +42,20 @@ export function EventPanel(props: { eventId: string; onClose: () => void }) {
       <CardHeader>
         <Flex justify="between" align="center">
           <Text as="h3" variant="title-small" weight="bold">
-            Event {props.eventId}
+            {t('receivedEvents.eventTitle', { id: props.eventId })}
           </Text>
           <Button size="small" variant="tertiary" onPress={props.onClose}>
-            Close
+            {t('common.close')}
           </Button>
         </Flex>
       </CardHeader>
       <CardBody>
-        {event.loading && <LoadingState label="the event" />}
+        {event.loading && (
+          <LoadingState label={t('receivedEvents.eventLoading')} />
+        )}
         {event.error && (
           <ErrorPanel
-            title="Could not load the event"
+            title={t('receivedEvents.eventLoadError')}
             error={event.error}
             onRetry={event.retry}
           />

@@ -15,12 +15,14 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { CellText, ColumnConfig, Flex, Grid, Table } from '@backstage/ui';
 import { ReceivedSecurityEvent } from '@shared-signals/plugin-ssf-common';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { AsyncList, EmptyState, eventTypeLabel, formatTime } from '../common';
 import { EventFilters } from './EventFilters';
 import { EventPanel } from './EventPanel';
@@ -31,6 +33,7 @@ const PAGE_SIZE = 25;
 /** The Received events tab: SETs providers sent, newest first. */
 export function ReceivedEventsTab() {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const providers = useAsync(() => ssfApi.listProviders(), [ssfApi]);
   const [filters, setFilters] = useState<EventFilterValues>(NO_FILTERS);
   // cursors[i] opens page i; page 0 needs none.
@@ -56,7 +59,7 @@ export function ReceivedEventsTab() {
   const columns: ColumnConfig<ReceivedSecurityEvent>[] = [
     {
       id: 'received',
-      label: 'Received',
+      label: t('receivedEvents.columns.received'),
       isRowHeader: true,
       cell: e => (
         <CellText title={formatTime(e.received_at)} description={e.jti} />
@@ -64,13 +67,13 @@ export function ReceivedEventsTab() {
     },
     {
       id: 'provider',
-      label: 'Provider',
+      label: t('receivedEvents.columns.provider'),
       cell: e => (
         <CellText
           title={
             e.provider_id
               ? providerNames.get(e.provider_id) ?? e.provider_id
-              : 'deleted provider'
+              : t('receivedEvents.deletedProvider')
           }
           description={e.iss}
         />
@@ -78,12 +81,12 @@ export function ReceivedEventsTab() {
     },
     {
       id: 'type',
-      label: 'Type',
+      label: t('receivedEvents.columns.type'),
       cell: e => <CellText title={eventTypeLabel(e.event_type)} />,
     },
     {
       id: 'subject',
-      label: 'Subject',
+      label: t('receivedEvents.columns.subject'),
       cell: e => (
         <CellText
           title={e.subject?.value ?? '—'}
@@ -105,10 +108,10 @@ export function ReceivedEventsTab() {
         }}
       />
       <AsyncList
-        label="received events"
+        loadingLabel={t('receivedEvents.loading')}
         loading={events.loading}
         error={events.error}
-        errorTitle="Could not load the received events"
+        errorTitle={t('receivedEvents.loadError')}
         onRetry={events.retry}
         items={events.value?.items}
         empty={
@@ -117,13 +120,13 @@ export function ReceivedEventsTab() {
             <EmptyState
               title={
                 filtered
-                  ? 'No events match these filters'
-                  : 'No events received yet'
+                  ? t('receivedEvents.noMatchTitle')
+                  : t('receivedEvents.emptyTitle')
               }
               description={
                 filtered
-                  ? 'Widen the dates or clear a filter.'
-                  : 'Events appear here once an active provider sends a verified SET. Add and activate a provider in the Providers tab, then ask its transmitter for a verification event.'
+                  ? t('receivedEvents.noMatchDescription')
+                  : t('receivedEvents.emptyDescription')
               }
             />
           )
@@ -149,7 +152,8 @@ export function ReceivedEventsTab() {
                 onPreviousPage: () => setCursors(c => c.slice(0, -1)),
                 onNextPage: () =>
                   setCursors(c => [...c, events.value?.next_cursor]),
-                getLabel: () => `Page ${page + 1}`,
+                getLabel: () =>
+                  t('receivedEvents.page', { n: String(page + 1) }),
               }}
             />
             {selected && (

@@ -15,9 +15,11 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Alert, Flex } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 
 /**
  * Warns, above every tab, when the portal's permission setup lets people
@@ -28,6 +30,7 @@ import { ssfApiRef } from '../../api';
  */
 export function SecurityPostureBanner() {
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const { value } = useAsync(() => ssfApi.getSecurityPosture(), [ssfApi]);
   if (!value?.warnings.length) return null;
   return (
@@ -37,7 +40,7 @@ export function SecurityPostureBanner() {
           key={w.id}
           status="warning"
           icon
-          title="Shared Signals administration is not restricted"
+          title={t('posture.title')}
           description={w.message}
           role="alert"
         />

@@ -14,11 +14,20 @@
  * limitations under the License.
  */
 
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Container, PluginHeader } from '@backstage/ui';
 import { RiBroadcastLine } from '@remixicon/react';
-import { useMemo } from 'react';
-import { Navigate, Route, Routes, useResolvedPath } from 'react-router-dom';
-import { SSF_TABS } from '../../tabs';
+import { ReactNode, useMemo } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import {
+  legacyProviderRouteRef,
+  legacyStreamRouteRef,
+  legacyTabRouteRefs,
+} from '../../routes';
+import { SSF_TABS, SsfTabPath } from '../../tabs';
+import { ssfTranslationRef } from '../../translation';
+import { SsfLinks, SsfLinksProvider, useSsfLinks } from '../common';
 import { HooksTab } from '../HooksTab';
 import { ProvidersTab } from '../ProvidersTab';
 import { ReceivedEventsTab } from '../ReceivedEventsTab';
@@ -35,26 +44,72 @@ const TAB_CONTENT = {
 };
 
 /**
+ * The links of the legacy page, resolved from the legacy route refs
+ * (routes.ts) below wherever the app mounted the page.
+ */
+function LegacySsfLinks(props: { children: ReactNode }) {
+  const streams = useRouteRef(legacyTabRouteRefs.streams);
+  const providers = useRouteRef(legacyTabRouteRefs.providers);
+  const receivedEvents = useRouteRef(legacyTabRouteRefs['received-events']);
+  const hooks = useRouteRef(legacyTabRouteRefs.hooks);
+  const transmitter = useRouteRef(legacyTabRouteRefs.transmitter);
+  const stream = useRouteRef(legacyStreamRouteRef);
+  const provider = useRouteRef(legacyProviderRouteRef);
+  const links = useMemo((): SsfLinks => {
+    const tabs: Record<SsfTabPath, () => string> = {
+      streams,
+      providers,
+      'received-events': receivedEvents,
+      hooks,
+      transmitter,
+    };
+    return {
+      tab: path => tabs[path](),
+      stream: streamId => stream({ streamId }),
+      provider: providerId => provider({ providerId }),
+    };
+  }, [
+    streams,
+    providers,
+    receivedEvents,
+    hooks,
+    transmitter,
+    stream,
+    provider,
+  ]);
+  return <SsfLinksProvider links={links}>{props.children}</SsfLinksProvider>;
+}
+
+/**
  * The Shared Signals page for the legacy frontend system, which has no page
  * layout to draw the header and tabs: it draws them itself, with one route
  * per tab below the page's mount path.
  */
 export function SsfLegacyPage() {
-  const base = useResolvedPath('.').pathname.replace(/\/$/, '');
+  return (
+    <LegacySsfLinks>
+      <LegacyPageContent />
+    </LegacySsfLinks>
+  );
+}
+
+function LegacyPageContent() {
+  const { t } = useTranslationRef(ssfTranslationRef);
+  const links = useSsfLinks();
   const tabs = useMemo(
     () =>
-      SSF_TABS.map(t => ({
-        id: t.path,
-        label: t.title,
-        href: `${base}/${t.path}`,
+      SSF_TABS.map(tab => ({
+        id: tab.path,
+        label: t(tab.titleKey),
+        href: links.tab(tab.path),
         matchStrategy: 'prefix' as const,
       })),
-    [base],
+    [links, t],
   );
   return (
     <>
       <PluginHeader
-        title="Shared Signals"
+        title={t('page.title')}
         icon={<RiBroadcastLine />}
         tabs={tabs}
       />
@@ -62,11 +117,11 @@ export function SsfLegacyPage() {
         <SecurityPostureBanner />
         <Routes>
           <Route index element={<Navigate to={SSF_TABS[0].path} replace />} />
-          {SSF_TABS.map(t => (
+          {SSF_TABS.map(tab => (
             <Route
-              key={t.path}
-              path={`${t.path}/*`}
-              element={TAB_CONTENT[t.path]}
+              key={tab.path}
+              path={`${tab.path}/*`}
+              element={TAB_CONTENT[tab.path]}
             />
           ))}
         </Routes>

@@ -14,18 +14,66 @@
  * limitations under the License.
  */
 
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { Container } from '@backstage/ui';
-import { ReactNode } from 'react';
+import { ReactNode, useMemo } from 'react';
+import {
+  providerRouteRef,
+  streamRouteRef,
+  tabRouteRefs,
+} from '../../alphaRoutes';
 import { SsfTabPath } from '../../tabs';
+// Not from '../common': the page's chunk should not load every common part.
+import { SsfLinks, SsfLinksProvider, mountedRoute } from '../common/SsfLinks';
 import { SecurityPostureBanner } from './SecurityPostureBanner';
+
+/**
+ * The links of the new frontend system's page, resolved from its own route
+ * refs (alphaRoutes.ts) by the app's route resolution.
+ */
+export function NfsSsfLinks(props: { children: ReactNode }) {
+  const streams = useRouteRef(tabRouteRefs.streams);
+  const providers = useRouteRef(tabRouteRefs.providers);
+  const receivedEvents = useRouteRef(tabRouteRefs['received-events']);
+  const hooks = useRouteRef(tabRouteRefs.hooks);
+  const transmitter = useRouteRef(tabRouteRefs.transmitter);
+  const stream = useRouteRef(streamRouteRef);
+  const provider = useRouteRef(providerRouteRef);
+  const links = useMemo((): SsfLinks => {
+    const tabs: Record<SsfTabPath, (() => string) | undefined> = {
+      streams,
+      providers,
+      'received-events': receivedEvents,
+      hooks,
+      transmitter,
+    };
+    return {
+      tab: path => mountedRoute(`${path} tab`, tabs[path])(),
+      stream: streamId => mountedRoute('stream', stream)({ streamId }),
+      provider: providerId =>
+        mountedRoute('provider', provider)({ providerId }),
+    };
+  }, [
+    streams,
+    providers,
+    receivedEvents,
+    hooks,
+    transmitter,
+    stream,
+    provider,
+  ]);
+  return <SsfLinksProvider links={links}>{props.children}</SsfLinksProvider>;
+}
 
 // The page layout draws the header and tabs; the content brings its own
 // page-level padding and width, and the permission warning above it.
 const contained = (element: ReactNode) => (
-  <Container py="4">
-    <SecurityPostureBanner />
-    {element}
-  </Container>
+  <NfsSsfLinks>
+    <Container py="4">
+      <SecurityPostureBanner />
+      {element}
+    </Container>
+  </NfsSsfLinks>
 );
 
 /**

@@ -15,11 +15,13 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Alert, Button, Flex, Text } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiArrowLeftLine } from '@remixicon/react';
 import { useEffect, useState } from 'react';
 import { AdminStream, ReceiverProfile, ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { ConfirmDialog, PermissionButton } from '../common';
 import { StreamDetails } from './StreamDetails';
 import { StreamFormDialog } from './StreamFormDialog';
@@ -39,10 +41,14 @@ export function StreamDetailView(props: {
   /** The profiles the transmitter lists, for the stream's profile title. */
   profiles?: ReceiverProfile[];
   onBack: () => void;
+  /** After the stream was deleted; `onBack` when not given. */
+  onDeleted?: () => void;
   onChanged: () => void;
 }) {
   const { stream, onBack, onChanged } = props;
+  const onDeleted = props.onDeleted ?? onBack;
   const ssfApi = useApi(ssfApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const [dialog, setDialog] = useState<OpenDialog>();
   const [notice, setNotice] = useState<string>();
   // Remounts the SET list after an action that changes it.
@@ -85,7 +91,7 @@ export function StreamDetailView(props: {
           iconStart={<RiArrowLeftLine />}
           onPress={onBack}
         >
-          All streams
+          {t('streamDetail.back')}
         </Button>
         <Text as="h2" variant="title-medium" weight="bold">
           {stream.client_id}
@@ -95,21 +101,21 @@ export function StreamDetailView(props: {
         gap="2"
         style={{ flexWrap: 'wrap' }}
         role="toolbar"
-        aria-label="Stream actions"
+        aria-label={t('streamDetail.actions')}
       >
         <PermissionButton
           {...manage}
           purpose="to edit streams"
           onPress={() => setDialog('edit')}
         >
-          Edit
+          {t('streamDetail.edit')}
         </PermissionButton>
         <PermissionButton
           {...manage}
           purpose="to change a stream's status"
           onPress={() => setDialog('status')}
         >
-          Enable / pause / disable
+          {t('streamDetail.changeStatus')}
         </PermissionButton>
         <PermissionButton
           {...manage}
@@ -117,11 +123,11 @@ export function StreamDetailView(props: {
           disabledReason={
             stream.status === 'enabled'
               ? undefined
-              : 'Only an enabled stream can be verified.'
+              : t('streamDetail.verifyUnavailable')
           }
           onPress={() => setDialog('verify')}
         >
-          Verify
+          {t('streamDetail.verify')}
         </PermissionButton>
         <PermissionButton
           {...manage}
@@ -129,11 +135,11 @@ export function StreamDetailView(props: {
           disabledReason={
             stream.stats.dead > 0
               ? undefined
-              : 'There are no dead-lettered SETs to redeliver.'
+              : t('streamDetail.redeliverUnavailable')
           }
           onPress={() => setDialog('redeliver')}
         >
-          Redeliver dead-lettered ({stream.stats.dead})
+          {t('streamDetail.redeliver', { n: String(stream.stats.dead) })}
         </PermissionButton>
         <PermissionButton
           {...manage}
@@ -141,7 +147,7 @@ export function StreamDetailView(props: {
           purpose="to delete streams"
           onPress={() => setDialog('delete')}
         >
-          Delete
+          {t('streamDetail.delete')}
         </PermissionButton>
       </Flex>
       {notice && <Alert status="success" icon title={notice} role="status" />}
@@ -151,58 +157,61 @@ export function StreamDetailView(props: {
       <StreamSetsCard
         key={setsVersion}
         streamId={stream.stream_id}
-        onRedelivered={n => changed(`${n} SET(s) queued for redelivery.`)}
+        onRedelivered={n =>
+          changed(t('streamDetail.redelivered', { n: String(n) }))
+        }
       />
 
       {dialog === 'edit' && (
         <StreamFormDialog
           stream={stream}
           onClose={close}
-          onSaved={() => changed('The stream was saved.')}
+          onSaved={() => changed(t('streamDetail.saved'))}
         />
       )}
       {dialog === 'status' && (
         <StreamStatusDialog
           stream={stream}
           onClose={close}
-          onSaved={() => changed('The stream status was changed.')}
+          onSaved={() => changed(t('streamDetail.statusChanged'))}
         />
       )}
       {dialog === 'verify' && (
         <VerifyStreamDialog
           stream={stream}
           onClose={close}
-          onRequested={() =>
-            changed(
-              'Verification requested. Its result appears under Verification once the receiver has the event.',
-            )
-          }
+          onRequested={() => changed(t('streamDetail.verificationRequested'))}
         />
       )}
       <ConfirmDialog
         isOpen={dialog === 'redeliver'}
-        title="Redeliver dead-lettered SETs"
-        description={`Queue the ${stream.stats.dead} dead-lettered SET(s) of this stream for delivery again?`}
-        confirmLabel="Redeliver"
+        title={t('streamDetail.redeliverTitle')}
+        description={t('streamDetail.redeliverDescription', {
+          n: String(stream.stats.dead),
+        })}
+        confirmLabel={t('streamDetail.redeliverConfirm')}
         onClose={close}
         onConfirm={async () => {
           const { redelivered } = await ssfApi.redeliverStreamSets(
             stream.stream_id,
           );
-          changed(`${redelivered} SET(s) queued for redelivery.`);
+          changed(t('streamDetail.redelivered', { n: String(redelivered) }));
         }}
       />
       <ConfirmDialog
         isOpen={dialog === 'delete'}
-        title="Delete stream"
-        description={`Delete the stream of ${stream.client_id} (${stream.stream_id})? The receiver stops getting events, and undelivered SETs are discarded. This cannot be undone.`}
-        confirmLabel="Delete"
+        title={t('streamDetail.deleteTitle')}
+        description={t('streamDetail.deleteDescription', {
+          clientId: stream.client_id,
+          streamId: stream.stream_id,
+        })}
+        confirmLabel={t('streamDetail.delete')}
         destructive
         onClose={close}
         onConfirm={async () => {
           await ssfApi.deleteStream(stream.stream_id);
           onChanged();
-          onBack();
+          onDeleted();
         }}
       />
     </Flex>

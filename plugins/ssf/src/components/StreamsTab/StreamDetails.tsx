@@ -14,9 +14,11 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Grid, Text } from '@backstage/ui';
 import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { Field, eventTypeLabel, formatTime } from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StatusText } from './StatusText';
@@ -34,11 +36,12 @@ export function StreamDetails(props: {
   profiles?: ReceiverProfile[];
 }) {
   const { stream: s, profiles } = props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   return (
     <Card>
       <CardHeader>
         <Text as="h3" variant="title-small" weight="bold">
-          Configuration
+          {t('streamDetail.configuration')}
         </Text>
       </CardHeader>
       <CardBody>

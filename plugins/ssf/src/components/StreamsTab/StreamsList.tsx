@@ -14,10 +14,12 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Flex, Table, Text, Button } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine, RiRefreshLine } from '@remixicon/react';
 import { AdminStream, ReceiverProfile } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { AsyncList, EmptyState, PermissionButton } from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StreamRow, streamColumns } from './streamColumns';
@@ -31,10 +33,12 @@ export function StreamsList(props: {
   error?: Error;
   onRetry: () => void;
   onCreate: () => void;
-  onSelect: (streamId: string) => void;
+  /** Where a stream's row leads: the stream in detail. */
+  streamHref: (streamId: string) => string;
 }) {
-  const { streams, profiles, loading, error, onRetry, onCreate, onSelect } =
+  const { streams, profiles, loading, error, onRetry, onCreate, streamHref } =
     props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   const rows: StreamRow[] | undefined = streams?.map(s => ({
     ...s,
     id: s.stream_id,
@@ -47,7 +51,7 @@ export function StreamsList(props: {
       iconStart={<RiAddLine />}
       onPress={onCreate}
     >
-      Create stream
+      {t('streams.create')}
     </PermissionButton>
   );
 
@@ -60,8 +64,7 @@ export function StreamsList(props: {
         style={{ flexWrap: 'wrap' }}
       >
         <Text as="p" color="secondary">
-          Every stream receivers have with this transmitter. Select a stream to
-          see its SETs, verify it or change it.
+          {t('streams.intro')}
         </Text>
         <Flex gap="2">
           <Button
@@ -69,33 +72,34 @@ export function StreamsList(props: {
             iconStart={<RiRefreshLine />}
             onPress={onRetry}
           >
-            Refresh
+            {t('common.refresh')}
           </Button>
           {createButton}
         </Flex>
       </Flex>
       <AsyncList
-        label="streams"
+        loadingLabel={t('streams.loading')}
         loading={loading}
         error={error}
-        errorTitle="Could not load the streams"
+        errorTitle={t('streams.loadError')}
         onRetry={onRetry}
         items={rows}
         empty={
           <EmptyState
-            title="No streams yet"
-            description="A receiver creates its stream itself with POST /streams and its access token (see the Transmitter tab for how it connects), or you can create one for a receiver's client ID here."
+            title={t('streams.emptyTitle')}
+            description={t('streams.emptyDescription')}
             action={createButton}
           />
         }
       >
         {items => (
           <Table
-            columnConfig={streamColumns}
+            columnConfig={streamColumns(t)}
             data={items}
             isStale={loading}
             pagination={{ type: 'none' }}
-            rowConfig={{ onClick: s => onSelect(s.stream_id) }}
+            // A link, so a stream opens in a new tab too and has its URL.
+            rowConfig={{ getHref: s => streamHref(s.stream_id) }}
           />
         )}
       </AsyncList>

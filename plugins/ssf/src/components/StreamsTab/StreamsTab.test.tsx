@@ -22,8 +22,8 @@ import {
 } from '@shared-signals/plugin-ssf-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { SsfApi } from '../../api';
-import { renderTab } from '../../__testUtils__/render';
+import { AdminStream, SsfApi } from '../../api';
+import { HistoryControls, renderTab } from '../../__testUtils__/render';
 import { SsfRequestError } from '../../api/errors';
 import {
   OKTA_INGESTED,
@@ -42,7 +42,7 @@ function render(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
-  return renderTab(<StreamsTab />, { api, authorize });
+  return renderTab(<StreamsTab />, { api, authorize, tab: 'streams' });
 }
 
 async function openCreateDialog() {
@@ -526,6 +526,7 @@ describe('StreamsTab', () => {
             last_verification: {
               state: 'abc',
               requested_at: '2026-11-02T10:00:00.000Z',
+              status: 'delivered',
               delivered_at: '2026-11-02T10:00:01.000Z',
             },
           }),
@@ -788,6 +789,163 @@ describe('StreamsTab', () => {
       expect(del).toHaveAccessibleDescription(
         'You need the ssf.stream.manage permission to delete streams.',
       );
+    });
+  });
+
+  describe('stream URLs', () => {
+    const currentPath = () =>
+      screen.getByRole('status', { name: 'Current path' }).textContent;
+
+    function withStreams(overrides: Partial<SsfApi> = {}) {
+      return mockSsfApi({
+        listStreams: async () => [adminStream()],
+        listStreamSets: async () => ({ items: [], total: 0 }),
+        ...overrides,
+      });
+    }
+
+    it('opens a stream at its own URL, and goes back and forward through the history', async () => {
+      const api = withStreams();
+      renderTab(
+        <>
+          <StreamsTab />
+          <HistoryControls />
+        </>,
+        { api, tab: 'streams' },
+      );
+      await userEvent.click(await screen.findByText('receiver-a'));
+      await screen.findByRole('toolbar', { name: 'Stream actions' });
+      expect(currentPath()).toBe('/ssf/streams/stream-1');
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'History back' }),
+      );
+      expect(
+        await screen.findByRole('button', { name: 'Create stream' }),
+      ).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/streams');
+      expect(
+        screen.queryByRole('toolbar', { name: 'Stream actions' }),
+      ).not.toBeInTheDocument();
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'History forward' }),
+      );
+      await screen.findByRole('toolbar', { name: 'Stream actions' });
+      expect(currentPath()).toBe('/ssf/streams/stream-1');
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'All streams' }),
+      );
+      expect(await screen.findByText('receiver-a')).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/streams');
+      // The list and the detail share one load.
+      expect(api.listStreams).toHaveBeenCalledTimes(1);
+    });
+
+    it('renders a stream opened straight from its URL once the list has loaded', async () => {
+      let resolve: (streams: AdminStream[]) => void = () => {};
+      renderTab(<StreamsTab />, {
+        api: withStreams({
+          listStreams: () => new Promise(r => (resolve = r)),
+        }),
+        tab: 'streams',
+        url: '/ssf/streams/stream-2',
+      });
+      expect(screen.getByText('Loading the stream…')).toBeInTheDocument();
+      resolve([
+        adminStream(),
+        adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
+      ]);
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Stream actions',
+      });
+      expect(toolbar).toBeInTheDocument();
+      expect(
+        screen.getByRole('heading', { name: 'receiver-b' }),
+      ).toBeInTheDocument();
+      expect(screen.getByText('stream-2')).toBeInTheDocument();
+      expect(screen.queryByText('stream-1')).not.toBeInTheDocument();
+    });
+
+    it('says so when the stream of a URL does not exist, and leads to the list', async () => {
+      renderTab(
+        <>
+          <StreamsTab />
+          <HistoryControls />
+        </>,
+        { api: withStreams(), tab: 'streams', url: '/ssf/streams/gone' },
+      );
+      expect(
+        await screen.findByText('This stream no longer exists'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('Stream gone was deleted or is not visible to you.'),
+      ).toBeInTheDocument();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'All streams' }),
+      );
+      expect(await screen.findByText('receiver-a')).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/streams');
+    });
+
+    it('shows a failed load on a stream URL, with a retry', async () => {
+      const api = withStreams({
+        listStreams: async () => {
+          throw new SsfRequestError('Service unavailable', 503);
+        },
+      });
+      renderTab(<StreamsTab />, {
+        api,
+        tab: 'streams',
+        url: '/ssf/streams/stream-1',
+      });
+      expect(
+        await screen.findByText('Could not load the streams'),
+      ).toBeInTheDocument();
+      api.listStreams.mockResolvedValueOnce([adminStream()]);
+      await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+      expect(
+        await screen.findByRole('toolbar', { name: 'Stream actions' }),
+      ).toBeInTheDocument();
+    });
+
+    it('leaves a deleted stream for the list without keeping it in the history', async () => {
+      let streams = [adminStream()];
+      const api = withStreams({
+        listStreams: jest.fn(async () => streams),
+        deleteStream: jest.fn(async () => {
+          streams = [];
+        }),
+      });
+      renderTab(
+        <>
+          <StreamsTab />
+          <HistoryControls />
+        </>,
+        { api, tab: 'streams', url: '/ssf/streams/stream-1' },
+      );
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Stream actions',
+      });
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Delete' }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Delete',
+        }),
+      );
+      expect(await screen.findByText('No streams yet')).toBeInTheDocument();
+      expect(currentPath()).toBe('/ssf/streams');
+      // The stream's URL was replaced, so there is nothing to go back to.
+      await userEvent.click(
+        screen.getByRole('button', { name: 'History back' }),
+      );
+      expect(currentPath()).toBe('/ssf/streams');
+      expect(
+        screen.queryByText('This stream no longer exists'),
+      ).not.toBeInTheDocument();
     });
   });
 });

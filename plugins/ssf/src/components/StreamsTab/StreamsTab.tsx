@@ -15,18 +15,27 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Button } from '@backstage/ui';
 import { useState } from 'react';
+import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { ssfApiRef } from '../../api';
-import { EmptyState } from '../common';
+import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
+import { AdminStream, ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
+import { EmptyState, ErrorPanel, LoadingState, useSsfLinks } from '../common';
 import { StreamDetailView } from './StreamDetailView';
 import { ReceiverProfilesState } from './receiverProfiles';
 import { StreamFormDialog } from './StreamFormDialog';
 import { StreamsList } from './StreamsList';
 
-/** The Streams tab: the list of streams, or one stream in detail. */
+type StreamsLoad = AsyncStateRetry<AdminStream[]>;
+
+/**
+ * The Streams tab: the list of streams at the tab's path, one stream in
+ * detail at `<tab>/:streamId`. Both read one load of the list, so going from
+ * the list to a stream and back loads nothing again.
+ */
 export function StreamsTab() {
   const ssfApi = useApi(ssfApiRef);
   const streams = useAsyncRetry(() => ssfApi.listStreams(), [ssfApi]);
@@ -37,39 +46,28 @@ export function StreamsTab() {
     loading: profilesLoad.loading,
     error: profilesLoad.error,
   };
-  const [selectedId, setSelectedId] = useState<string>();
+
+  return (
+    <Routes>
+      <Route
+        index
+        element={<StreamsListView streams={streams} profiles={profiles} />}
+      />
+      <Route
+        path=":streamId"
+        element={<StreamRoute streams={streams} profiles={profiles} />}
+      />
+    </Routes>
+  );
+}
+
+function StreamsListView(props: {
+  streams: StreamsLoad;
+  profiles: ReceiverProfilesState;
+}) {
+  const { streams, profiles } = props;
+  const links = useSsfLinks();
   const [creating, setCreating] = useState(false);
-
-  if (selectedId) {
-    const stream = streams.value?.find(s => s.stream_id === selectedId);
-    if (stream) {
-      return (
-        <StreamDetailView
-          stream={stream}
-          profiles={profiles.profiles}
-          onBack={() => setSelectedId(undefined)}
-          onChanged={streams.retry}
-        />
-      );
-    }
-    if (!streams.loading) {
-      return (
-        <EmptyState
-          title="This stream no longer exists"
-          description={`Stream ${selectedId} was deleted or is not visible to you.`}
-          action={
-            <Button
-              variant="secondary"
-              onPress={() => setSelectedId(undefined)}
-            >
-              All streams
-            </Button>
-          }
-        />
-      );
-    }
-  }
-
   return (
     <>
       <StreamsList
@@ -79,7 +77,7 @@ export function StreamsTab() {
         error={streams.error}
         onRetry={streams.retry}
         onCreate={() => setCreating(true)}
-        onSelect={setSelectedId}
+        streamHref={links.stream}
       />
       {creating && (
         <StreamFormDialog
@@ -89,5 +87,58 @@ export function StreamsTab() {
         />
       )}
     </>
+  );
+}
+
+/**
+ * The stream the URL names, once the list has loaded: opened from the list
+ * or straight from a link, a bookmark or the browser's history.
+ */
+function StreamRoute(props: {
+  streams: StreamsLoad;
+  profiles: ReceiverProfilesState;
+}) {
+  const { streams, profiles } = props;
+  const { streamId = '' } = useParams();
+  const links = useSsfLinks();
+  const navigate = useNavigate();
+  const { t } = useTranslationRef(ssfTranslationRef);
+  const toList = () => navigate(links.tab('streams'));
+
+  const stream = streams.value?.find(s => s.stream_id === streamId);
+  if (stream) {
+    return (
+      <StreamDetailView
+        stream={stream}
+        profiles={profiles.profiles}
+        onBack={toList}
+        // Back from a deleted stream must not lead to it again.
+        onDeleted={() => navigate(links.tab('streams'), { replace: true })}
+        onChanged={streams.retry}
+      />
+    );
+  }
+  if (streams.error) {
+    return (
+      <ErrorPanel
+        title={t('streams.loadError')}
+        error={streams.error}
+        onRetry={streams.retry}
+      />
+    );
+  }
+  if (streams.loading) {
+    return <LoadingState label={t('streamDetail.loading')} />;
+  }
+  return (
+    <EmptyState
+      title={t('streamDetail.notFoundTitle')}
+      description={t('streamDetail.notFoundDescription', { streamId })}
+      action={
+        <Button variant="secondary" onPress={toList}>
+          {t('streamDetail.back')}
+        </Button>
+      }
+    />
   );
 }

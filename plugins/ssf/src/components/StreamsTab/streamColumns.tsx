@@ -16,6 +16,7 @@
 
 import { Cell, CellText, ColumnConfig } from '@backstage/ui';
 import { AdminStream } from '../../api';
+import { SsfT } from '../../translation';
 import { eventTypeLabel, formatTime } from '../common';
 import { deliveryMethodLabel } from './StreamDetails';
 import { StatusText } from './StatusText';
@@ -24,74 +25,80 @@ import { StatusText } from './StatusText';
 export type StreamRow = AdminStream & { id: string; profileTitle: string };
 
 /** The columns of the streams table. */
-export const streamColumns: ColumnConfig<StreamRow>[] = [
-  {
-    id: 'client',
-    label: 'Client ID',
-    isRowHeader: true,
-    cell: s => <CellText title={s.client_id} description={s.stream_id} />,
-  },
-  {
-    id: 'description',
-    label: 'Description',
-    cell: s => <CellText title={s.description || '—'} />,
-  },
-  {
-    id: 'delivery',
-    label: 'Delivery',
-    cell: s => (
-      <CellText
-        title={deliveryMethodLabel(s.delivery.method)}
-        description={s.delivery.endpoint_url}
-      />
-    ),
-  },
-  {
-    id: 'profile',
-    label: 'Receiver profile',
-    cell: s => <CellText title={s.profileTitle} />,
-  },
-  {
-    id: 'status',
-    label: 'Status',
-    cell: s => (
-      <Cell>
-        <StatusText status={s.status} />
-        {s.reason && <div>{s.reason}</div>}
-      </Cell>
-    ),
-  },
-  {
-    id: 'events',
-    label: 'Events delivered',
-    cell: s => (
-      <CellText
-        title={`${s.events_delivered.length} type(s)`}
-        description={s.events_delivered.map(eventTypeLabel).join(', ')}
-      />
-    ),
-  },
-  {
-    id: 'sets',
-    label: 'Pending / delivered / dead',
-    cell: s => (
-      <CellText
-        title={`${s.stats.pending} / ${s.stats.delivered} / ${s.stats.dead}`}
-        description={
-          s.stats.held > 0 ? `${s.stats.held} held while paused` : undefined
-        }
-      />
-    ),
-  },
-  {
-    id: 'lastError',
-    label: 'Last error',
-    cell: s => (
-      <CellText
-        title={s.last_error?.message ?? '—'}
-        description={s.last_error ? formatTime(s.last_error.at) : undefined}
-        color={s.last_error ? 'primary' : 'secondary'}
-      />
-    ),
-  },
-];
+export function streamColumns(t: SsfT): ColumnConfig<StreamRow>[] {
+  return [
+    {
+      id: 'client',
+      label: t('streams.columns.client'),
+      isRowHeader: true,
+      cell: s => <CellText title={s.client_id} description={s.stream_id} />,
+    },
+    {
+      id: 'description',
+      label: t('streams.columns.description'),
+      cell: s => <CellText title={s.description || '—'} />,
+    },
+    {
+      id: 'delivery',
+      label: t('streams.columns.delivery'),
+      cell: s => (
+        <CellText
+          title={deliveryMethodLabel(s.delivery.method)}
+          description={s.delivery.endpoint_url}
+        />
+      ),
+    },
+    {
+      id: 'profile',
+      label: t('streams.columns.profile'),
+      cell: s => <CellText title={s.profileTitle} />,
+    },
+    {
+      id: 'status',
+      label: t('streams.columns.status'),
+      cell: s => (
+        <Cell>
+          <StatusText status={s.status} />
+          {s.reason && <div>{s.reason}</div>}
+        </Cell>
+      ),
+    },
+    {
+      id: 'events',
+      label: t('streams.columns.events'),
+      cell: s => (
+        <CellText
+          title={t('streams.eventTypeCount', {
+            n: String(s.events_delivered.length),
+          })}
+          description={s.events_delivered.map(eventTypeLabel).join(', ')}
+        />
+      ),
+    },
+    {
+      id: 'sets',
+      label: t('streams.columns.sets'),
+      cell: s => (
+        <CellText
+          title={`${s.stats.pending} / ${s.stats.delivered} / ${s.stats.dead}`}
+          description={
+            s.stats.held > 0
+              ? t('streams.heldWhilePaused', { n: String(s.stats.held) })
+              : undefined
+          }
+        />
+      ),
+    },
+    {
+      id: 'lastError',
+      label: t('streams.columns.lastError'),
+      cell: s => (
+        <CellText
+          title={s.last_error?.message ?? '—'}
+          description={s.last_error ? formatTime(s.last_error.at) : undefined}
+          color={s.last_error ? 'primary' : 'secondary'}
+        />
+      ),
+    },
+  ];
+}

@@ -14,7 +14,9 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { ssfTranslationRef } from '../../translation';
 import { CopyButton, JsonBlock } from '../common';
 
 const EXTERNAL_ACCESS_SNIPPET = `backend:
@@ -37,11 +39,12 @@ export function ConnectReceiverCard(props: {
   pluginUrl: string;
   wellKnownUrl: string;
 }) {
+  const { t } = useTranslationRef(ssfTranslationRef);
   return (
     <Card>
       <CardHeader>
         <Text as="h2" variant="title-small" weight="bold">
-          Connect a receiver
+          {t('transmitter.connectTitle')}
         </Text>
       </CardHeader>
       <CardBody>

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   Card,
   CardBody,
@@ -24,6 +25,7 @@ import {
   Text,
 } from '@backstage/ui';
 import { JsonWebKeySet } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { CopyButton, JsonBlock } from '../common';
 
 type KeyRow = { id: string; kty: string; alg: string; use: string };
@@ -46,6 +48,7 @@ const columns = [
 
 /** The public keys receivers verify SETs with. */
 export function JwksCard(props: { jwks: JsonWebKeySet; jwksUri: string }) {
+  const { t } = useTranslationRef(ssfTranslationRef);
   const rows: KeyRow[] = props.jwks.keys.map((key, index) => ({
     id: typeof key.kid === 'string' ? key.kid : `key ${index + 1}`,
     kty: key.kty,
@@ -57,7 +60,7 @@ export function JwksCard(props: { jwks: JsonWebKeySet; jwksUri: string }) {
       <CardHeader>
         <Flex justify="between" align="center">
           <Text as="h2" variant="title-small" weight="bold">
-            Signing keys (JWKS)
+            {t('transmitter.keysTitle')}
           </Text>
           <CopyButton value={props.jwksUri} label="JWKS URL" />
         </Flex>
@@ -68,12 +71,7 @@ export function JwksCard(props: { jwks: JsonWebKeySet; jwksUri: string }) {
             columnConfig={columns}
             data={rows}
             pagination={{ type: 'none' }}
-            emptyState={
-              <Text>
-                No keys are published yet. The transmitter creates its first key
-                when it signs its first event.
-              </Text>
-            }
+            emptyState={<Text>{t('transmitter.noKeys')}</Text>}
           />
           <JsonBlock value={props.jwks} label="JWKS JSON" />
         </Flex>

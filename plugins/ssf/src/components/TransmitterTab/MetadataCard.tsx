@@ -15,7 +15,9 @@
  */
 
 import { TransmitterMetadata } from '@shared-signals/plugin-ssf-common';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Card, CardBody, CardHeader, Flex, Grid, Text } from '@backstage/ui';
+import { ssfTranslationRef } from '../../translation';
 import { Field, JsonBlock } from '../common';
 
 const DELIVERY_NAMES: Record<string, string> = {
@@ -26,11 +28,12 @@ const DELIVERY_NAMES: Record<string, string> = {
 /** The transmitter's SSF configuration metadata. */
 export function MetadataCard(props: { metadata: TransmitterMetadata }) {
   const { metadata } = props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   return (
     <Card>
       <CardHeader>
         <Text as="h2" variant="title-small" weight="bold">
-          Transmitter metadata
+          {t('transmitter.metadataTitle')}
         </Text>
       </CardHeader>
       <CardBody>

@@ -15,9 +15,11 @@
  */
 
 import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Flex } from '@backstage/ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
+import { ssfTranslationRef } from '../../translation';
 import { ErrorPanel, LoadingState } from '../common';
 import { configurationUrls } from './configurationUrls';
 import { ConnectReceiverCard } from './ConnectReceiverCard';
@@ -28,6 +30,7 @@ import { MetadataCard } from './MetadataCard';
 export function TransmitterTab() {
   const ssfApi = useApi(ssfApiRef);
   const discoveryApi = useApi(discoveryApiRef);
+  const { t } = useTranslationRef(ssfTranslationRef);
   const metadata = useAsyncRetry(
     () => ssfApi.getTransmitterMetadata(),
     [ssfApi],
@@ -40,10 +43,12 @@ export function TransmitterTab() {
 
   return (
     <Flex direction="column" gap="4">
-      {metadata.loading && <LoadingState label="transmitter metadata" />}
+      {metadata.loading && (
+        <LoadingState label={t('transmitter.metadataLoading')} />
+      )}
       {metadata.error && (
         <ErrorPanel
-          title="Could not load the transmitter metadata"
+          title={t('transmitter.metadataLoadError')}
           error={metadata.error}
           onRetry={metadata.retry}
         />
@@ -52,10 +57,10 @@ export function TransmitterTab() {
 
       {urls.value && <ConnectReceiverCard {...urls.value} />}
 
-      {jwks.loading && <LoadingState label="signing keys" />}
+      {jwks.loading && <LoadingState label={t('transmitter.keysLoading')} />}
       {jwks.error && (
         <ErrorPanel
-          title="Could not load the signing keys"
+          title={t('transmitter.keysLoadError')}
           error={jwks.error}
           onRetry={jwks.retry}
         />

@@ -25,8 +25,8 @@ import { LoadingState } from './LoadingState';
  * caller, while a reload runs).
  */
 export function AsyncList<T>(props: {
-  /** What is listed, for the placeholder's "Loading …" label. */
-  label: string;
+  /** What the placeholder announces, e.g. "Loading hooks…". */
+  loadingLabel: string;
   loading: boolean;
   error?: Error;
   /** The error panel's title, e.g. "Could not load the hooks". */
@@ -37,12 +37,13 @@ export function AsyncList<T>(props: {
   empty: ReactNode;
   children: (items: T[]) => ReactNode;
 }) {
-  const { label, loading, error, errorTitle, onRetry, items, empty } = props;
+  const { loadingLabel, loading, error, errorTitle, onRetry, items, empty } =
+    props;
   if (error) {
     return <ErrorPanel title={errorTitle} error={error} onRetry={onRetry} />;
   }
   if (!items) {
-    return loading ? <LoadingState label={label} /> : null;
+    return loading ? <LoadingState label={loadingLabel} /> : null;
   }
   return <>{items.length === 0 ? empty : props.children(items)}</>;
 }

@@ -22,7 +22,9 @@ import {
   DialogHeader,
   Text,
 } from '@backstage/ui';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { ReactNode, useState } from 'react';
+import { ssfTranslationRef } from '../../translation';
 import { ErrorPanel } from './ErrorPanel';
 
 /**
@@ -40,6 +42,7 @@ export function ConfirmDialog(props: {
 }) {
   const { isOpen, title, description, confirmLabel, onConfirm, onClose } =
     props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<Error>();
 
@@ -65,11 +68,16 @@ export function ConfirmDialog(props: {
       <DialogHeader>{title}</DialogHeader>
       <DialogBody>
         <Text as="p">{description}</Text>
-        {error && <ErrorPanel title={`${confirmLabel} failed`} error={error} />}
+        {error && (
+          <ErrorPanel
+            title={t('common.actionFailed', { action: confirmLabel })}
+            error={error}
+          />
+        )}
       </DialogBody>
       <DialogFooter>
         <Button variant="secondary" onPress={close}>
-          Cancel
+          {t('common.cancel')}
         </Button>
         <Button
           destructive={props.destructive}

@@ -14,7 +14,9 @@
  * limitations under the License.
  */
 
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Alert, Button } from '@backstage/ui';
+import { ssfTranslationRef } from '../../translation';
 
 /** Shows a failed request in words, with an optional retry. */
 export function ErrorPanel(props: {
@@ -23,6 +25,7 @@ export function ErrorPanel(props: {
   onRetry?: () => void;
 }) {
   const { title, error, onRetry } = props;
+  const { t } = useTranslationRef(ssfTranslationRef);
   return (
     <Alert
       status="danger"
@@ -33,7 +36,7 @@ export function ErrorPanel(props: {
       customActions={
         onRetry ? (
           <Button size="small" variant="secondary" onPress={onRetry}>
-            Retry
+            {t('common.retry')}
           </Button>
         ) : undefined
       }

@@ -16,12 +16,15 @@
 
 import { Flex, Skeleton, VisuallyHidden } from '@backstage/ui';
 
-/** Placeholder lines while something loads, announced as "Loading …". */
+/**
+ * Placeholder lines while something loads, announced with `label`, e.g.
+ * "Loading streams…" (a whole message, so that it translates as one).
+ */
 export function LoadingState(props: { label: string; lines?: number }) {
   const lines = props.lines ?? 3;
   return (
     <Flex direction="column" gap="2" role="status" aria-busy="true">
-      <VisuallyHidden>{`Loading ${props.label}…`}</VisuallyHidden>
+      <VisuallyHidden>{props.label}</VisuallyHidden>
       {Array.from({ length: lines }, (_, i) => (
         <Skeleton key={i} width="100%" height={20} />
       ))}

@@ -30,3 +30,5 @@ export { LoadingState } from './LoadingState';
 export { PermissionButton } from './PermissionButton';
 export { useFormState } from './useFormState';
 export type { FormErrors, FormState } from './useFormState';
+export { SsfLinksProvider, mountedRoute, useSsfLinks } from './SsfLinks';
+export type { SsfLinks } from './SsfLinks';

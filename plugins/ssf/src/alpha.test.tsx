@@ -1,0 +1,109 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ssfApiRef } from './api';
+import { adminStream, mockSsfApi, provider } from './__testUtils__/fixtures';
+import ssfPlugin, { ssfTranslationRef } from './alpha';
+
+jest.setTimeout(30_000);
+
+// The whole plugin in a new-frontend-system app: the page, its sub-pages
+// and their route refs as the app binds them, not mounted by hand.
+type AppConfig = NonNullable<Parameters<typeof renderTestApp>[0]>['config'];
+
+function renderApp(url: string, config?: AppConfig) {
+  const api = mockSsfApi({
+    listStreams: async () => [
+      adminStream(),
+      adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
+    ],
+    listReceiverProfiles: async () => [],
+    listStreamSets: async () => ({ items: [], total: 0 }),
+    listProviders: async () => [provider()],
+  });
+  renderTestApp({
+    features: [ssfPlugin],
+    initialRouteEntries: [url],
+    config,
+    apis: [
+      [ssfApiRef, api],
+      mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+    ],
+  });
+  return api;
+}
+
+describe('the Shared Signals plugin (new frontend system)', () => {
+  it('renders a stream opened straight from /ssf/streams/:streamId', async () => {
+    renderApp('/ssf/streams/stream-2');
+    const toolbar = await screen.findByRole('toolbar', {
+      name: 'Stream actions',
+    });
+    expect(toolbar).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'receiver-b' }),
+    ).toBeInTheDocument();
+  });
+
+  it('links rows to their routes', async () => {
+    renderApp('/ssf');
+    // The page opens on its first tab.
+    await userEvent.click(await screen.findByText('receiver-a'));
+    expect(
+      await screen.findByRole('toolbar', { name: 'Stream actions' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('stream-1')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Providers' }));
+    await userEvent.click(await screen.findByText('Okta'));
+    expect(
+      await screen.findByText('Remote stream of Okta'),
+    ).toBeInTheDocument();
+  });
+
+  it('follows a tab moved in app-config: links come from its route ref', async () => {
+    renderApp('/ssf/all-streams', {
+      app: {
+        extensions: [
+          { 'sub-page:ssf/streams': { config: { path: 'all-streams' } } },
+        ],
+      },
+    });
+    await userEvent.click(await screen.findByText('receiver-b'));
+    expect(
+      await screen.findByRole('heading', { name: 'receiver-b' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('stream-2')).toBeInTheDocument();
+  });
+
+  it('registers a route for each tab and detail, and the translation ref', () => {
+    expect(Object.keys(ssfPlugin.routes).sort()).toEqual([
+      'hooks',
+      'provider',
+      'providers',
+      'receivedEvents',
+      'root',
+      'stream',
+      'streams',
+      'transmitter',
+    ]);
+    expect(ssfTranslationRef.id).toBe('ssf');
+  });
+});
