@@ -21,6 +21,7 @@
  * @packageDocumentation
  */
 
+export * from './client';
 export * from './eventTypes';
 export * from './eventPayloads';
 export * from './permissions';

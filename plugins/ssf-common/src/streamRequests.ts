@@ -136,6 +136,7 @@ const transmitterSupplied = {
   events_supported: z.array(text()).optional(),
   events_delivered: z.array(text()).optional(),
   min_verification_interval: z.number().optional(),
+  inactivity_timeout: z.number().optional(),
   // Chosen at creation only (an extension member); echoed unchanged.
   receiver_profile: text().optional(),
 };

@@ -50,6 +50,11 @@ export interface StreamConfiguration {
   description?: string;
   min_verification_interval: number;
   /**
+   * SSF 1.0 §8.1.1 (Transmitter-Supplied): seconds without receiver activity
+   * after which the transmitter pauses the stream; absent when it never does.
+   */
+  inactivity_timeout?: number;
+  /**
    * Extension member: the receiver profile that shapes this stream's SETs,
    * present when it is not the default `ssf`.
    */

@@ -27,9 +27,12 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  createSsfApiClient,
   CreateSecurityEventsProviderRequest,
   CreateStreamRequest,
   SecurityEventsProvider,
+  SsfAdminComponents,
+  SsfApiClient,
   StreamConfiguration,
   StreamStatus,
   StreamStatusValue,
@@ -38,29 +41,21 @@ import {
 import { errorMessageFrom } from './errors';
 
 /**
- * The last verification of a stream, as the SSF admin view shows it.
+ * The last verification of a stream, as the SSF admin view shows it (the
+ * `StreamVerification` of the backend's admin.yaml).
  *
  * @public
  */
-export interface SsfVerificationView {
-  state?: string;
-  requested_at: string;
-  /** The outbox state of the verification SET: pending, delivered, dead, dropped or unknown. */
-  status: string;
-  delivered_at?: string;
-  error?: string;
-}
+export type SsfVerificationView =
+  SsfAdminComponents['schemas']['StreamVerification'];
 
 /**
- * One stream in `GET /admin/streams` (only the fields the actions read).
+ * One stream in `GET /admin/streams` (the `AdminStream` of the backend's
+ * admin.yaml).
  *
  * @public
  */
-export interface SsfAdminStreamView extends StreamConfiguration {
-  client_id: string;
-  status: StreamStatusValue;
-  last_verification?: SsfVerificationView;
-}
+export type SsfAdminStreamView = SsfAdminComponents['schemas']['AdminStream'];
 
 /**
  * Options for {@link SsfClient}.
@@ -74,29 +69,35 @@ export interface SsfClientOptions {
   fetch?: typeof fetch;
 }
 
-interface RequestOptions {
-  query?: Record<string, string>;
-  body?: unknown;
-  /** Names the stream or provider the request is about, for a clear 404. */
-  subject?: string;
-}
+/** What every call adds to the typed client's request options. */
+type CallInit = {
+  headers: Record<string, string>;
+  middleware: Array<{
+    onResponse: (options: { response: Response }) => Promise<undefined>;
+  }>;
+};
 
 /**
- * A small client for the SSF backend (`/api/ssf`). Every call is made with a
- * plugin request token on behalf of the given credentials, so the SSF
- * permissions apply to the user who ran the template, not to the scaffolder.
+ * A small client for the SSF backend (`/api/ssf`), on the client generated
+ * from the backend's OpenAPI documents. Every call is made with a plugin
+ * request token on behalf of the given credentials, so the SSF permissions
+ * apply to the user who ran the template, not to the scaffolder.
  *
  * @public
  */
 export class SsfClient {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
-  readonly #fetch: typeof fetch;
+  readonly #api: SsfApiClient;
 
   constructor(options: SsfClientOptions) {
     this.#discovery = options.discovery;
     this.#auth = options.auth;
-    this.#fetch = options.fetch ?? ((...args) => fetch(...args));
+    const fetchImpl = options.fetch ?? ((...args) => fetch(...args));
+    this.#api = createSsfApiClient({
+      baseUrl: () => this.baseUrl(),
+      fetch: (url, init) => fetchImpl(url, init),
+    });
   }
 
   /** The SSF backend's base URL, as other plugins reach it. */
@@ -106,54 +107,91 @@ export class SsfClient {
 
   /** The public transmitter metadata (no credentials needed). */
   async getMetadata(): Promise<TransmitterMetadata> {
-    return this.#request(undefined, 'GET', '/.well-known/ssf-configuration');
+    const init = await this.#init(
+      undefined,
+      'GET /.well-known/ssf-configuration',
+    );
+    return ownRealm(
+      await this.#api.request('get', '/.well-known/ssf-configuration', init),
+    );
   }
 
   async createStream(
     credentials: BackstageCredentials,
     body: CreateStreamRequest,
   ): Promise<StreamConfiguration> {
-    return this.#request(credentials, 'POST', '/streams', { body });
+    const init = await this.#init(credentials, 'POST /streams');
+    return ownRealm(
+      await this.#api.request('post', '/streams', { ...init, body }),
+    );
   }
 
   async getStream(
     credentials: BackstageCredentials,
     streamId: string,
   ): Promise<StreamConfiguration> {
-    return this.#request(credentials, 'GET', '/streams', {
-      query: { stream_id: streamId },
-      subject: `SSF stream '${streamId}'`,
-    });
+    const init = await this.#init(
+      credentials,
+      'GET /streams',
+      `SSF stream '${streamId}'`,
+    );
+    const stream = ownRealm(
+      await this.#api.request('get', '/streams', {
+        ...init,
+        params: { query: { stream_id: streamId } },
+      }),
+    );
+    // With `stream_id` the backend answers the one stream (SSF 1.0
+    // §8.1.1.2), not a list.
+    if (Array.isArray(stream)) {
+      throw new Error(
+        `SSF backend answered GET /streams?stream_id=${streamId} with a list`,
+      );
+    }
+    return stream;
   }
 
   async getStreamStatus(
     credentials: BackstageCredentials,
     streamId: string,
   ): Promise<StreamStatus> {
-    return this.#request(credentials, 'GET', '/streams/status', {
-      query: { stream_id: streamId },
-      subject: `SSF stream '${streamId}'`,
-    });
+    const init = await this.#init(
+      credentials,
+      'GET /streams/status',
+      `SSF stream '${streamId}'`,
+    );
+    return ownRealm(
+      await this.#api.request('get', '/streams/status', {
+        ...init,
+        params: { query: { stream_id: streamId } },
+      }),
+    );
   }
 
   async updateStreamStatus(
     credentials: BackstageCredentials,
     body: { stream_id: string; status: StreamStatusValue; reason?: string },
   ): Promise<StreamStatus> {
-    return this.#request(credentials, 'POST', '/streams/status', {
-      body,
-      subject: `SSF stream '${body.stream_id}'`,
-    });
+    const init = await this.#init(
+      credentials,
+      'POST /streams/status',
+      `SSF stream '${body.stream_id}'`,
+    );
+    return ownRealm(
+      await this.#api.request('post', '/streams/status', { ...init, body }),
+    );
   }
 
   async requestVerification(
     credentials: BackstageCredentials,
     body: { stream_id: string; state?: string },
   ): Promise<void> {
-    await this.#request(credentials, 'POST', '/streams/verify', {
-      body,
-      subject: `SSF stream '${body.stream_id}'`,
-    });
+    const init = await this.#init(
+      credentials,
+      'POST /streams/verify',
+      `SSF stream '${body.stream_id}'`,
+    );
+    await this.#api.request('post', '/streams/verify', { ...init, body });
   }
 
   /** One stream of the admin view (needs `ssf.stream.read` as a portal user). */
@@ -161,10 +199,9 @@ export class SsfClient {
     credentials: BackstageCredentials,
     streamId: string,
   ): Promise<SsfAdminStreamView> {
-    const { items } = await this.#request<{ items: SsfAdminStreamView[] }>(
-      credentials,
-      'GET',
-      '/admin/streams',
+    const init = await this.#init(credentials, 'GET /admin/streams');
+    const { items } = ownRealm(
+      await this.#api.request('get', '/admin/streams', init),
     );
     const found = items.find(s => s.stream_id === streamId);
     if (!found) {
@@ -177,21 +214,28 @@ export class SsfClient {
     credentials: BackstageCredentials,
     body: CreateSecurityEventsProviderRequest,
   ): Promise<SecurityEventsProvider> {
-    return this.#request(credentials, 'POST', '/security-events-providers', {
-      body,
-    });
+    const init = await this.#init(
+      credentials,
+      'POST /security-events-providers',
+    );
+    return ownRealm(
+      await this.#api.request('post', '/security-events-providers', {
+        ...init,
+        body,
+      }),
+    );
   }
 
-  async #request<T>(
+  /**
+   * The headers of a call (a token on behalf of `credentials`, when given),
+   * and a check that turns an error answer into an error whose message is
+   * the backend's own, `subject` naming what a 404 was about.
+   */
+  async #init(
     credentials: BackstageCredentials | undefined,
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<T> {
-    const url = new URL(`${await this.baseUrl()}${path}`);
-    for (const [k, v] of Object.entries(options.query ?? {})) {
-      url.searchParams.set(k, v);
-    }
+    operation: string,
+    subject?: string,
+  ): Promise<CallInit> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (credentials) {
       const { token } = await this.#auth.getPluginRequestToken({
@@ -200,26 +244,33 @@ export class SsfClient {
       });
       headers.Authorization = `Bearer ${token}`;
     }
-    if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-    }
-    const response = await this.#fetch(url, {
-      method,
+    return {
       headers,
-      body:
-        options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    if (!response.ok) {
-      throw await toError(response, `${method} ${path}`, options.subject);
-    }
-    if (response.status === 204) {
-      return undefined as T;
-    }
-    // JSON.parse here rather than response.json(): values then belong to this
-    // realm, which the scaffolder's templating insists on for step outputs
-    // (it matters under jest, where fetch lives in another realm).
-    return JSON.parse(await response.text()) as T;
+      middleware: [
+        {
+          // Before the typed client reads the body, so toError reads it.
+          onResponse: async ({ response }) => {
+            if (!response.ok) {
+              throw await toError(response, operation, subject);
+            }
+            return undefined;
+          },
+        },
+      ],
+    };
   }
+}
+
+/**
+ * The body of a successful answer (an error answer has thrown in the
+ * middleware), rebuilt with this module's JSON.parse: values then belong to
+ * this realm, which the scaffolder's templating insists on for step outputs
+ * (it matters under jest, where fetch and its `response.json()` live in
+ * another realm).
+ */
+function ownRealm<T>(result: { data?: T }): T {
+  const { data } = result;
+  return data === undefined ? (data as T) : JSON.parse(JSON.stringify(data));
 }
 
 /** Turns an error answer into an error whose message is the backend's own. */

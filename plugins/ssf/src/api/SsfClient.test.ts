@@ -227,6 +227,78 @@ describe('SsfClient', () => {
     );
   });
 
+  it('calls the provider, received-event and remote-stream routes', async () => {
+    const fetch = jest.fn(async () => response(200, { items: [] }));
+    const api = client(fetch);
+    const json = { 'Content-Type': 'application/json' };
+    const base = 'http://backstage/api/ssf';
+
+    // Filters left empty mean "any" and are not sent.
+    await api.listReceivedEvents({
+      provider_id: '',
+      event_type: 'https://e/x',
+      limit: 5,
+    });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/received-events?event_type=https%3A%2F%2Fe%2Fx&limit=5`,
+      { method: 'GET' },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, { id: 'ev 1' }));
+    await api.getReceivedEvent('ev 1');
+    expect(fetch).toHaveBeenLastCalledWith(`${base}/received-events/ev%201`, {
+      method: 'GET',
+    });
+
+    fetch.mockResolvedValueOnce(response(200, { id: 'p1' }));
+    await api.setProviderActive('p1', false);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/security-events-providers/p1/lifecycle/deactivate`,
+      { method: 'POST' },
+    );
+    fetch.mockResolvedValueOnce(response(200, { id: 'p1' }));
+    await api.setProviderActive('p1', true);
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/security-events-providers/p1/lifecycle/activate`,
+      { method: 'POST' },
+    );
+
+    fetch.mockResolvedValueOnce(response(204));
+    await expect(api.deleteProvider('p/1')).resolves.toBeUndefined();
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/security-events-providers/p%2F1`,
+      { method: 'DELETE' },
+    );
+
+    fetch.mockResolvedValueOnce(
+      response(200, { stream_id: 'r1', status: 'paused' }),
+    );
+    await expect(
+      api.setProviderRemoteStreamStatus('p1', 'paused', 'maintenance'),
+    ).resolves.toEqual({ stream_id: 'r1', status: 'paused' });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/security-events-providers/p1/remote-stream/status`,
+      {
+        method: 'POST',
+        headers: json,
+        body: '{"status":"paused","reason":"maintenance"}',
+      },
+    );
+
+    fetch.mockResolvedValueOnce(response(200, { stream_id: 'r1' }));
+    await api.updateProviderRemoteStream('p1', { description: 'd' });
+    expect(fetch).toHaveBeenLastCalledWith(
+      `${base}/security-events-providers/p1/remote-stream`,
+      { method: 'PATCH', headers: json, body: '{"description":"d"}' },
+    );
+
+    fetch.mockResolvedValueOnce(response(204));
+    await api.deleteStream('s 1');
+    expect(fetch).toHaveBeenLastCalledWith(`${base}/streams?stream_id=s+1`, {
+      method: 'DELETE',
+    });
+  });
+
   it('shows why a config hook cannot be changed', async () => {
     const fetch = jest.fn(async () =>
       response(409, {

@@ -16,12 +16,14 @@
 
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
+  createSsfApiClient,
   CreateSecurityEventsProviderRequest,
   CreateStreamRequest,
   ReceivedSecurityEventList,
   ReplaceSecurityEventsProviderRequest,
   SecurityEventsProvider,
   SecurityEventsProviderRemoteStream,
+  SsfApiClient,
   StreamConfiguration,
   StreamStatus,
   StreamStatusValue,
@@ -50,8 +52,6 @@ import {
   SecurityPosture,
 } from './types';
 
-type Query = Record<string, string | number | undefined>;
-
 /**
  * The default {@link SsfApi}: calls the `ssf` backend plugin through the
  * discovery and fetch APIs, so requests carry the user's credentials.
@@ -59,52 +59,65 @@ type Query = Record<string, string | number | undefined>;
  * @public
  */
 export class SsfClient implements SsfApi {
-  readonly #discoveryApi: DiscoveryApi;
-  readonly #fetchApi: FetchApi;
+  readonly #api: SsfApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi;
+    const { discoveryApi, fetchApi } = options;
+    this.#api = createSsfApiClient({
+      baseUrl: () => discoveryApi.getBaseUrl('ssf'),
+      // A failed request rejects here, with the backend's own words, before
+      // the typed client reads the body: callers only see successes.
+      fetch: async (url, init) => {
+        let response: Response;
+        try {
+          response = await fetchApi.fetch(url, init);
+        } catch (error) {
+          throw toNetworkError(error);
+        }
+        if (!response.ok) {
+          throw await toRequestError(response);
+        }
+        return response;
+      },
+    });
   }
 
   getTransmitterMetadata(): Promise<TransmitterMetadata> {
-    return this.#json('GET', '/.well-known/ssf-configuration');
+    return dataOf(this.#api.request('get', '/.well-known/ssf-configuration'));
   }
 
   getJwks(): Promise<JsonWebKeySet> {
-    return this.#json('GET', '/jwks');
+    return dataOf(this.#api.request('get', '/jwks'));
   }
 
   getSecurityPosture(): Promise<SecurityPosture> {
-    return this.#json('GET', '/admin/security-posture');
+    return dataOf(this.#api.request('get', '/admin/security-posture'));
   }
 
   async listStreams(): Promise<AdminStream[]> {
-    const { items } = await this.#json<{ items: AdminStream[] }>(
-      'GET',
-      '/admin/streams',
-    );
+    const { items } = await dataOf(this.#api.request('get', '/admin/streams'));
     return items;
   }
 
   async listReceiverProfiles(): Promise<ReceiverProfile[]> {
-    const { items } = await this.#json<{ items: ReceiverProfile[] }>(
-      'GET',
-      '/receiver-profiles',
+    const { items } = await dataOf(
+      this.#api.request('get', '/receiver-profiles'),
     );
     return items;
   }
 
   createStream(request: CreateStreamRequest): Promise<StreamConfiguration> {
-    return this.#json('POST', '/streams', { body: request });
+    return dataOf(this.#api.request('post', '/streams', { body: request }));
   }
 
   updateStream(request: UpdateStreamRequest): Promise<StreamConfiguration> {
-    return this.#json('PATCH', '/streams', { body: request });
+    return dataOf(this.#api.request('patch', '/streams', { body: request }));
   }
 
   async deleteStream(streamId: string): Promise<void> {
-    await this.#send('DELETE', '/streams', { query: { stream_id: streamId } });
+    await this.#api.request('delete', '/streams', {
+      params: { query: { stream_id: streamId } },
+    });
   }
 
   setStreamStatus(
@@ -112,13 +125,15 @@ export class SsfClient implements SsfApi {
     status: StreamStatusValue,
     reason?: string,
   ): Promise<StreamStatus> {
-    return this.#json('POST', '/streams/status', {
-      body: { stream_id: streamId, status, ...(reason ? { reason } : {}) },
-    });
+    return dataOf(
+      this.#api.request('post', '/streams/status', {
+        body: { stream_id: streamId, status, ...(reason ? { reason } : {}) },
+      }),
+    );
   }
 
   async verifyStream(streamId: string, state?: string): Promise<void> {
-    await this.#send('POST', '/streams/verify', {
+    await this.#api.request('post', '/streams/verify', {
       body: { stream_id: streamId, ...(state ? { state } : {}) },
     });
   }
@@ -127,118 +142,181 @@ export class SsfClient implements SsfApi {
     streamId: string,
     query: StreamSetsQuery = {},
   ): Promise<Page<StreamSet>> {
-    return this.#json('GET', '/admin/streams/sets', {
-      query: { stream_id: streamId, ...query },
-    });
+    return dataOf(
+      this.#api.request('get', '/admin/streams/sets', {
+        params: { query: { stream_id: streamId, ...query } },
+      }),
+    );
   }
 
   redeliverStreamSets(
     streamId: string,
     jti?: string,
   ): Promise<{ redelivered: number }> {
-    return this.#json('POST', '/admin/streams/redeliver', {
-      body: { stream_id: streamId, ...(jti ? { jti } : {}) },
-    });
+    return dataOf(
+      this.#api.request('post', '/admin/streams/redeliver', {
+        body: { stream_id: streamId, ...(jti ? { jti } : {}) },
+      }),
+    );
   }
 
   listProviders(): Promise<SecurityEventsProvider[]> {
-    return this.#json('GET', '/security-events-providers');
+    return dataOf(this.#api.request('get', '/security-events-providers'));
   }
 
   createProvider(
     request: CreateSecurityEventsProviderRequest,
   ): Promise<SecurityEventsProvider> {
-    return this.#json('POST', '/security-events-providers', { body: request });
+    return dataOf(
+      this.#api.request('post', '/security-events-providers', {
+        body: request,
+      }),
+    );
   }
 
   replaceProvider(
     id: string,
     request: ReplaceSecurityEventsProviderRequest,
   ): Promise<SecurityEventsProvider> {
-    return this.#json('PUT', `/security-events-providers/${enc(id)}`, {
-      body: request,
-    });
+    return dataOf(
+      this.#api.request('put', '/security-events-providers/{id}', {
+        params: { path: { id } },
+        body: request,
+      }),
+    );
   }
 
   async deleteProvider(id: string): Promise<void> {
-    await this.#send('DELETE', `/security-events-providers/${enc(id)}`);
+    await this.#api.request('delete', '/security-events-providers/{id}', {
+      params: { path: { id } },
+    });
   }
 
   setProviderActive(
     id: string,
     active: boolean,
   ): Promise<SecurityEventsProvider> {
-    const action = active ? 'activate' : 'deactivate';
-    return this.#json(
-      'POST',
-      `/security-events-providers/${enc(id)}/lifecycle/${action}`,
+    const init = { params: { path: { id } } };
+    return dataOf(
+      active
+        ? this.#api.request(
+            'post',
+            '/security-events-providers/{id}/lifecycle/activate',
+            init,
+          )
+        : this.#api.request(
+            'post',
+            '/security-events-providers/{id}/lifecycle/deactivate',
+            init,
+          ),
     );
   }
 
   listReceivedEvents(
     query: ReceivedEventsQuery = {},
   ): Promise<ReceivedSecurityEventList> {
-    return this.#json('GET', '/received-events', { query: { ...query } });
+    return dataOf(
+      this.#api.request('get', '/received-events', {
+        params: { query: withoutEmpty(query) },
+      }),
+    );
   }
 
   getReceivedEvent(id: string): Promise<ReceivedEventDetail> {
-    return this.#json('GET', `/received-events/${enc(id)}`);
+    return dataOf(
+      this.#api.request('get', '/received-events/{id}', {
+        params: { path: { id } },
+      }),
+    );
   }
 
   async listHooks(): Promise<LifecycleHook[]> {
-    const { items } = await this.#json<{ items: LifecycleHook[] }>(
-      'GET',
-      '/hooks',
-    );
+    const { items } = await dataOf(this.#api.request('get', '/hooks'));
     return items;
   }
 
   getHook(id: string): Promise<LifecycleHook> {
-    return this.#json('GET', `/hooks/${enc(id)}`);
+    return dataOf(
+      this.#api.request('get', '/hooks/{id}', { params: { path: { id } } }),
+    );
   }
 
   createHook(input: LifecycleHookInput): Promise<LifecycleHook> {
-    return this.#json('POST', '/hooks', { body: input });
+    return dataOf(this.#api.request('post', '/hooks', { body: input }));
   }
 
   replaceHook(id: string, input: LifecycleHookInput): Promise<LifecycleHook> {
-    return this.#json('PUT', `/hooks/${enc(id)}`, { body: input });
+    return dataOf(
+      this.#api.request('put', '/hooks/{id}', {
+        params: { path: { id } },
+        body: input,
+      }),
+    );
   }
 
   setHookEnabled(id: string, enabled: boolean): Promise<LifecycleHook> {
-    return this.#json('PATCH', `/hooks/${enc(id)}`, { body: { enabled } });
+    return dataOf(
+      this.#api.request('patch', '/hooks/{id}', {
+        params: { path: { id } },
+        body: { enabled },
+      }),
+    );
   }
 
   async deleteHook(id: string): Promise<void> {
-    await this.#send('DELETE', `/hooks/${enc(id)}`);
+    await this.#api.request('delete', '/hooks/{id}', {
+      params: { path: { id } },
+    });
   }
 
   dryRunHooks(request: HookDryRunRequest): Promise<HookDryRunResult> {
-    return this.#json('POST', '/hooks/dry-run', { body: request });
+    return dataOf(
+      this.#api.request('post', '/hooks/dry-run', { body: request }),
+    );
   }
 
   listHookFirings(query: HookFiringsQuery = {}): Promise<HookFiringList> {
-    return this.#json('GET', '/hook-firings', { query: { ...query } });
+    return dataOf(
+      this.#api.request('get', '/hook-firings', {
+        params: { query: withoutEmpty(query) },
+      }),
+    );
   }
 
   getLifecycleStatus(): Promise<LifecycleStatus> {
-    return this.#json('GET', '/lifecycle/status');
+    return dataOf(this.#api.request('get', '/lifecycle/status'));
   }
 
   async reconcileLifecycle(): Promise<void> {
     // 202 with `{ triggered: true }`: the run itself happens in the
     // background, so there is nothing to return.
-    await this.#send('POST', '/lifecycle/reconcile');
+    await this.#api.request('post', '/lifecycle/reconcile');
   }
 
   getProviderRemoteStream(
     id: string,
   ): Promise<SecurityEventsProviderRemoteStream> {
-    return this.#json('GET', remoteStreamPath(id));
+    return dataOf(
+      this.#api.request(
+        'get',
+        '/security-events-providers/{id}/remote-stream',
+        {
+          params: { path: { id } },
+        },
+      ),
+    );
   }
 
   getProviderRemoteStreamStatus(id: string): Promise<StreamStatus> {
-    return this.#json('GET', `${remoteStreamPath(id)}/status`);
+    return dataOf(
+      this.#api.request(
+        'get',
+        '/security-events-providers/{id}/remote-stream/status',
+        {
+          params: { path: { id } },
+        },
+      ),
+    );
   }
 
   setProviderRemoteStreamStatus(
@@ -246,71 +324,50 @@ export class SsfClient implements SsfApi {
     status: StreamStatusValue,
     reason?: string,
   ): Promise<StreamStatus> {
-    return this.#json('POST', `${remoteStreamPath(id)}/status`, {
-      body: { status, ...(reason ? { reason } : {}) },
-    });
+    return dataOf(
+      this.#api.request(
+        'post',
+        '/security-events-providers/{id}/remote-stream/status',
+        {
+          params: { path: { id } },
+          body: { status, ...(reason ? { reason } : {}) },
+        },
+      ),
+    );
   }
 
   updateProviderRemoteStream(
     id: string,
     request: UpdateProviderRemoteStreamRequest,
   ): Promise<SecurityEventsProviderRemoteStream> {
-    return this.#json('PATCH', remoteStreamPath(id), { body: request });
-  }
-
-  async #json<T>(
-    method: string,
-    path: string,
-    options: { query?: Query; body?: unknown } = {},
-  ): Promise<T> {
-    const response = await this.#send(method, path, options);
-    return (await response.json()) as T;
-  }
-
-  async #send(
-    method: string,
-    path: string,
-    options: { query?: Query; body?: unknown } = {},
-  ): Promise<Response> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('ssf');
-    const url = `${baseUrl}${path}${toSearch(options.query)}`;
-    let response: Response;
-    try {
-      response = await this.#fetchApi.fetch(url, {
-        method,
-        ...(options.body !== undefined && {
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(options.body),
-        }),
-      });
-    } catch (error) {
-      throw toNetworkError(error);
-    }
-    if (!response.ok) {
-      throw await toRequestError(response);
-    }
-    return response;
+    return dataOf(
+      this.#api.request(
+        'patch',
+        '/security-events-providers/{id}/remote-stream',
+        {
+          params: { path: { id } },
+          body: request,
+        },
+      ),
+    );
   }
 }
 
-function enc(value: string): string {
-  return encodeURIComponent(value);
+/**
+ * The body of a successful answer. A failed request has already rejected in
+ * the client's `fetch`, so there is no `error` to look at here.
+ */
+async function dataOf<T>(call: Promise<{ data?: T }>): Promise<T> {
+  const { data } = await call;
+  return data as T;
 }
 
-function toSearch(query: Query | undefined): string {
-  if (!query) {
-    return '';
-  }
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') {
-      params.set(key, String(value));
-    }
-  }
-  const search = params.toString();
-  return search ? `?${search}` : '';
-}
-
-function remoteStreamPath(providerId: string): string {
-  return `/security-events-providers/${enc(providerId)}/remote-stream`;
+/**
+ * A query without the filters left empty: the pages' filter fields give ''
+ * for "any", which the backend would take as a value to match.
+ */
+function withoutEmpty<T extends object>(query: T): T {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== ''),
+  ) as T;
 }

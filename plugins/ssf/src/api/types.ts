@@ -14,11 +14,20 @@
  * limitations under the License.
  */
 
-import {
-  ReceivedSecurityEvent,
-  StreamConfiguration,
-  StreamStatusValue,
-  SubjectIdentifier,
+// The wire types of the admin pages, named as the pages know them. Each is
+// the type generated from the backend's OpenAPI documents
+// (plugins/ssf-backend/src/schema/*.yaml) that
+// @shared-signals/plugin-ssf-common exports, so a change to the contract
+// shows up here at compile time.
+
+import type {
+  SsfAdminComponents,
+  SsfAdminOperations,
+  SsfHooksComponents,
+  SsfHooksOperations,
+  SsfProvidersComponents,
+  SsfProvidersOperations,
+  SsfStreamsComponents,
 } from '@shared-signals/plugin-ssf-common';
 
 /**
@@ -26,28 +35,15 @@ import {
  *
  * @public
  */
-export interface StreamStats {
-  pending: number;
-  held: number;
-  delivered: number;
-  dead: number;
-  dropped: number;
-}
+export type StreamStats = SsfAdminComponents['schemas']['StreamStats'];
 
 /**
  * The state and outcome of the last verification requested for a stream.
  *
  * @public
  */
-export interface StreamVerification {
-  /** The `state` the verification was requested with, if any. */
-  state?: string;
-  /** Delivery state of the verification SET (`unknown` once purged). */
-  status?: SetState | 'unknown';
-  requested_at: string;
-  delivered_at?: string;
-  error?: string;
-}
+export type StreamVerification =
+  SsfAdminComponents['schemas']['StreamVerification'];
 
 /**
  * A stream as the admin view (`GET /admin/streams`) returns it: the stream
@@ -55,17 +51,7 @@ export interface StreamVerification {
  *
  * @public
  */
-export type AdminStream = StreamConfiguration & {
-  client_id: string;
-  status: StreamStatusValue;
-  reason?: string;
-  created_at: string;
-  updated_at: string;
-  stats: StreamStats;
-  last_error?: { message: string; at: string };
-  last_delivered_at?: string;
-  last_verification?: StreamVerification;
-};
+export type AdminStream = SsfAdminComponents['schemas']['AdminStream'];
 
 /**
  * A receiver profile the transmitter offers (`GET /receiver-profiles`): how
@@ -74,20 +60,8 @@ export type AdminStream = StreamConfiguration & {
  *
  * @public
  */
-export interface ReceiverProfile {
-  /** What `receiver_profile` names, e.g. `ssf` or `okta`. */
-  id: string;
-  /** What the admin page calls it, e.g. "Okta Identity Threat Protection". */
-  title: string;
-  /** Which receivers it is for, in a sentence or two. */
-  description?: string;
-  /** The event types a stream with this profile may receive. */
-  events_supported: string[];
-  /** The only signing algorithms the receiver accepts, when it is picky. */
-  signing_algorithms?: string[];
-  /** Whether the receiver takes SSF stream events (verification, stream updated). */
-  accepts_stream_events: boolean;
-}
+export type ReceiverProfile =
+  SsfStreamsComponents['schemas']['ReceiverProfile'];
 
 /**
  * Delivery state of one Security Event Token in a stream's outbox, as the
@@ -96,26 +70,14 @@ export interface ReceiverProfile {
  *
  * @public
  */
-export type SetState = 'pending' | 'delivered' | 'dead' | 'dropped';
+export type SetState = SsfAdminComponents['schemas']['SetState'];
 
 /**
  * One Security Event Token queued for, or delivered to, a stream.
  *
  * @public
  */
-export interface StreamSet {
-  jti: string;
-  event_type: string;
-  state: SetState;
-  /** The transaction ID shared by SETs emitted for one change. */
-  txn?: string;
-  attempts: number;
-  created_at: string;
-  delivered_at?: string;
-  last_error?: string;
-  /** The SET as a compact JWS. */
-  set: string;
-}
+export type StreamSet = SsfAdminComponents['schemas']['AdminSet'];
 
 /**
  * A page of items and the total number of items matching the query.
@@ -128,15 +90,14 @@ export interface Page<T> {
 }
 
 /**
- * Query for a stream's SETs.
+ * Query for a stream's SETs (`GET /admin/streams/sets` without the stream).
  *
  * @public
  */
-export interface StreamSetsQuery {
-  state?: SetState;
-  limit?: number;
-  offset?: number;
-}
+export type StreamSetsQuery = Omit<
+  SsfAdminOperations['adminListStreamSets']['parameters']['query'],
+  'stream_id'
+>;
 
 /**
  * Filters and paging for received events (newest first). `cursor` is the
@@ -144,36 +105,24 @@ export interface StreamSetsQuery {
  *
  * @public
  */
-export interface ReceivedEventsQuery {
-  provider_id?: string;
-  event_type?: string;
-  subject?: string;
-  /** ISO 8601 date-time with offset. */
-  since?: string;
-  /** ISO 8601 date-time with offset. */
-  until?: string;
-  limit?: number;
-  cursor?: string;
-}
+export type ReceivedEventsQuery = NonNullable<
+  SsfProvidersOperations['listReceivedEvents']['parameters']['query']
+>;
 
 /**
  * One received event with its compact SET and decoded claims.
  *
  * @public
  */
-export type ReceivedEventDetail = ReceivedSecurityEvent & {
-  set: string;
-  claims: Record<string, unknown>;
-};
+export type ReceivedEventDetail =
+  SsfProvidersComponents['schemas']['ReceivedEventDetail'];
 
 /**
  * The transmitter's public signing keys.
  *
  * @public
  */
-export interface JsonWebKeySet {
-  keys: Array<Record<string, unknown> & { kid?: string; kty: string }>;
-}
+export type JsonWebKeySet = SsfStreamsComponents['schemas']['JwkSet'];
 
 /**
  * What makes a lifecycle hook fire. `from` and `to` are regular expressions
@@ -182,17 +131,14 @@ export interface JsonWebKeySet {
  *
  * @public
  */
-export type LifecycleHookTrigger =
-  | { on: 'attribute_changed'; path: string; from?: string; to?: string }
-  | { on: 'user_added' }
-  | { on: 'user_removed' };
+export type LifecycleHookTrigger = SsfHooksComponents['schemas']['Trigger'];
 
 /**
  * How a hook identifies the user in the SETs it emits.
  *
  * @public
  */
-export type HookSubjectFormat = 'email' | 'iss_sub';
+export type HookSubjectFormat = SsfHooksComponents['schemas']['SubjectFormat'];
 
 /**
  * A lifecycle hook: turns an identity change into a security event for the
@@ -201,20 +147,7 @@ export type HookSubjectFormat = 'email' | 'iss_sub';
  *
  * @public
  */
-export interface LifecycleHook {
-  id: string;
-  name: string;
-  description?: string;
-  enabled: boolean;
-  trigger: LifecycleHookTrigger;
-  event_type: string;
-  /** String values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. */
-  payload_template: Record<string, unknown>;
-  subject_format: HookSubjectFormat;
-  source: 'config' | 'api';
-  created_at: string;
-  updated_at: string;
-}
+export type LifecycleHook = SsfHooksComponents['schemas']['Hook'];
 
 /**
  * The body that creates (`POST /hooks`) or replaces (`PUT /hooks/:id`) a
@@ -222,18 +155,7 @@ export interface LifecycleHook {
  *
  * @public
  */
-export interface LifecycleHookInput {
-  name: string;
-  description?: string;
-  /** Defaults to `true`. */
-  enabled?: boolean;
-  trigger: LifecycleHookTrigger;
-  event_type: string;
-  /** Defaults to `{}`. */
-  payload_template?: Record<string, unknown>;
-  /** Defaults to the portal's configured format. */
-  subject_format?: HookSubjectFormat;
-}
+export type LifecycleHookInput = SsfHooksComponents['schemas']['HookInput'];
 
 /**
  * A change to one identity as the hooks see it.
@@ -241,9 +163,7 @@ export interface LifecycleHookInput {
  * @public
  */
 export type IdentityChange =
-  | { kind: 'attribute_changed'; path: string; from?: string; to?: string }
-  | { kind: 'user_added' }
-  | { kind: 'user_removed' };
+  SsfHooksComponents['schemas']['IdentityChangeKind'];
 
 /**
  * A change submitted for a dry run: the subject, and either attribute values
@@ -251,12 +171,7 @@ export type IdentityChange =
  *
  * @public
  */
-export interface HookDryRunChange {
-  subject: SubjectIdentifier;
-  before?: Record<string, string>;
-  attributes?: Record<string, string | null>;
-  removed?: boolean;
-}
+export type HookDryRunChange = SsfHooksComponents['schemas']['DryRunChange'];
 
 /**
  * The body of `POST /hooks/dry-run`. With `hook`, that unsaved hook is
@@ -264,10 +179,7 @@ export interface HookDryRunChange {
  *
  * @public
  */
-export interface HookDryRunRequest {
-  change: HookDryRunChange;
-  hook?: LifecycleHookInput;
-}
+export type HookDryRunRequest = SsfHooksComponents['schemas']['DryRunRequest'];
 
 /**
  * An event a dry run found would be emitted, and the streams that would get
@@ -275,52 +187,21 @@ export interface HookDryRunRequest {
  *
  * @public
  */
-export interface HookDryRunEvent {
-  hook_id?: string;
-  hook_name: string;
-  event_type: string;
-  subject: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  /** IDs of the streams that would receive the event. */
-  streams: string[];
-}
+export type HookDryRunEvent = SsfHooksComponents['schemas']['DryRunEvent'];
 
 /**
  * What a dry run derived from the change, and what it would emit.
  *
  * @public
  */
-export interface HookDryRunResult {
-  changes: IdentityChange[];
-  events: HookDryRunEvent[];
-}
+export type HookDryRunResult = SsfHooksComponents['schemas']['DryRunResult'];
 
 /**
  * One time a hook fired: the change that triggered it and the SETs queued.
  *
  * @public
  */
-export interface HookFiring {
-  id: string;
-  hook_id: string;
-  hook_name: string;
-  /** The identity's entity reference, e.g. `user:default/jdoe`. */
-  identity: string;
-  subject: Record<string, unknown>;
-  change: {
-    kind: IdentityChange['kind'];
-    path?: string;
-    from?: string;
-    to?: string;
-  };
-  event_type: string;
-  txn: string;
-  sets: Array<{ stream_id: string; jti: string }>;
-  /** `catalog`, `api`, or the ID of the module that observed the change. */
-  source: string;
-  observed_at: string;
-  fired_at: string;
-}
+export type HookFiring = SsfHooksComponents['schemas']['Firing'];
 
 /**
  * Filters and paging for hook firings (newest first). `cursor` is the
@@ -328,40 +209,23 @@ export interface HookFiring {
  *
  * @public
  */
-export interface HookFiringsQuery {
-  hook_id?: string;
-  identity?: string;
-  /** 1 to 200; the backend defaults to 50. */
-  limit?: number;
-  cursor?: string;
-}
+export type HookFiringsQuery = NonNullable<
+  SsfHooksOperations['listHookFirings']['parameters']['query']
+>;
 
 /**
  * A page of hook firings.
  *
  * @public
  */
-export interface HookFiringList {
-  items: HookFiring[];
-  next_cursor?: string;
-}
+export type HookFiringList = SsfHooksComponents['schemas']['FiringList'];
 
 /**
  * The outcome of the last catalog reconciliation run.
  *
  * @public
  */
-export interface CatalogReconcileRun {
-  started_at: string;
-  finished_at: string;
-  users: number;
-  added: number;
-  removed: number;
-  changed: number;
-  events: number;
-  /** Whether this run had no earlier snapshots to compare with. */
-  first_run: boolean;
-}
+export type CatalogReconcileRun = SsfHooksComponents['schemas']['Run'];
 
 /**
  * The state of the catalog reconciliation that feeds identity changes to the
@@ -369,15 +233,7 @@ export interface CatalogReconcileRun {
  *
  * @public
  */
-export interface LifecycleStatus {
-  catalog: {
-    enabled: boolean;
-    lifecycle_annotation: string;
-    /** The number of user snapshots changes are compared against. */
-    snapshots: number;
-    last_run?: CatalogReconcileRun;
-  };
-}
+export type LifecycleStatus = SsfHooksComponents['schemas']['LifecycleStatus'];
 
 /**
  * A change to a provider's stream at its transmitter: the members present
@@ -385,10 +241,8 @@ export interface LifecycleStatus {
  *
  * @public
  */
-export interface UpdateProviderRemoteStreamRequest {
-  events_requested?: string[];
-  description?: string;
-}
+export type UpdateProviderRemoteStreamRequest =
+  SsfProvidersComponents['schemas']['UpdateRemoteStreamRequest'];
 
 /**
  * What `GET /admin/security-posture` says about the portal's permission
@@ -396,13 +250,4 @@ export interface UpdateProviderRemoteStreamRequest {
  *
  * @public
  */
-export interface SecurityPosture {
-  permissions_enabled: boolean;
-  admin_groups: string[];
-  caller: { in_admin_groups: boolean; may_manage: boolean };
-  /** Each shown as a warning banner on the page. */
-  warnings: Array<{
-    id: 'permissions-disabled' | 'non-admin-can-manage';
-    message: string;
-  }>;
-}
+export type SecurityPosture = SsfAdminComponents['schemas']['SecurityPosture'];
