@@ -223,6 +223,34 @@ export const ssfMessages = {
       'No keys are published yet. The transmitter creates its first key when it signs its first event.',
     connectTitle: 'Connect a receiver',
   },
+  charts: {
+    hourAxis: 'Hour (local time)',
+    setsAxis: 'SETs per hour',
+    hourColumn: 'Hour',
+    showNumbers: 'Show the numbers',
+    totals: 'Last {{hours}} hours: {{summary}}',
+    count: '{{n}} {{label}}',
+    loading: 'Loading the last 24 hours…',
+    loadError: 'Could not load the history',
+  },
+  streamChart: {
+    title: 'Deliveries in the last 24 hours',
+    delivered: 'delivered',
+    failed: 'failed attempts',
+    dead: 'dead-lettered',
+    empty:
+      'No SET was delivered, failed or dead-lettered for this stream in the last 24 hours.',
+  },
+  providerChart: {
+    title: 'SETs received in the last 24 hours',
+    accepted: 'accepted',
+    rejected: 'rejected',
+    empty: 'This provider sent no SET in the last 24 hours.',
+    rejectedByErr: 'Rejected SETs by error',
+    rejectedNone: 'None of its SETs was rejected.',
+    errColumn: 'Error',
+    countColumn: 'SETs',
+  },
 } as const;
 
 /**

@@ -29,6 +29,7 @@ import {
   EmptyState,
   ErrorPanel,
   PermissionButton,
+  useSsfSignal,
 } from '../common';
 import { DryRunDialog } from './DryRunDialog';
 import { FiringsCard } from './FiringsCard';
@@ -58,6 +59,18 @@ export function HooksTab() {
   const { t } = useTranslationRef(ssfTranslationRef);
   const hooks = useAsyncRetry(() => ssfApi.listHooks(), [ssfApi]);
   const [refreshKey, setRefreshKey] = useState(0);
+  // Bumped by signals, so that a firing reloads only the firings and a
+  // finished reconciliation only its status.
+  const [firingsKey, setFiringsKey] = useState(0);
+  const [reconcileKey, setReconcileKey] = useState(0);
+  useSsfSignal('ssf:hooks', messages => {
+    if (messages.some(m => m.kind === 'firing')) {
+      setFiringsKey(k => k + 1);
+    }
+    if (messages.some(m => m.kind === 'reconcile')) {
+      setReconcileKey(k => k + 1);
+    }
+  });
   const [editing, setEditing] = useState<Editing>();
   const [deleting, setDeleting] = useState<LifecycleHook>();
   const [dryRunning, setDryRunning] = useState(false);
@@ -127,7 +140,7 @@ export function HooksTab() {
           {createButton}
         </Flex>
       </Flex>
-      <ReconcileStatus refreshKey={refreshKey} />
+      <ReconcileStatus refreshKey={refreshKey + reconcileKey} />
       {notice && <Alert status="success" icon title={notice} role="status" />}
       {actionError && (
         <ErrorPanel title={t('hooks.changeError')} error={actionError} />
@@ -157,7 +170,7 @@ export function HooksTab() {
           />
         )}
       </AsyncList>
-      <FiringsCard refreshKey={refreshKey} />
+      <FiringsCard refreshKey={refreshKey + firingsKey} />
       {editing && (
         <HookFormDialog
           hook={editing.hook}

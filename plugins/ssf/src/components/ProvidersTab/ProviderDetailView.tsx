@@ -28,6 +28,7 @@ import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
 import { RiArrowLeftLine } from '@remixicon/react';
 import { ssfTranslationRef } from '../../translation';
 import { Field, formatTime } from '../common';
+import { ProviderIngestionChart } from './ProviderIngestionChart';
 import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { useProviderActions } from './useProviderActions';
 
@@ -101,6 +102,7 @@ export function ProviderDetailView(props: {
           </Grid.Root>
         </CardBody>
       </Card>
+      <ProviderIngestionChart providerId={p.id} />
       <ProviderRemoteStream key={p.id} provider={p} onChanged={onChanged} />
       {actions.dialogs}
     </Flex>

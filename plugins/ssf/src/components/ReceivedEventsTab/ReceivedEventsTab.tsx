@@ -23,7 +23,13 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { AsyncList, EmptyState, eventTypeLabel, formatTime } from '../common';
+import {
+  AsyncList,
+  EmptyState,
+  eventTypeLabel,
+  formatTime,
+  useSsfSignal,
+} from '../common';
 import { EventFilters } from './EventFilters';
 import { EventPanel } from './EventPanel';
 import { EventFilterValues, NO_FILTERS, toEventsQuery } from './eventFilters';
@@ -51,6 +57,15 @@ export function ReceivedEventsTab() {
       }),
     [ssfApi, filters, cursors],
   );
+  // A SET from the provider the list is filtered on, or from any provider
+  // when it is not, may belong in the list. The other filters are left to
+  // the backend: reading the page again costs less than matching here.
+  useSsfSignal('ssf:received-events', messages => {
+    const provider = filters.providerId;
+    if (!provider || messages.some(m => m.providerId === provider)) {
+      events.retry();
+    }
+  });
 
   const providerNames = useMemo(
     () => new Map((providers.value ?? []).map(p => [p.id, p.name])),

@@ -22,7 +22,12 @@ import { RiArrowLeftLine } from '@remixicon/react';
 import { useEffect, useState } from 'react';
 import { AdminStream, ReceiverProfile, ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { ConfirmDialog, PermissionButton } from '../common';
+import {
+  ConfirmDialog,
+  PermissionButton,
+  useSignalsAvailable,
+} from '../common';
+import { StreamDeliveryChart } from './StreamDeliveryChart';
 import { StreamDetails } from './StreamDetails';
 import { StreamFormDialog } from './StreamFormDialog';
 import { StreamSetsCard } from './StreamSetsCard';
@@ -61,9 +66,12 @@ export function StreamDetailView(props: {
   };
   // While a requested verification has not been delivered, look again every
   // few seconds (for at most a minute), so its result shows without a reload.
+  // With the signals plugin the result arrives as a signal on ssf:streams
+  // (see StreamsTab), so there is nothing to poll for.
+  const live = useSignalsAvailable();
   const awaitingVerification = stream.last_verification?.status === 'pending';
   useEffect(() => {
-    if (!awaitingVerification) {
+    if (!awaitingVerification || live) {
       return undefined;
     }
     const timer = setInterval(onChanged, VERIFICATION_REFRESH_MS);
@@ -75,7 +83,7 @@ export function StreamDetailView(props: {
       clearInterval(timer);
       clearTimeout(stop);
     };
-  }, [awaitingVerification, onChanged]);
+  }, [awaitingVerification, live, onChanged]);
   const manage = {
     permission: ssfStreamManagePermission,
     size: 'small',
@@ -153,6 +161,7 @@ export function StreamDetailView(props: {
       {notice && <Alert status="success" icon title={notice} role="status" />}
 
       <StreamDetails stream={stream} profiles={props.profiles} />
+      <StreamDeliveryChart streamId={stream.stream_id} />
       <VerificationCard verification={stream.last_verification} />
       <StreamSetsCard
         key={setsVersion}

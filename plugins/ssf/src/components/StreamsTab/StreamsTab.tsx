@@ -23,7 +23,13 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
 import { AdminStream, ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { EmptyState, ErrorPanel, LoadingState, useSsfLinks } from '../common';
+import {
+  EmptyState,
+  ErrorPanel,
+  LoadingState,
+  useSsfLinks,
+  useSsfSignal,
+} from '../common';
 import { StreamDetailView } from './StreamDetailView';
 import { ReceiverProfilesState } from './receiverProfiles';
 import { StreamFormDialog } from './StreamFormDialog';
@@ -39,6 +45,9 @@ type StreamsLoad = AsyncStateRetry<AdminStream[]>;
 export function StreamsTab() {
   const ssfApi = useApi(ssfApiRef);
   const streams = useAsyncRetry(() => ssfApi.listStreams(), [ssfApi]);
+  // The list and a stream's detail both show this load, so any stream's
+  // change reloads it: status, delivery counts, verification result.
+  useSsfSignal('ssf:streams', () => streams.retry());
   // For their titles and for "Create stream"; streams show without them.
   const profilesLoad = useAsync(() => ssfApi.listReceiverProfiles(), [ssfApi]);
   const profiles: ReceiverProfilesState = {

@@ -23,12 +23,33 @@ export { eventTypeLabel } from './eventTypeLabel';
 export { Field } from './Field';
 export { FormDialog } from './FormDialog';
 export { formatTime } from './formatTime';
+export { HourlyBarChart, niceStep } from './HourlyBarChart';
+export type { ChartBucket, ChartFill, ChartSeries } from './HourlyBarChart';
+export {
+  HISTORY_HOURS,
+  fetchHistory,
+  useProviderHistory,
+  useStreamHistory,
+} from './useHistory';
+export type {
+  HistoryState,
+  ProviderHistory,
+  ProviderHistoryBucket,
+  StreamHistory,
+  StreamHistoryBucket,
+} from './useHistory';
 export { JsonBlock } from './JsonBlock';
 export { decodeJws } from './jws';
 export { JwsView } from './JwsView';
 export { LoadingState } from './LoadingState';
 export { PermissionButton } from './PermissionButton';
 export { useFormState } from './useFormState';
+export {
+  SIGNAL_DEBOUNCE_MS,
+  useSignalsAvailable,
+  useSsfSignal,
+} from './useSsfSignal';
+export type { SsfSignalChannel, SsfSignals } from './useSsfSignal';
 export type { FormErrors, FormState } from './useFormState';
 export { SsfLinksProvider, mountedRoute, useSsfLinks } from './SsfLinks';
 export type { SsfLinks } from './SsfLinks';

@@ -1,0 +1,152 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { screen, within } from '@testing-library/react';
+import { mockSsfApi } from '../../__testUtils__/fixtures';
+import {
+  MockSignalApi,
+  historyFetch,
+  renderLive,
+} from '../../__testUtils__/live';
+import { ProviderIngestionChart } from './ProviderIngestionChart';
+
+jest.setTimeout(30_000);
+
+const HOUR = 3600;
+
+function day(last: Array<[number, number]>) {
+  const start = Date.parse('2026-11-22T00:00:00.000Z');
+  const counts: Array<[number, number]> = [
+    ...Array.from(
+      { length: 24 - last.length },
+      () => [0, 0] as [number, number],
+    ),
+    ...last,
+  ];
+  return counts.map(([accepted, rejected], i) => ({
+    start: new Date(start + i * HOUR * 1000).toISOString(),
+    accepted,
+    rejected,
+  }));
+}
+
+describe('ProviderIngestionChart', () => {
+  it('draws accepted and rejected SETs per hour and the rejections by error', async () => {
+    const fetch = historyFetch(url =>
+      url.pathname === '/api/ssf/received-events/history'
+        ? {
+            bucket_seconds: HOUR,
+            buckets: day([[7, 3]]),
+            rejected_by_err: { invalid_key: 1, invalid_issuer: 2 },
+          }
+        : undefined,
+    );
+    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi(),
+      fetch,
+    });
+    expect(
+      await screen.findByText('Last 24 hours: 7 accepted, 3 rejected'),
+    ).toBeInTheDocument();
+    const url = new URL(fetch.mock.calls[0][0] as string);
+    expect(url.searchParams.get('provider_id')).toBe('sse1abc');
+    expect(url.searchParams.get('hours')).toBe('24');
+    const bars = within(screen.getByRole('img')).getAllByTestId('chart-bar');
+    expect(bars[23].querySelector('title')?.textContent).toMatch(
+      /: 7 accepted, 3 rejected$/,
+    );
+
+    // Most frequent error first, each with its count.
+    const list = screen.getAllByRole('term')[0].closest('dl') as HTMLElement;
+    expect(list).toHaveAccessibleName('Rejected SETs by error');
+    const terms = within(list).getAllByRole('term');
+    expect(terms.map(t => t.textContent)).toEqual([
+      'invalid_issuer',
+      'invalid_key',
+    ]);
+    expect(
+      within(list)
+        .getAllByRole('definition')
+        .map(d => d.textContent),
+    ).toEqual(['2', '1']);
+  });
+
+  it('says when nothing was rejected', async () => {
+    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi(),
+      fetch: historyFetch(() => ({
+        bucket_seconds: HOUR,
+        buckets: day([[4, 0]]),
+        rejected_by_err: {},
+      })),
+    });
+    expect(
+      await screen.findByText('None of its SETs was rejected.'),
+    ).toBeInTheDocument();
+  });
+
+  it('has an empty state for a quiet provider', async () => {
+    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi(),
+      fetch: historyFetch(() => ({
+        bucket_seconds: HOUR,
+        buckets: day([]),
+        rejected_by_err: {},
+      })),
+    });
+    expect(
+      await screen.findByText(
+        'This provider sent no SET in the last 24 hours.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('Rejected SETs by error'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('reads again on a SET from this provider only', async () => {
+    let accepted = 1;
+    const fetch = historyFetch(() => ({
+      bucket_seconds: HOUR,
+      buckets: day([[accepted, 0]]),
+      rejected_by_err: {},
+    }));
+    const signals = new MockSignalApi();
+    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi(),
+      fetch,
+      signals,
+    });
+    expect(
+      await screen.findByText('Last 24 hours: 1 accepted, 0 rejected'),
+    ).toBeInTheDocument();
+    accepted = 2;
+    signals.publish('ssf:received-events', {
+      kind: 'received',
+      providerId: 'other',
+    });
+    await new Promise(r => setTimeout(r, 400));
+    expect(fetch).toHaveBeenCalledTimes(1);
+    signals.publish('ssf:received-events', {
+      kind: 'received',
+      providerId: 'sse1abc',
+    });
+    expect(
+      await screen.findByText('Last 24 hours: 2 accepted, 0 rejected'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,157 @@
+/*
+ * Copyright 2026 The Shared Signals for Backstage Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { screen, within } from '@testing-library/react';
+import { mockSsfApi } from '../../__testUtils__/fixtures';
+import {
+  MockSignalApi,
+  historyFetch,
+  renderLive,
+} from '../../__testUtils__/live';
+import { StreamDeliveryChart } from './StreamDeliveryChart';
+
+jest.setTimeout(30_000);
+
+const HOUR = 3600;
+
+function buckets(counts: Array<[number, number, number]>) {
+  const start = Date.parse('2026-11-22T00:00:00.000Z');
+  return counts.map(([delivered, failed, dead], i) => ({
+    start: new Date(start + i * HOUR * 1000).toISOString(),
+    delivered,
+    failed,
+    dead,
+  }));
+}
+
+/** A day of buckets, all zero but the given last hours. */
+function day(last: Array<[number, number, number]>) {
+  return buckets([
+    ...Array.from(
+      { length: 24 - last.length },
+      () => [0, 0, 0] as [number, number, number],
+    ),
+    ...last,
+  ]);
+}
+
+describe('StreamDeliveryChart', () => {
+  it('asks for the stream over the last 24 hours and draws its hours', async () => {
+    const fetch = historyFetch(url =>
+      url.pathname === '/api/ssf/admin/streams/history'
+        ? {
+            bucket_seconds: HOUR,
+            buckets: day([
+              [5, 2, 1],
+              [3, 0, 0],
+            ]),
+          }
+        : undefined,
+    );
+    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi(),
+      fetch,
+    });
+    expect(
+      await screen.findByText(
+        'Last 24 hours: 8 delivered, 2 failed attempts, 1 dead-lettered',
+      ),
+    ).toBeInTheDocument();
+    const url = new URL(fetch.mock.calls[0][0] as string);
+    expect(url.searchParams.get('stream_id')).toBe('stream-1');
+    expect(url.searchParams.get('hours')).toBe('24');
+
+    const chart = screen.getByRole('img', {
+      name: /^Deliveries in the last 24 hours\. Last 24 hours: 8 delivered/,
+    });
+    // One column per hour, each with its exact numbers as its tooltip.
+    const bars = within(chart).getAllByTestId('chart-bar');
+    expect(bars).toHaveLength(24);
+    expect(bars[22].querySelector('title')?.textContent).toMatch(
+      /: 5 delivered, 2 failed attempts, 1 dead-lettered$/,
+    );
+    // Three stacked segments where all three counts are non-zero, one
+    // where only deliveries happened, none for an empty hour.
+    expect(bars[22].querySelectorAll('rect[stroke]')).toHaveLength(3);
+    expect(bars[23].querySelectorAll('rect[stroke]')).toHaveLength(1);
+    expect(bars[0].querySelectorAll('rect[stroke]')).toHaveLength(0);
+    // The series differ by pattern as well as colour.
+    const fills = [...bars[22].querySelectorAll('rect[stroke]')].map(r =>
+      r.getAttribute('fill'),
+    );
+    expect(new Set(fills).size).toBe(3);
+    // The axes are labelled.
+    expect(within(chart).getByText('SETs per hour')).toBeInTheDocument();
+    expect(within(chart).getByText('Hour (local time)')).toBeInTheDocument();
+    // The same numbers as a table.
+    const table = screen.getByRole('grid');
+    expect(within(table).getAllByRole('row')).toHaveLength(25);
+  });
+
+  it('says so when nothing happened in the window', async () => {
+    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi(),
+      fetch: historyFetch(() => ({ bucket_seconds: HOUR, buckets: day([]) })),
+    });
+    expect(
+      await screen.findByText(
+        'No SET was delivered, failed or dead-lettered for this stream in the last 24 hours.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+  });
+
+  it('shows the error when the history cannot be read', async () => {
+    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi(),
+      fetch: historyFetch(() => undefined),
+    });
+    expect(
+      await screen.findByText('Could not load the history'),
+    ).toBeInTheDocument();
+  });
+
+  it('reads the history again when its stream is signalled, not for another', async () => {
+    let delivered = 4;
+    const fetch = historyFetch(() => ({
+      bucket_seconds: HOUR,
+      buckets: day([[delivered, 0, 0]]),
+    }));
+    const signals = new MockSignalApi();
+    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi(),
+      fetch,
+      signals,
+    });
+    expect(
+      await screen.findByText(/^Last 24 hours: 4 delivered/),
+    ).toBeVisible();
+    expect(fetch).toHaveBeenCalledTimes(1);
+
+    delivered = 9;
+    signals.publish('ssf:streams', { kind: 'stream', streamId: 'stream-2' });
+    await new Promise(r => setTimeout(r, 400));
+    expect(fetch).toHaveBeenCalledTimes(1);
+
+    // A burst costs one read.
+    signals.publish('ssf:streams', { kind: 'stream', streamId: 'stream-1' });
+    signals.publish('ssf:streams', { kind: 'stream', streamId: 'stream-1' });
+    expect(
+      await screen.findByText(/^Last 24 hours: 9 delivered/),
+    ).toBeVisible();
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});
