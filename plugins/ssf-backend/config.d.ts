@@ -30,6 +30,24 @@ export interface Config {
        */
       adminGroups?: string[];
     };
+    /**
+     * Alerts sent as Backstage notifications (needs the notifications
+     * backend): streams that dead-letter or that the transmitter pauses or
+     * disables, providers whose keys, metadata or poll endpoint fail, and
+     * held-back lifecycle reconciliations. Off without recipients.
+     */
+    notifications?: {
+      /**
+       * Entity refs of the users or groups told, e.g.
+       * `group:default/ssf-admins`. Checked at start.
+       */
+      recipients?: string[];
+      /**
+       * How often a stream (or provider) that keeps failing is told again;
+       * the first failure after a success is told at once. Default 1 hour.
+       */
+      deadLetterInterval?: HumanDuration | string;
+    };
     transmitter?: {
       /**
        * The transmitter's issuer: the `iss` of every SET and of the metadata.
@@ -49,6 +67,15 @@ export interface Config {
        * The `min_verification_interval` of every stream. Default 30 seconds.
        */
       minVerificationInterval?: HumanDuration | string;
+      /**
+       * SSF 1.0 §8.1.1 `inactivity_timeout`: offered in every stream's
+       * configuration (in whole seconds), and a stream whose receiver makes
+       * no stream-management call and no poll for this long is paused (with
+       * a stream-updated SET, and a notification when notifications are on).
+       * Portal admins' calls do not count as receiver activity. Off by
+       * default.
+       */
+      inactivityTimeout?: HumanDuration | string;
       /**
        * `default_subjects` in the metadata: whether a new stream carries events
        * for every subject (ALL) or only for subjects added to it (NONE). Default ALL.
@@ -229,6 +256,17 @@ export interface Config {
        * (e.g. a deactivation) take effect within it. Default 5 seconds.
        */
       providerCacheTtl?: HumanDuration | string;
+      /**
+       * A token bucket per provider for pushed SETs: over it, a push is
+       * answered 429 `rate_limited` with Retry-After, before any key fetch or
+       * signature check. In memory, per replica. Default: no limit.
+       */
+      rateLimit?: {
+        /** Sustained pushes per second per provider (may be fractional). */
+        requestsPerSecond: number;
+        /** Bucket size: pushes allowed at once. Default ceil(requestsPerSecond). */
+        burst?: number;
+      };
       keys?: {
         /** How long a provider's JWKS is used before it is fetched again. Default 1 hour. */
         cacheTtl?: HumanDuration | string;

@@ -48,6 +48,12 @@ interface Tally {
   requests: number;
   ok: number;
   unexpected: number;
+  /**
+   * 429s (Backstage's backend.rateLimit or ssf.receiver.rateLimit): counted
+   * apart, so that a limit hit reads as such, and failing the run like any
+   * other unexpected answer, since the backend here configures no limit.
+   */
+  rateLimited: number;
   serverErrors: number;
   networkErrors: number;
   latencies: number[];
@@ -58,6 +64,7 @@ const tally = (): Tally => ({
   requests: 0,
   ok: 0,
   unexpected: 0,
+  rateLimited: 0,
   serverErrors: 0,
   networkErrors: 0,
   latencies: [],
@@ -79,6 +86,7 @@ async function timed(
       return text ? JSON.parse(text) : undefined;
     }
     if (res.status >= 500) t.serverErrors += 1;
+    else if (res.status === 429) t.rateLimited += 1;
     else t.unexpected += 1;
     t.firstProblem ??= `${res.status} ${text.slice(0, 200)}`;
   } catch (error) {
@@ -293,6 +301,7 @@ export async function runHttpLoad(options: {
       'requests',
       'per second',
       'expected 2xx',
+      '429',
       'other 4xx',
       '5xx',
       'network errors',
@@ -303,6 +312,7 @@ export async function runHttpLoad(options: {
       String(t.requests),
       (t.requests / seconds).toFixed(1),
       String(t.ok),
+      String(t.rateLimited),
       String(t.unexpected),
       String(t.serverErrors),
       String(t.networkErrors),
@@ -315,7 +325,7 @@ export async function runHttpLoad(options: {
   );
   let ok = lost === 0;
   for (const [kind, t] of rows) {
-    if (t.unexpected || t.serverErrors || t.networkErrors) {
+    if (t.unexpected || t.rateLimited || t.serverErrors || t.networkErrors) {
       ok = false;
       console.log(`  ${kind}: first problem: ${t.firstProblem}`);
     }

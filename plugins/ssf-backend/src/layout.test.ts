@@ -31,8 +31,11 @@ import path from 'node:path';
 
 const SRC = __dirname;
 const CONCERNS = ['transmitter', 'receiver', 'identityHooks'];
-const SHARED = ['http', 'database'];
+const SHARED = ['http', 'database', 'notifications', 'signals'];
 const TOP_LEVEL = ['plugin.ts', 'index.ts', 'router.ts'];
+// Top-level wiring beside plugin.ts (the agent actions): they use the
+// concerns' services, and so, like plugin.ts, only through their index.ts.
+const WIRING = ['actions'];
 
 function productionFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
@@ -74,6 +77,12 @@ function violations(): string[] {
       const edge = `${from} -> ${to}`;
       if (fromTop !== '' && TOP_LEVEL.includes(to)) {
         found.push(`${edge}: only the plugin's top-level files import these`);
+      } else if (
+        WIRING.includes(fromTop) &&
+        CONCERNS.includes(toTop) &&
+        to !== path.join(toTop, 'index.ts')
+      ) {
+        found.push(`${edge}: wiring reaches a concern only through its index.ts`);
       } else if (SHARED.includes(fromTop) && !SHARED.includes(toTop)) {
         found.push(`${edge}: shared helpers import no concern`);
       } else if (

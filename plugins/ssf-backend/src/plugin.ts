@@ -19,8 +19,14 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ssfPermissions } from '@shared-signals/plugin-ssf-common';
 import {
   SsfIdentityChangeSource,
@@ -28,6 +34,7 @@ import {
   ssfReceivedEventHandlersExtensionPoint,
   ssfReceiverProfilesExtensionPoint,
 } from '@shared-signals/plugin-ssf-node';
+import { registerSsfActions } from './actions';
 import { createIdentityHooks } from './identityHooks';
 import { createReceiver, ReceivedEventHandlers } from './receiver';
 import { createRouter } from './router';
@@ -36,6 +43,8 @@ import {
   PermissionPosture,
 } from './security/PermissionPosture';
 import { createTransmitter, ReceiverProfiles } from './transmitter';
+import { SsfSignals } from './signals/SsfSignals';
+import { notificationsInstalled, SsfAlerts } from './notifications';
 
 /**
  * The Shared Signals Framework (SSF) backend plugin, mounted at `/api/ssf`:
@@ -89,6 +98,11 @@ export const ssfPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
         catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
+        signals: signalsServiceRef,
+        notifications: notificationService,
+        instanceMetadata: coreServices.rootInstanceMetadata,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, rootHttpRouter } = deps;
@@ -117,7 +131,25 @@ export const ssfPlugin = createBackendPlugin({
           logger,
         });
         posture.logStartupWarnings();
+
+        // Alerts as Backstage notifications; off without the notifications
+        // backend or without ssf.notifications.recipients.
+        const alerts = SsfAlerts.fromConfig({
+          config,
+          logger,
+          notifications: (await notificationsInstalled({
+            instanceMetadata: deps.instanceMetadata,
+            config,
+          }))
+            ? deps.notifications
+            : undefined,
+        });
         const permissions = posture.watch(deps.permissions);
+
+        // Live admin pages: ids of changed streams, providers and hooks as
+        // Backstage signals (broadcast; see SsfSignals for why that is safe).
+        const signals = new SsfSignals({ signals: deps.signals, logger });
+        deps.lifecycle.addShutdownHook(() => signals.stop());
 
         // Transmitter (streams, delivery, signing).
         const transmitter = await createTransmitter({
@@ -131,6 +163,9 @@ export const ssfPlugin = createBackendPlugin({
           backendLifecycle: deps.lifecycle,
           scheduler: deps.scheduler,
           profiles: receiverProfiles,
+          metrics: deps.metrics,
+          alerts,
+          signals,
         });
 
         // Receiver (Security Events Providers, SET ingestion, received events).
@@ -146,6 +181,9 @@ export const ssfPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           backendLifecycle: deps.lifecycle,
           handlers: receivedEventHandlers,
+          metrics: deps.metrics,
+          alerts,
+          signals,
         });
 
         // Lifecycle hooks: identity changes turned into CAEP/RISC events.
@@ -164,6 +202,19 @@ export const ssfPlugin = createBackendPlugin({
           catalog: deps.catalog,
           events: deps.events,
           sources: identityChangeSources,
+          metrics: deps.metrics,
+          alerts,
+          signals,
+        });
+
+        // Actions for agents (the MCP actions backend): the routes' services,
+        // with the routes' permission checks, for the invoking user.
+        registerSsfActions({
+          actionsRegistry: deps.actionsRegistry,
+          permissions,
+          auditor: deps.auditor,
+          transmitter,
+          receiver,
         });
 
         // Every route authenticates its caller itself: the metadata and JWKS are

@@ -23,6 +23,7 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
@@ -41,6 +42,9 @@ import { createIdentityChangeSink } from './identities/IdentityChangeSink';
 import { RunStore } from './identities/RunStore';
 import { SnapshotStore } from './identities/SnapshotStore';
 import { IdentityHookEngine } from './IdentityHookEngine';
+import { IdentityHooksMetrics } from './metrics';
+import { SsfSignals } from '../signals/SsfSignals';
+import { SsfAlerts } from '../notifications';
 import {
   createIdentityHooksRouter,
   IDENTITY_CHANGES_BODY_LIMIT,
@@ -82,6 +86,11 @@ export async function createIdentityHooks(options: {
   catalog: CatalogService;
   events: EventsService;
   sources: SsfIdentityChangeSource[];
+  metrics: MetricsService;
+  /** Told when a catalog reconciliation is held back. */
+  alerts?: SsfAlerts;
+  /** Tells the admin pages when hooks fire and runs end; silent without. */
+  signals?: SsfSignals;
 }): Promise<IdentityHooks> {
   const { knex, logger } = options;
   const config = readIdentityHooksConfig(options.config, options.transmitterIssuer);
@@ -115,7 +124,11 @@ export async function createIdentityHooks(options: {
     }
   }
   const snapshots = new SnapshotStore(knex);
-  const firings = new FiringStore(knex);
+  const firings = new FiringStore(knex, {
+    onFired: (hookIds, tx) => {
+      for (const id of hookIds) options.signals?.hookFired(id, tx);
+    },
+  });
   const runs = new RunStore(knex);
   const engine = new IdentityHookEngine({
     knex,
@@ -138,12 +151,18 @@ export async function createIdentityHooks(options: {
       logger,
       pageSize: config.catalog.pageSize,
       maxRemovedFraction: config.catalog.maxRemovedFraction,
+      metrics: new IdentityHooksMetrics(options.metrics, logger),
+      alerts: options.alerts,
     });
     await options.scheduler.scheduleTask({
       id: CATALOG_RECONCILE_TASK_ID,
       ...config.catalog.schedule,
       fn: async signal => {
-        await reconciler.reconcile(signal as AbortSignal);
+        try {
+          await reconciler.reconcile(signal as AbortSignal);
+        } finally {
+          options.signals?.reconcileEnded();
+        }
       },
     });
     reconcileNow = () =>

@@ -14,14 +14,19 @@
  * limitations under the License.
  */
 
+import type { SsfHooksComponents } from '@shared-signals/plugin-ssf-common';
 import { SsfIdentityChangeOutcome } from '@shared-signals/plugin-ssf-node';
 import { toWireSets } from '../transmitter';
 import { HookFiring } from './firings/FiringStore';
 import { LifecycleHook } from './hooks/types';
 import { Run } from './identities/RunStore';
 
+// Typed from the written contract (src/schema/hooks.yaml, through the types
+// ssf-common generates from it): a view that drifts fails the type-check.
+type Schemas = SsfHooksComponents['schemas'];
+
 /** A hook as the API returns it. @internal */
-export function toWireHook(hook: LifecycleHook) {
+export function toWireHook(hook: LifecycleHook): Schemas['Hook'] {
   return {
     id: hook.id,
     name: hook.name,
@@ -38,7 +43,7 @@ export function toWireHook(hook: LifecycleHook) {
 }
 
 /** A firing as the API returns it. @internal */
-export function toWireFiring(firing: HookFiring) {
+export function toWireFiring(firing: HookFiring): Schemas['Firing'] {
   return {
     id: firing.id,
     ...(firing.hookId !== undefined && { hook_id: firing.hookId }),
@@ -70,7 +75,7 @@ export function toWireOutcome(outcome: SsfIdentityChangeOutcome) {
 }
 
 /** A reconciliation's last run as the API returns it. @internal */
-export function toWireRun(run: Run) {
+export function toWireRun(run: Run): Schemas['Run'] {
   return {
     started_at: run.startedAt.toISOString(),
     finished_at: run.finishedAt.toISOString(),

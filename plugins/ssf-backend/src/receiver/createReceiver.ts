@@ -22,6 +22,7 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
 import { EventsService } from '@backstage/plugin-events-node';
 import express from 'express';
@@ -34,10 +35,13 @@ import { readReceiverConfig } from './config';
 import { ReceivedEventDispatcher } from './events/ReceivedEventDispatcher';
 import { ReceivedEventStore } from './events/ReceivedEventStore';
 import { ReceivedEventWriter } from './events/ReceivedEventWriter';
+import { ReceivedEventHistory } from './events/ReceivedEventHistory';
+import { SsfSignals } from '../signals/SsfSignals';
 import { createReceivedEventsRouter } from './events/router';
 import { IngestionService } from './ingestion/IngestionService';
 import { createIngestionRouter } from './ingestion/router';
 import { SetVerifier } from './ingestion/SetVerifier';
+import { ProviderRateLimiter } from './ingestion/ProviderRateLimiter';
 import { ProviderKeyCache } from './keys/ProviderKeyCache';
 import { ProviderLookup } from './providers/ProviderLookup';
 import { createProvidersRouter } from './providers/router';
@@ -47,6 +51,8 @@ import { providerErrorHandler } from './providers/providerErrors';
 import { ProviderPoller } from './poll/ProviderPoller';
 import { TransmitterCredentials } from './remote/TransmitterCredentials';
 import { ReceivedEventHandlers } from './ReceivedEventHandlers';
+import { ReceiverMetrics } from './metrics';
+import { SsfAlerts } from '../notifications';
 
 /** What the receiver needs from the plugin. @internal */
 export interface ReceiverOptions {
@@ -62,6 +68,11 @@ export interface ReceiverOptions {
   scheduler: SchedulerService;
   backendLifecycle: LifecycleService;
   handlers: ReceivedEventHandlers;
+  metrics: MetricsService;
+  /** Told when a provider's keys, metadata or poll endpoint fail. */
+  alerts?: SsfAlerts;
+  /** Tells the admin pages when SETs are stored; silent without. */
+  signals?: SsfSignals;
   resolve?: HostResolver;
 }
 
@@ -71,6 +82,8 @@ export interface Receiver {
   /** RFC 8935 push ingestion, to mount ahead of the shared JSON parsing. */
   ingestionRouter: express.Router;
   providers: ProviderService;
+  /** The stored received SETs, as `GET /received-events` lists them. */
+  receivedEvents: ReceivedEventStore;
   ingestion: IngestionService;
   dispatcher: ReceivedEventDispatcher;
   poller: ProviderPoller;
@@ -87,12 +100,14 @@ export async function createReceiver(
   options: ReceiverOptions,
 ): Promise<Receiver> {
   const { knex, logger } = options;
+  const metrics = new ReceiverMetrics(options.metrics, logger);
   const config = readReceiverConfig(options.config, {
     baseUrl: options.baseUrl,
   });
 
   const providerStore = new ProviderStore(knex);
   const eventStore = new ReceivedEventStore(knex);
+  const history = new ReceivedEventHistory(knex);
   const providers = new ProviderService({
     store: providerStore,
     config,
@@ -106,6 +121,8 @@ export async function createReceiver(
     config,
     logger,
     resolve: options.resolve,
+    metrics,
+    alerts: options.alerts,
   });
   providers.onChange(({ id, issuer }) => {
     lookup.invalidate(issuer);
@@ -121,12 +138,19 @@ export async function createReceiver(
   options.backendLifecycle.addShutdownHook(() => dispatcher.idle());
 
   const ingestion = new IngestionService({
-    verifier: new SetVerifier({ config, providers: lookup, keys }),
+    verifier: new SetVerifier({
+      config,
+      providers: lookup,
+      keys,
+      rateLimiter: ProviderRateLimiter.fromConfig(options.config),
+    }),
     writer: new ReceivedEventWriter(eventStore),
     events: eventStore,
     providers: providerStore,
     lookup,
     dispatcher,
+    history,
+    signals: options.signals,
   });
 
   const credentials = new TransmitterCredentials({
@@ -140,6 +164,8 @@ export async function createReceiver(
     credentials,
     logger,
     resolve: options.resolve,
+    metrics,
+    alerts: options.alerts,
   });
   if (config.poll.enabled) {
     // Global: one replica polls each cycle, so a SET is not fetched twice.
@@ -196,6 +222,7 @@ export async function createReceiver(
     '/received-events',
     createReceivedEventsRouter({
       store: eventStore,
+      history,
       httpAuth: options.httpAuth,
       permissions: options.permissions,
     }),
@@ -210,8 +237,17 @@ export async function createReceiver(
       ingestion,
       maxSetBytes: config.maxSetBytes,
       logger,
+      metrics,
     }),
   );
 
-  return { router, ingestionRouter, providers, ingestion, dispatcher, poller };
+  return {
+    router,
+    ingestionRouter,
+    providers,
+    receivedEvents: eventStore,
+    ingestion,
+    dispatcher,
+    poller,
+  };
 }

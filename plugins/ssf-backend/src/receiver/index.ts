@@ -18,3 +18,6 @@
 export { createReceiver } from './createReceiver';
 export type { Receiver, ReceiverOptions } from './createReceiver';
 export { ReceivedEventHandlers } from './ReceivedEventHandlers';
+// For the agent actions (src/actions), which answer as the routes do.
+export { toWireProvider } from './providers/wire';
+export { toWire as toWireReceivedEvent } from './events/router';

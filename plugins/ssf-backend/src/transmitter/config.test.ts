@@ -22,6 +22,23 @@ const read = (transmitter: object) =>
   readTransmitterConfig(new ConfigReader({ ...base, ssf: { transmitter } }));
 
 describe('readTransmitterConfig', () => {
+  it('reads inactivityTimeout in whole seconds, off by default', () => {
+    expect(
+      readTransmitterConfig(new ConfigReader(base)).inactivityTimeoutSeconds,
+    ).toBeUndefined();
+    expect(
+      read({ inactivityTimeout: { hours: 1 } }).inactivityTimeoutSeconds,
+    ).toBe(3600);
+    // SSF 1.0 §8.1.1: the syntax of RFC 6749 expires_in, whole seconds.
+    expect(
+      read({ inactivityTimeout: { milliseconds: 1500 } })
+        .inactivityTimeoutSeconds,
+    ).toBe(2);
+    expect(() => read({ inactivityTimeout: { seconds: 0 } })).toThrow(
+      /inactivityTimeout must be at least one second/,
+    );
+  });
+
   it('has secure, documented defaults', () => {
     const config = readTransmitterConfig(new ConfigReader(base));
     expect(config).toMatchObject({

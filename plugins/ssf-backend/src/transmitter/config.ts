@@ -32,6 +32,11 @@ export interface TransmitterConfig {
   signing: SigningConfig;
   urlPolicy: OutboundUrlPolicy;
   delivery: DeliveryConfig;
+  /**
+   * SSF 1.0 §8.1.1 `inactivity_timeout`, in whole seconds: a stream whose
+   * receiver has not called for this long is paused. Off when absent.
+   */
+  inactivityTimeoutSeconds?: number;
 }
 
 /** How SETs are delivered. @internal */
@@ -161,9 +166,25 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     );
   }
 
+  let inactivityTimeoutSeconds: number | undefined;
+  if (t?.has('inactivityTimeout')) {
+    // Whole seconds: the member has the syntax of RFC 6749 expires_in.
+    inactivityTimeoutSeconds = Math.ceil(
+      readDuration(t, 'inactivityTimeout', { seconds: 0 }) / 1000,
+    );
+    if (inactivityTimeoutSeconds < 1) {
+      throw new Error(
+        'ssf.transmitter.inactivityTimeout must be at least one second',
+      );
+    }
+  }
+
   return {
     issuer,
     delivery,
+    ...(inactivityTimeoutSeconds !== undefined && {
+      inactivityTimeoutSeconds,
+    }),
     maxStreams,
     eventsSupported,
     minVerificationIntervalSeconds: Math.ceil(

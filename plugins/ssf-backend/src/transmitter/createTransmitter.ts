@@ -22,6 +22,7 @@ import {
   PermissionsService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { Config } from '@backstage/config';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -38,12 +39,20 @@ import { readReceiverAccessConfig } from './auth/receiverAccess';
 import { createCallerResolver } from './callers';
 import { ReceiverProfiles } from './profiles/ReceiverProfiles';
 import { buildTransmitterMetadata, rootWellKnownPath } from './metadata';
-import { createTransmitterRouter } from './router';
+import { createTransmitterRouter, TransmitterRouterOptions } from './router';
 import { StreamService } from './streams/StreamService';
 import { SubjectService } from './streams/SubjectService';
+import {
+  InactivityMonitor,
+  ReceiverActivity,
+} from './streams/InactivityMonitor';
 import { requestVerification } from './delivery/verification';
+import { TransmitterMetrics } from './metrics';
+import { SsfAlerts } from '../notifications';
+import { SsfSignals } from '../signals/SsfSignals';
 
 const MAINTENANCE_TASK_ID = 'ssf-transmitter-maintenance';
+const INACTIVITY_TASK_ID = 'ssf-transmitter-inactivity';
 
 /** The transmitter's parts, for the plugin to mount and for other concerns to use. @internal */
 export interface Transmitter {
@@ -59,6 +68,10 @@ export interface Transmitter {
   rootWellKnown?: { path: string; router: express.Router };
   emitter: TransmitterEmitter;
   streams: StreamService;
+  /** Asks for a verification SET (SSF 1.0 §8.1.4.2), as `POST /streams/verify` does. */
+  verify: TransmitterRouterOptions['verify'];
+  /** The admin views of delivery (`/admin/streams`). */
+  deliveryAdmin: DeliveryAdminService;
 }
 
 /**
@@ -79,8 +92,18 @@ export async function createTransmitter(options: {
   backendLifecycle: LifecycleService;
   scheduler: SchedulerService;
   profiles: ReceiverProfiles;
+  metrics: MetricsService;
+  /**
+   * Notifications to admins: dead-lettering streams, and streams the
+   * transmitter pauses or disables on its own (call
+   * `alerts.streamPausedByTransmitter` there). Off when absent.
+   */
+  alerts?: SsfAlerts;
+  /** Tells the admin pages when streams and their SETs change; silent without. */
+  signals?: SsfSignals;
 }): Promise<Transmitter> {
   const { knex, baseUrl, logger, profiles } = options;
+  const metrics = new TransmitterMetrics(options.metrics, logger);
   const config = readTransmitterConfig(options.config);
   const receiverAccess = readReceiverAccessConfig(options.config);
   const {
@@ -91,12 +114,16 @@ export async function createTransmitter(options: {
     worker,
     poll,
     emitter,
+    history,
   } = await createDelivery({
     config,
     knex,
     logger,
     owner: `${hostname()}-${randomUUID().slice(0, 8)}`,
     profiles,
+    metrics,
+    alerts: options.alerts,
+    signals: options.signals,
   });
   const streams = new StreamService({
     store: streamStore,
@@ -104,7 +131,7 @@ export async function createTransmitter(options: {
     profiles,
     clientIdOf: receiverAccess.clientIdOf,
     baseUrl,
-    onStatusChange: deliveryStatusEffects({ emitter, outbox }),
+    onStatusChange: deliveryStatusEffects({ emitter, outbox, metrics }),
     onDeliveryChange: deliveryChangeEffects({
       emitter,
       outbox,
@@ -114,7 +141,11 @@ export async function createTransmitter(options: {
   });
 
   options.backendLifecycle.addStartupHook(() => worker.start());
+  const stopObservingOutbox = metrics.observeOutbox(() =>
+    outbox.countByState(),
+  );
   options.backendLifecycle.addShutdownHook(async () => {
+    stopObservingOutbox();
     await worker.stop();
   });
   await options.scheduler.scheduleTask({
@@ -132,6 +163,7 @@ export async function createTransmitter(options: {
         new Date(now.getTime() - config.delivery.pausedHoldMaxAgeMs),
         now,
       );
+      metrics.dropped(dropped, 'hold_age');
       const removed = await outbox.deleteFinishedBefore(
         new Date(now.getTime() - config.delivery.historyRetentionMs),
       );
@@ -143,15 +175,68 @@ export async function createTransmitter(options: {
     },
   });
 
-  const callerFor = createCallerResolver({
+  const resolveCaller = createCallerResolver({
     httpAuth: options.httpAuth,
     permissions: options.permissions,
     receiverAccess,
+  });
+  let callerFor = resolveCaller;
+  const inactivityTimeout = config.inactivityTimeoutSeconds;
+  if (inactivityTimeout !== undefined) {
+    // SSF 1.0 §8.1.1: every call a receiver makes (stream management,
+    // status, verification, subjects, polls) restarts its stream's clock;
+    // portal admins' calls do not.
+    const activity = new ReceiverActivity({
+      store: streamStore,
+      logger,
+      timeoutSeconds: inactivityTimeout,
+    });
+    callerFor = async (req, permission) => {
+      const caller = await resolveCaller(req, permission);
+      if (caller.type === 'client') await activity.record(caller.clientId);
+      return caller;
+    };
+    const monitor = new InactivityMonitor({
+      streams,
+      store: streamStore,
+      timeoutSeconds: inactivityTimeout,
+      logger,
+      onPaused: (streamId, reason) =>
+        options.alerts?.streamPausedByTransmitter({ streamId }, reason),
+    });
+    const seconds = InactivityMonitor.frequencySeconds(inactivityTimeout);
+    await options.scheduler.scheduleTask({
+      id: INACTIVITY_TASK_ID,
+      frequency: { seconds },
+      timeout: { minutes: 2 },
+      initialDelay: { seconds },
+      fn: async () => {
+        await monitor.check();
+      },
+    });
+  }
+  const verify: Transmitter['verify'] = (caller, streamId, state) =>
+    requestVerification({
+      caller,
+      streamId,
+      state,
+      streams,
+      store: streamStore,
+      emitter,
+    });
+  const deliveryAdmin = new DeliveryAdminService({
+    streams,
+    streamStore,
+    outbox,
+    poll,
+    wake: () => worker.wake(),
   });
   return {
     config,
     emitter,
     streams,
+    verify,
+    deliveryAdmin,
     rootWellKnown: rootWellKnownRoute(options.config, config, baseUrl),
     router: createTransmitterRouter({
       config,
@@ -164,24 +249,11 @@ export async function createTransmitter(options: {
         subjects,
         defaultSubjects: config.defaultSubjects,
       }),
-      verify: (caller, streamId, state) =>
-        requestVerification({
-          caller,
-          streamId,
-          state,
-          streams,
-          store: streamStore,
-          emitter,
-        }),
+      verify,
       emitter,
       poll,
-      deliveryAdmin: new DeliveryAdminService({
-        streams,
-        streamStore,
-        outbox,
-        poll,
-        wake: () => worker.wake(),
-      }),
+      deliveryAdmin,
+      history,
       callerFor,
       httpAuth: options.httpAuth,
       auditor: options.auditor,

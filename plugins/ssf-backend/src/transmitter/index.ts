@@ -27,3 +27,6 @@ export type {
   TransmitterEmitter,
 } from './delivery/TransmitterEmitter';
 export { canonicalSubject, subjectKey } from './streams/subjectMatching';
+// For the agent actions (src/actions), which act as a portal admin would.
+export type { StreamCaller } from './streams/StreamService';
+export { describeCaller } from './callers';

@@ -18,6 +18,7 @@ import {
   DELIVERY_METHODS,
   TransmitterMetadata,
 } from '@shared-signals/plugin-ssf-common';
+import type { SsfStreamsComponents } from '@shared-signals/plugin-ssf-common';
 import { TransmitterConfig } from './config';
 
 /**
@@ -30,7 +31,8 @@ import { TransmitterConfig } from './config';
 export function buildTransmitterMetadata(
   config: TransmitterConfig,
   baseUrl: string,
-): TransmitterMetadata {
+): TransmitterMetadata &
+  SsfStreamsComponents['schemas']['TransmitterMetadata'] {
   return {
     spec_version: '1_0',
     issuer: config.issuer,

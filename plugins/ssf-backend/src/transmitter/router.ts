@@ -35,6 +35,7 @@ import { SigningKeyManager } from './signing/SigningKeyManager';
 import { audited } from '../http/audited';
 import { CallerResolver, describeCaller } from './callers';
 import { DeliveryAdminService } from './delivery/DeliveryAdminService';
+import { DeliveryHistory } from './delivery/DeliveryHistory';
 import { OutboxState } from './delivery/OutboxStore';
 import { pollRequestSchema, PollService } from './delivery/PollService';
 import { TransmitterEmitter, toWireSets } from './delivery/TransmitterEmitter';
@@ -93,6 +94,17 @@ const setsQuery = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
+const historyQuery = z
+  .object({
+    stream_id: z.string({ error: 'stream_id is required' }).min(1).max(128),
+    hours: z.coerce
+      .number({ error: 'hours must be a number' })
+      .int({ error: 'hours must be a whole number' })
+      .min(1, { error: 'hours must be between 1 and 168' })
+      .max(168, { error: 'hours must be between 1 and 168' })
+      .default(24),
+  })
+  .strict();
 const redeliverBody = z
   .object({
     stream_id: z.string().min(1).max(128),
@@ -116,6 +128,8 @@ export interface TransmitterRouterOptions {
   emitter: TransmitterEmitter;
   poll: PollService;
   deliveryAdmin: DeliveryAdminService;
+  /** Delivery outcomes by hour, for the admin chart. */
+  history: DeliveryHistory;
   callerFor: CallerResolver;
   httpAuth: HttpAuthService;
   auditor: AuditorService;
@@ -479,6 +493,14 @@ export function createTransmitterRouter(
         offset: query.offset,
       }),
     );
+  });
+
+  router.get('/admin/streams/history', async (req, res) => {
+    const caller = await adminOnly(req);
+    const query = queryParams(req, historyQuery);
+    // 404 for a stream that does not exist, like the other admin routes.
+    await streams.getRecord(caller, query.stream_id);
+    res.json(await options.history.history(query.stream_id, query.hours));
   });
 
   router.post('/admin/streams/redeliver', async (req, res) => {

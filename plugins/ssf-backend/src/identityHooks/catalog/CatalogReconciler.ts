@@ -25,6 +25,8 @@ import {
 } from '../identities/attributes';
 import { RunResult, RunStore } from '../identities/RunStore';
 import { SnapshotStore } from '../identities/SnapshotStore';
+import { IdentityHooksMetrics } from '../metrics';
+import { SsfAlerts } from '../../notifications';
 
 /** The source name of identities that come from the catalog. @internal */
 export const CATALOG_SOURCE = 'catalog';
@@ -62,6 +64,8 @@ export class CatalogReconciler {
   readonly #logger: LoggerService;
   readonly #pageSize: number;
   readonly #maxRemovedFraction: number;
+  readonly #metrics?: IdentityHooksMetrics;
+  readonly #alerts?: SsfAlerts;
 
   constructor(options: {
     catalog: CatalogService;
@@ -72,6 +76,9 @@ export class CatalogReconciler {
     logger: LoggerService;
     pageSize: number;
     maxRemovedFraction: number;
+    metrics?: IdentityHooksMetrics;
+    /** Told when removals are held back, to alert admins. */
+    alerts?: SsfAlerts;
   }) {
     this.#catalog = options.catalog;
     this.#auth = options.auth;
@@ -81,9 +88,26 @@ export class CatalogReconciler {
     this.#logger = options.logger;
     this.#pageSize = options.pageSize;
     this.#maxRemovedFraction = options.maxRemovedFraction;
+    this.#metrics = options.metrics;
+    this.#alerts = options.alerts;
   }
 
   async reconcile(signal?: AbortSignal): Promise<RunResult> {
+    const started = performance.now();
+    let result: RunResult | undefined;
+    try {
+      result = await this.#reconcile(signal);
+      return result;
+    } finally {
+      this.#metrics?.reconciled(
+        CATALOG_SOURCE,
+        performance.now() - started,
+        result,
+      );
+    }
+  }
+
+  async #reconcile(signal?: AbortSignal): Promise<RunResult> {
     const startedAt = new Date();
     const firstRun = !(await this.#runs.get(CATALOG_SOURCE));
     const known = await this.#snapshots.hashes(CATALOG_SOURCE);
@@ -161,10 +185,16 @@ export class CatalogReconciler {
       gone.length > known.size * this.#maxRemovedFraction
     ) {
       result.removalsHeldBack = gone.length;
+      this.#alerts?.reconciliationHeldBack({
+        removed: gone.length,
+        known: known.size,
+        maxRemovedFraction: this.#maxRemovedFraction,
+      });
       this.#logger.error(
         `Lifecycle: ${gone.length} of ${known.size} users vanished from the catalog in one run, more than ssf.lifecycle.catalog.maxRemovedFraction allows; no removal events were sent. Check the catalog; raise the fraction if this is intended.`,
       );
     } else {
+      this.#alerts?.reconciliationSucceeded();
       await inBatches(gone, APPLY_CONCURRENCY, identity =>
         apply(identity, undefined),
       );

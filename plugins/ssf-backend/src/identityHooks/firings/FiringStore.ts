@@ -57,9 +57,17 @@ export interface ProcessedChange {
  */
 export class FiringStore {
   readonly #knex: Knex;
+  readonly #onFired?: (hookIds: string[], tx: Knex.Transaction) => void;
 
-  constructor(knex: Knex) {
+  constructor(
+    knex: Knex,
+    options: {
+      /** Told which hooks fired (the admin pages' signals). */
+      onFired?: (hookIds: string[], tx: Knex.Transaction) => void;
+    } = {},
+  ) {
     this.#knex = knex;
+    this.#onFired = options.onFired;
   }
 
   /**
@@ -110,6 +118,8 @@ export class FiringStore {
         fired_at: f.firedAt,
       })),
     );
+    const hookIds = firings.flatMap(f => (f.hookId ? [f.hookId] : []));
+    if (hookIds.length) this.#onFired?.([...new Set(hookIds)], tx);
   }
 
   /** Newest first; `before` is the id to continue below (a cursor). */

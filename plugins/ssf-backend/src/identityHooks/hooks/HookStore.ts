@@ -18,6 +18,10 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../../database/dates';
+import {
+  lockForTransaction,
+  TRANSACTION_LOCKS,
+} from '../../database/transactionLock';
 import { isUniqueViolation } from '../../database/uniqueViolation';
 import { HookDefinition, LifecycleHook } from './types';
 
@@ -179,6 +183,9 @@ export class HookStore {
     skipped: string[];
   }> {
     return this.#knex.transaction(async tx => {
+      // Replicas starting together install one after the other: otherwise
+      // both could find a name missing and the second insert would fail.
+      await lockForTransaction(tx, TRANSACTION_LOCKS.configHooksInstall);
       const existing = await tx<HookRow>(TABLE).select();
       const byName = new Map(existing.map(r => [r.name, r]));
       const wanted = new Set(definitions.map(d => d.name));

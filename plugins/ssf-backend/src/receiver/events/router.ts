@@ -30,6 +30,7 @@ import { z } from 'zod';
 import { queryParams } from '../../http/validation';
 import { createAdminResolver } from '../../http/userCallers';
 import { ReceivedEventRecord, ReceivedEventStore } from './ReceivedEventStore';
+import { ReceivedEventHistory } from './ReceivedEventHistory';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -56,15 +57,30 @@ const listQuery = z
   })
   .strict();
 
+const historyQuery = z
+  .object({
+    provider_id: z.string({ error: 'provider_id is required' }).min(1).max(32),
+    hours: z.coerce
+      .number({ error: 'hours must be a number' })
+      .int({ error: 'hours must be a whole number' })
+      .min(1, { error: 'hours must be between 1 and 168' })
+      .max(168, { error: 'hours must be between 1 and 168' })
+      .default(24),
+  })
+  .strict();
+
 /**
  * The received events for admins: `GET /received-events` (newest first,
  * filtered by provider, event type, subject and time, keyset-paginated by
- * `cursor`) and `GET /received-events/{id}` (one event, with the raw SET).
+ * `cursor`), `GET /received-events/history` (one provider's accepted and
+ * refused SETs by hour) and `GET /received-events/{id}` (one event, with
+ * the raw SET).
  *
  * @internal
  */
 export function createReceivedEventsRouter(options: {
   store: ReceivedEventStore;
+  history: ReceivedEventHistory;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
 }): express.Router {
@@ -99,6 +115,13 @@ export function createReceivedEventsRouter(options: {
     res.json(body);
   });
 
+  // Before `/:id`, which would take `history` for an id.
+  router.get('/history', async (req, res) => {
+    await adminFor(req, ssfProviderReadPermission);
+    const q = queryParams(req, historyQuery);
+    res.json(await options.history.history(q.provider_id, q.hours));
+  });
+
   router.get('/:id', async (req, res) => {
     await adminFor(req, ssfProviderReadPermission);
     const event = await store.get(req.params.id);
@@ -111,7 +134,8 @@ export function createReceivedEventsRouter(options: {
   return router;
 }
 
-function toWire(e: ReceivedEventRecord): ReceivedSecurityEvent {
+/** A received event as `GET /received-events` returns it. @internal */
+export function toWire(e: ReceivedEventRecord): ReceivedSecurityEvent {
   return {
     id: e.id,
     ...(e.providerId !== undefined && { provider_id: e.providerId }),

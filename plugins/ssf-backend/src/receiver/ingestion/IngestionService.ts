@@ -36,6 +36,8 @@ import {
 } from '../providers/ProviderStore';
 import { SetError } from './SetError';
 import { SetVerifier, VerifiedSet } from './SetVerifier';
+import { ReceivedEventHistory } from '../events/ReceivedEventHistory';
+import { SsfSignals } from '../../signals/SsfSignals';
 
 const STREAM_STATUSES = ['enabled', 'paused', 'disabled'];
 
@@ -55,6 +57,8 @@ export class IngestionService {
   readonly #lookup: ProviderLookup;
   readonly #dispatcher: ReceivedEventDispatcher;
   readonly #now: () => Date;
+  readonly #history?: ReceivedEventHistory;
+  readonly #signals?: SsfSignals;
 
   constructor(options: {
     verifier: SetVerifier;
@@ -64,6 +68,10 @@ export class IngestionService {
     lookup: ProviderLookup;
     dispatcher: ReceivedEventDispatcher;
     now?: () => Date;
+    /** Counts refused SETs per provider (the admin chart). */
+    history?: ReceivedEventHistory;
+    /** Tells the admin pages when a provider's SETs are stored. */
+    signals?: SsfSignals;
   }) {
     this.#verifier = options.verifier;
     this.#writer = options.writer;
@@ -72,6 +80,8 @@ export class IngestionService {
     this.#lookup = options.lookup;
     this.#dispatcher = options.dispatcher;
     this.#now = options.now ?? (() => new Date());
+    this.#history = options.history;
+    this.#signals = options.signals;
   }
 
   async ingest(
@@ -81,8 +91,47 @@ export class IngestionService {
       authorization?: string;
       provider?: ProviderRecord;
     },
-  ): Promise<WriteResult> {
+  ): Promise<WriteResult & { providerId: string }> {
+    const found = { providerId: options.provider?.id };
+    try {
+      const result = await this.#ingest(token, options, found);
+      if (result.inserted) this.#signals?.receivedStored(result.providerId);
+      return result;
+    } catch (error) {
+      const providerId =
+        error instanceof SetError
+          ? error.providerId ?? found.providerId
+          : undefined;
+      if (
+        error instanceof SetError &&
+        providerId &&
+        this.#history &&
+        // A flood of 429s must not become a flood of database writes; the
+        // ssf.receiver.sets.received metric counts them in memory.
+        error.err !== 'rate_limited'
+      ) {
+        // Best effort: a refusal the chart misses must not change the answer.
+        await this.#history
+          .recordRejected(providerId, error.err, this.#now())
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  async #ingest(
+    token: string,
+    options: {
+      deliveryMethod: DeliveryMethod;
+      authorization?: string;
+      provider?: ProviderRecord;
+    },
+    found: { providerId?: string },
+  ): Promise<WriteResult & { providerId: string }> {
     const set = await this.#verifier.verify(token, options);
+    // A refusal after verification (a wrong verification state) is this
+    // provider's too.
+    found.providerId = set.provider.id;
     const event: NewReceivedEvent = {
       providerId: set.provider.id,
       iss: set.iss,
@@ -121,7 +170,7 @@ export class IngestionService {
           options.deliveryMethod === DELIVERY_METHODS.poll ? 'poll' : 'push',
       });
     }
-    return result;
+    return { ...result, providerId: set.provider.id };
   }
 
   /**

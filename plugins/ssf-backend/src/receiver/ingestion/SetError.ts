@@ -16,30 +16,42 @@
 
 import { SetErrorCode } from '@shared-signals/plugin-ssf-common';
 
+/** The refusals that are not RFC 8935 §2.3's 400s. */
+const STATUS = { temporarily_unavailable: 503, rate_limited: 429 } as const;
+
 /**
  * Why a SET was refused, as RFC 8935 §2.3 reports it: `{err, description}`
  * with HTTP 400. `temporarily_unavailable` (503) is ours: the SET may be fine
  * but we could not check it now (an unknown `kid` within the refetch
  * cooldown: the key may be brand new), so the transmitter should retry
- * rather than drop it.
+ * rather than drop it. `rate_limited` (429) is ours too: the provider is
+ * over `ssf.receiver.rateLimit`. RFC 8935 §2.4 lets a recipient answer a
+ * general HTTP condition with its own status (RFC 6585 §4 for 429, which
+ * carries `Retry-After`); the body keeps RFC 8935's shape so a transmitter
+ * that logs `err` says why.
  *
  * @internal
  */
 export class SetError extends Error {
-  readonly err: SetErrorCode | 'temporarily_unavailable';
+  readonly err: SetErrorCode | 'temporarily_unavailable' | 'rate_limited';
   readonly status: number;
-  /** For 503: when the transmitter should try again, in seconds. */
+  /** For 503 and 429: when the transmitter should try again, in seconds. */
   readonly retryAfterSeconds?: number;
+  /**
+   * The provider whose SET it was, once the verifier found it (unset for an
+   * unknown issuer): the received-SETs metric counts refusals per provider.
+   */
+  providerId?: string;
 
   constructor(
-    err: SetErrorCode | 'temporarily_unavailable',
+    err: SetErrorCode | 'temporarily_unavailable' | 'rate_limited',
     description: string,
     retryAfterSeconds?: number,
   ) {
     super(description);
     this.name = 'SetError';
     this.err = err;
-    this.status = err === 'temporarily_unavailable' ? 503 : 400;
+    this.status = STATUS[err as keyof typeof STATUS] ?? 400;
     this.retryAfterSeconds = retryAfterSeconds;
   }
 

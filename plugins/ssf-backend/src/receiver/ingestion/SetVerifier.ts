@@ -21,6 +21,7 @@ import { ProviderKeyCache, SET_ALGORITHMS } from '../keys/ProviderKeyCache';
 import { normaliseIssuer } from '../keys/transmitterMetadata';
 import { ProviderLookup } from '../providers/ProviderLookup';
 import { ProviderRecord } from '../providers/ProviderStore';
+import { ProviderRateLimiter } from './ProviderRateLimiter';
 import { SetError } from './SetError';
 import { setSubject } from './subjects';
 
@@ -69,6 +70,8 @@ const isObject = (v: unknown): v is Json =>
  * - `invalid_issuer`: no provider for `iss`; `access_denied`: its provider
  *   is INACTIVE;
  * - `authentication_failed`: the provider's bearer secret is missing or wrong;
+ * - `rate_limited` (429, pushes only): the provider's token bucket
+ *   (`ssf.receiver.rateLimit`) is empty;
  * - `invalid_key`: the signature does not verify, or no published key
  *   matches even after a refetch;
  * - `invalid_audience`: `aud` names none of our audiences.
@@ -83,17 +86,21 @@ export class SetVerifier {
   readonly #providers: ProviderLookup;
   readonly #keys: ProviderKeyCache;
   readonly #now: () => number;
+  readonly #rateLimiter?: ProviderRateLimiter;
 
   constructor(options: {
     config: ReceiverConfig;
     providers: ProviderLookup;
     keys: ProviderKeyCache;
     now?: () => number;
+    /** `ssf.receiver.rateLimit`: each provider's bucket for pushed SETs. */
+    rateLimiter?: ProviderRateLimiter;
   }) {
     this.#config = options.config;
     this.#providers = options.providers;
     this.#keys = options.keys;
     this.#now = options.now ?? Date.now;
+    this.#rateLimiter = options.rateLimiter;
   }
 
   async verify(
@@ -104,6 +111,21 @@ export class SetVerifier {
       /** For poll: the provider polled, whose SETs these must be. */
       provider?: ProviderRecord;
     } = {},
+  ): Promise<VerifiedSet> {
+    const found = { providerId: options.provider?.id };
+    try {
+      return await this.#verify(token, options, found);
+    } catch (error) {
+      // Whose SET was refused, for the metrics.
+      if (error instanceof SetError) error.providerId ??= found.providerId;
+      throw error;
+    }
+  }
+
+  async #verify(
+    token: string,
+    options: { authorization?: string; provider?: ProviderRecord },
+    found: { providerId?: string },
   ): Promise<VerifiedSet> {
     const header = decodeHeader(token);
     // Before anything is looked up or fetched for this SET.
@@ -160,6 +182,7 @@ export class SetVerifier {
         `No Security Events Provider is registered for the issuer '${unverified.iss}'`,
       );
     }
+    found.providerId = provider.id;
     if (provider.status !== 'ACTIVE') {
       throw new SetError(
         'access_denied',
@@ -171,6 +194,10 @@ export class SetVerifier {
     }
     if (!options.provider) {
       checkBearer(provider, options.authorization);
+      // Pushes only (a poll goes at our own pace). After the bearer check,
+      // so that without the provider's secret nobody can spend its tokens;
+      // before the key fetch and signature check, the work a flood costs.
+      this.#admit(provider);
     }
 
     let payload: Uint8Array;
@@ -201,6 +228,17 @@ export class SetVerifier {
     // is the transmitter's fault, a 400 for good, never a 5xx it would
     // retry forever.
     return this.#checkClaims(provider, token, parseVerifiedClaims(payload));
+  }
+
+  #admit(provider: ProviderRecord) {
+    const decision = this.#rateLimiter?.take(provider.id);
+    if (decision && !decision.allowed) {
+      throw new SetError(
+        'rate_limited',
+        `The Security Events Provider for the issuer '${provider.issuer}' is over its rate limit; retry after ${decision.retryAfterSeconds} seconds`,
+        decision.retryAfterSeconds,
+      );
+    }
   }
 
   #checkClaims(

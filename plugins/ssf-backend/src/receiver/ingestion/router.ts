@@ -20,13 +20,15 @@ import express, { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { IngestionService } from './IngestionService';
 import { SetError } from './SetError';
+import { ReceiverMetrics } from '../metrics';
 
 const SET_MEDIA_TYPE = 'application/secevent+jwt';
 
 /**
  * RFC 8935 push ingestion, mounted at `/security-events`: one SET per POST as
  * `application/secevent+jwt`; 202 with an empty body, or 400
- * `{err, description}`. Unauthenticated at the Backstage layer: the SET's
+ * `{err, description}` (429 `rate_limited` with `Retry-After` when the
+ * provider is over `ssf.receiver.rateLimit`). Unauthenticated at the Backstage layer: the SET's
  * signature (and the provider's optional bearer secret) authenticate it.
  *
  * @internal
@@ -35,8 +37,9 @@ export function createIngestionRouter(options: {
   ingestion: IngestionService;
   maxSetBytes: number;
   logger: LoggerService;
+  metrics?: ReceiverMetrics;
 }): express.Router {
-  const { ingestion, logger } = options;
+  const { ingestion, logger, metrics } = options;
   const router = Router();
 
   router.post(
@@ -49,15 +52,16 @@ export function createIngestionRouter(options: {
           `The request must carry one SET as ${SET_MEDIA_TYPE}`,
         );
       }
-      await ingestion.ingest(req.body.trim(), {
+      const { providerId } = await ingestion.ingest(req.body.trim(), {
         deliveryMethod: DELIVERY_METHODS.push,
         authorization: req.headers.authorization,
       });
       res.status(202).end();
+      metrics?.received(providerId, 'accepted', 'push');
     },
   );
 
-  router.use(setErrorHandler(options.maxSetBytes, logger));
+  router.use(setErrorHandler(options.maxSetBytes, logger, metrics));
   return router;
 }
 
@@ -65,6 +69,7 @@ export function createIngestionRouter(options: {
 export function setErrorHandler(
   maxSetBytes: number,
   logger: LoggerService,
+  metrics?: ReceiverMetrics,
 ): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) {
@@ -92,15 +97,17 @@ export function setErrorHandler(
       );
     } else {
       logger.error('Receiving a SET failed', error);
+      metrics?.received(undefined, 'temporarily_unavailable', 'push');
       res.status(500).json({
         err: 'temporarily_unavailable',
         description: 'The SET could not be stored; try again later',
       });
       return;
     }
-    if (failure.status === 503) {
+    if (failure.status === 503 || failure.status === 429) {
       res.setHeader('Retry-After', String(failure.retryAfterSeconds ?? 30));
     }
     res.status(failure.status).json(failure.toJSON());
+    metrics?.received(failure.providerId, failure.err, 'push');
   };
 }

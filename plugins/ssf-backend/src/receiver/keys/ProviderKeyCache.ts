@@ -25,6 +25,8 @@ import {
 import { HostResolver } from '../../http/outboundUrlPolicy';
 import { ReceiverConfig } from '../config';
 import { SetError } from '../ingestion/SetError';
+import { ReceiverMetrics } from '../metrics';
+import { SsfAlerts } from '../../notifications';
 import { ProviderRecord } from '../providers/ProviderStore';
 import {
   fetchJson,
@@ -89,6 +91,8 @@ export class ProviderKeyCache {
   readonly #config: ReceiverConfig;
   readonly #logger: LoggerService;
   readonly #resolve?: HostResolver;
+  readonly #metrics?: ReceiverMetrics;
+  readonly #alerts?: SsfAlerts;
   readonly #now: () => number;
   readonly #states = new Map<string, State>();
 
@@ -96,11 +100,16 @@ export class ProviderKeyCache {
     config: ReceiverConfig;
     logger: LoggerService;
     resolve?: HostResolver;
+    metrics?: ReceiverMetrics;
+    /** Told when keys or metadata cannot be fetched, and when they can. */
+    alerts?: SsfAlerts;
     now?: () => number;
   }) {
     this.#config = options.config;
     this.#logger = options.logger;
     this.#resolve = options.resolve;
+    this.#metrics = options.metrics;
+    this.#alerts = options.alerts;
     this.#now = options.now ?? Date.now;
   }
 
@@ -237,9 +246,17 @@ export class ProviderKeyCache {
         state.entry = entry;
         state.lastAttemptAt = this.#now();
         state.pending = undefined;
+        this.#metrics?.keyFetch(provider.id, true);
+        this.#alerts?.providerFetchSucceeded(provider.id, 'keys');
         return entry;
       },
       error => {
+        this.#metrics?.keyFetch(provider.id, false);
+        this.#alerts?.providerFetchFailed(
+          provider.id,
+          'keys',
+          (error as Error).message,
+        );
         // The cooldown runs from when the fetch settled, so that a fetch
         // that times out is not followed by another at once.
         state.lastAttemptAt = this.#now();
@@ -275,10 +292,16 @@ export class ProviderKeyCache {
           provider.wellKnownUrl,
           options,
         );
+        this.#alerts?.providerFetchSucceeded(provider.id, 'metadata');
         if (normaliseIssuer(metadata.issuer) === provider.issuer) {
           jwksUrl = metadata.jwks_uri;
         }
       } catch (error) {
+        this.#alerts?.providerFetchFailed(
+          provider.id,
+          'metadata',
+          (error as Error).message,
+        );
         this.#logger.warn(
           `Could not read the metadata of Security Events Provider ${
             provider.id

@@ -21,6 +21,8 @@ import { HostResolver } from '../../http/outboundUrlPolicy';
 import { ReceiverConfig } from '../config';
 import { IngestionService } from '../ingestion/IngestionService';
 import { SetError } from '../ingestion/SetError';
+import { ReceiverMetrics } from '../metrics';
+import { SsfAlerts } from '../../notifications';
 import { receiverPolicyMessage } from '../keys/transmitterMetadata';
 import { ProviderRecord, ProviderStore } from '../providers/ProviderStore';
 import {
@@ -58,6 +60,8 @@ export class ProviderPoller {
   readonly #credentials: TransmitterCredentials;
   readonly #logger: LoggerService;
   readonly #resolve?: HostResolver;
+  readonly #metrics?: ReceiverMetrics;
+  readonly #alerts?: SsfAlerts;
 
   constructor(options: {
     store: ProviderStore;
@@ -66,6 +70,9 @@ export class ProviderPoller {
     credentials: TransmitterCredentials;
     logger: LoggerService;
     resolve?: HostResolver;
+    metrics?: ReceiverMetrics;
+    /** Told when polling a provider fails, and when it works again. */
+    alerts?: SsfAlerts;
   }) {
     this.#store = options.store;
     this.#ingestion = options.ingestion;
@@ -73,6 +80,8 @@ export class ProviderPoller {
     this.#credentials = options.credentials;
     this.#logger = options.logger;
     this.#resolve = options.resolve;
+    this.#metrics = options.metrics;
+    this.#alerts = options.alerts;
   }
 
   /** Polls every ACTIVE poll-connected provider once (the scheduled task). */
@@ -91,8 +100,10 @@ export class ProviderPoller {
     const outcome: PollOutcome = { received: 0, stored: 0, rejected: 0 };
     try {
       await this.#cycle(provider, outcome);
+      this.#alerts?.providerFetchSucceeded(provider.id, 'poll');
     } catch (error) {
       outcome.error = receiverPolicyMessage((error as Error).message);
+      this.#alerts?.providerFetchFailed(provider.id, 'poll', outcome.error);
       this.#logger.warn(
         `Polling Security Events Provider ${provider.id} failed: ${outcome.error}`,
       );
@@ -133,7 +144,13 @@ export class ProviderPoller {
           });
           if (result.inserted) outcome.stored++;
           ack.push(jti);
+          this.#metrics?.received(provider.id, 'accepted', 'poll');
         } catch (error) {
+          this.#metrics?.received(
+            provider.id,
+            error instanceof SetError ? error.err : 'temporarily_unavailable',
+            'poll',
+          );
           if (error instanceof SetError && error.status === 400) {
             outcome.rejected++;
             setErrs[jti] = { err: error.err, description: error.message };

@@ -19,6 +19,7 @@ import {
   SecurityEventsProvider,
   SecurityEventsProviderRemoteStream,
 } from '@shared-signals/plugin-ssf-common';
+import type { SsfProvidersComponents } from '@shared-signals/plugin-ssf-common';
 import { ProviderRecord } from './ProviderStore';
 
 /**
@@ -28,7 +29,9 @@ import { ProviderRecord } from './ProviderStore';
  *
  * @internal
  */
-export function toWireProvider(p: ProviderRecord): SecurityEventsProvider {
+export function toWireProvider(
+  p: ProviderRecord,
+): SecurityEventsProvider & SsfProvidersComponents['schemas']['Provider'] {
   const wire: SecurityEventsProvider = {
     id: p.id,
     name: p.name,

@@ -14,10 +14,17 @@
  * limitations under the License.
  */
 
+import type { SsfAdminComponents } from '@shared-signals/plugin-ssf-common';
 import { OutboxState, OutboxStore } from './OutboxStore';
 import { PollService } from './PollService';
 import { StreamStore } from '../streams/StreamStore';
 import { StreamService } from '../streams/StreamService';
+
+// The views are typed from the written contract (src/schema/admin.yaml, via
+// the types ssf-common generates from it), so a view that drifts from the
+// document fails the type-check.
+type AdminStream = SsfAdminComponents['schemas']['AdminStream'];
+type AdminSet = SsfAdminComponents['schemas']['AdminSet'];
 
 /** Which page of a stream's SETs the admin view asks for. @internal */
 export interface SetsQuery {
@@ -57,7 +64,7 @@ export class DeliveryAdminService {
   }
 
   /** Every stream as the admin page lists it; three queries whatever the count. */
-  async listStreams() {
+  async listStreams(): Promise<AdminStream[]> {
     const records = await this.#streamStore.list();
     const stats = await this.#outbox.stats(records.map(r => r.streamId));
     const verificationSets = await this.#outbox.getMany(
@@ -116,7 +123,9 @@ export class DeliveryAdminService {
   }
 
   /** One page of a stream's SETs, newest first, with the signed SET. */
-  async listSets(query: SetsQuery) {
+  async listSets(
+    query: SetsQuery,
+  ): Promise<{ total: number; items: AdminSet[] }> {
     const page = await this.#outbox.list(query);
     return {
       total: page.total,

@@ -119,6 +119,7 @@ describe.each(createTestDatabases().eachSupportedId())(
           setJws: `e30.${claims}.c2ln`,
           attempts: 1,
           leaseUntil,
+          createdAt: new Date(),
         };
       });
       await outbox.insert(

@@ -23,6 +23,8 @@ import { HostResolver } from '../../http/outboundUrlPolicy';
 import { LocalDelivery } from './LocalDelivery';
 import { ClaimedSet, OutboxStore } from './OutboxStore';
 import { pushSet } from './pushSet';
+import { TransmitterMetrics } from '../metrics';
+import { SsfAlerts } from '../../notifications';
 
 const IDLE_INTERVAL_MS = 1000;
 const ERROR_PAUSE_MS = 2000;
@@ -75,6 +77,8 @@ export class DeliveryWorker implements LocalDelivery {
   readonly #logger: LoggerService;
   readonly #owner: string;
   readonly #resolve?: HostResolver;
+  readonly #metrics?: TransmitterMetrics;
+  readonly #alerts?: SsfAlerts;
   readonly #now: () => Date;
   readonly #lanes = new Map<string, StreamLane>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -98,6 +102,9 @@ export class DeliveryWorker implements LocalDelivery {
     /** Identifies this instance in leases. */
     owner: string;
     resolve?: HostResolver;
+    metrics?: TransmitterMetrics;
+    /** Told of dead letters and deliveries, to alert admins. */
+    alerts?: SsfAlerts;
     now?: () => Date;
   }) {
     this.#outbox = options.outbox;
@@ -107,6 +114,8 @@ export class DeliveryWorker implements LocalDelivery {
     this.#logger = options.logger;
     this.#owner = options.owner;
     this.#resolve = options.resolve;
+    this.#metrics = options.metrics;
+    this.#alerts = options.alerts;
     this.#now = options.now ?? (() => new Date());
     // Rounds of pushes a lane may hold claimed; each round takes at most one
     // timeout, and all of them must finish within the lease.
@@ -356,7 +365,11 @@ export class DeliveryWorker implements LocalDelivery {
       resolve: this.#resolve,
     });
     const now = this.#now();
+    const count = (outcome: 'delivered' | 'retried' | 'dead_lettered') =>
+      this.#metrics?.pushed(set.streamId, outcome, set.createdAt, now);
     if (result.outcome === 'delivered') {
+      count('delivered');
+      this.#alerts?.delivered(set.streamId);
       // Not awaited: the lane's slot is free for the next push as soon as
       // the receiver has answered; the mark follows in the next batch.
       this.#recordDelivered(set.jti);
@@ -366,6 +379,8 @@ export class DeliveryWorker implements LocalDelivery {
       this.#logger.warn(
         `SSF SET ${set.jti} to stream ${set.streamId} dead-lettered: ${result.error}`,
       );
+      count('dead_lettered');
+      this.#alerts?.deadLettered(set.streamId, result.error);
       await this.#outbox.markDead([set.jti], result.error, now);
       return;
     }
@@ -374,6 +389,8 @@ export class DeliveryWorker implements LocalDelivery {
       this.#logger.warn(
         `SSF SET ${set.jti} to stream ${set.streamId} dead-lettered: ${error}`,
       );
+      count('dead_lettered');
+      this.#alerts?.deadLettered(set.streamId, error);
       await this.#outbox.markDead([set.jti], error, now);
       return;
     }
@@ -381,6 +398,7 @@ export class DeliveryWorker implements LocalDelivery {
       Math.max(this.backoff(set.attempts), result.retryAfterMs ?? 0),
       this.#config.maxBackoffMs,
     );
+    count('retried');
     await this.#outbox.markRetry(
       set.jti,
       result.error,

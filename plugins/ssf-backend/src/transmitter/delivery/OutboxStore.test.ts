@@ -183,8 +183,14 @@ describe('OutboxStore', () => {
           setJws: 'eyJhbGciOiJSUzI1NiJ9.r1.signature',
           attempts: 1,
           leaseUntil: at(40_000),
+          // Its emit time, from which the push latency metric runs.
+          createdAt: T0,
         },
-        expect.objectContaining({ jti: 'r2', attempts: 1 }),
+        expect.objectContaining({
+          jti: 'r2',
+          attempts: 1,
+          createdAt: at(1000),
+        }),
       ]);
 
       // Another replica gets the rest that is due; r1 and r2 are leased.

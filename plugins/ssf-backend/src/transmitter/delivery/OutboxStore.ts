@@ -22,6 +22,37 @@ const TABLE = 'ssf_outbox';
 /** Where a SET is in its life. @internal */
 export type OutboxState = 'pending' | 'delivered' | 'dead' | 'dropped';
 
+/**
+ * What a change did to a stream's SETs: queued, a push failed and will be
+ * retried, delivered, dead-lettered, dropped, or sent again.
+ *
+ * @internal
+ */
+export interface OutboxChange {
+  streamId: string;
+  change:
+    | 'queued'
+    | 'failed'
+    | 'delivered'
+    | 'dead'
+    | 'dropped'
+    | 'redelivered';
+  count: number;
+}
+
+/**
+ * Told of every change to SETs' state, after the change and in its
+ * transaction when it has one (the chart counters and the admin pages'
+ * signals hang off it).
+ *
+ * @internal
+ */
+export type OutboxObserver = (
+  changes: OutboxChange[],
+  now: Date,
+  tx?: Knex.Transaction,
+) => Promise<void>;
+
 /** A SET to be stored for delivery. @internal */
 export interface NewOutboxEntry {
   jti: string;
@@ -48,6 +79,8 @@ export interface ClaimedSet {
   attempts: number;
   /** When this instance's lease on it runs out. */
   leaseUntil: Date;
+  /** When it was emitted (the push latency metric runs from here). */
+  createdAt: Date;
 }
 
 /** A SET as the admin views show it. @internal */
@@ -99,10 +132,29 @@ export interface StreamDeliveryStats {
 export class OutboxStore {
   readonly #knex: Knex;
   readonly #isPostgres: boolean;
+  readonly #observer?: OutboxObserver;
 
-  constructor(knex: Knex) {
+  constructor(knex: Knex, options: { observer?: OutboxObserver } = {}) {
     this.#knex = knex;
     this.#isPostgres = knex.client.config.client === 'pg';
+    this.#observer = options.observer;
+  }
+
+  /** Tells the observer what changed, per stream. */
+  async #changed(
+    change: OutboxChange['change'],
+    streamIds: string[],
+    now: Date,
+    tx?: Knex.Transaction,
+  ) {
+    if (!this.#observer || streamIds.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const id of streamIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    await this.#observer(
+      [...counts].map(([streamId, count]) => ({ streamId, change, count })),
+      now,
+      tx,
+    );
   }
 
   async insert(entries: NewOutboxEntry[], now: Date, tx?: Knex.Transaction) {
@@ -124,6 +176,12 @@ export class OutboxStore {
         created_at: now,
       })),
       200,
+    );
+    await this.#changed(
+      'queued',
+      entries.map(e => e.streamId),
+      now,
+      tx,
     );
   }
 
@@ -194,6 +252,7 @@ export class OutboxStore {
         setJws: r.set_jws,
         attempts: Number(r.attempts),
         leaseUntil,
+        createdAt: toDate(r.created_at),
       }));
   }
 
@@ -231,9 +290,17 @@ export class OutboxStore {
         delivered_at: now,
         lease_owner: null,
         lease_expires_at: null,
-      });
+      })
+      .returning('stream_id');
     if (streamId) query.andWhere('stream_id', streamId);
-    return query;
+    const rows: Array<{ stream_id: string }> = await query;
+    await this.#changed(
+      'delivered',
+      rows.map(r => r.stream_id),
+      now,
+      tx,
+    );
+    return rows.length;
   }
 
   /**
@@ -255,13 +322,21 @@ export class OutboxStore {
   }
 
   async markRetry(jti: string, error: string, now: Date, nextAttemptAt: Date) {
-    await this.#knex(TABLE).where({ jti, state: 'pending' }).update({
-      next_attempt_at: nextAttemptAt,
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: error,
-      last_error_at: now,
-    });
+    const rows: Array<{ stream_id: string }> = await this.#knex(TABLE)
+      .where({ jti, state: 'pending' })
+      .update({
+        next_attempt_at: nextAttemptAt,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: error,
+        last_error_at: now,
+      })
+      .returning('stream_id');
+    await this.#changed(
+      'failed',
+      rows.map(r => r.stream_id),
+      now,
+    );
   }
 
   async markDead(
@@ -271,7 +346,7 @@ export class OutboxStore {
     streamId?: string,
     tx?: Knex.Transaction,
   ): Promise<number> {
-    let count = 0;
+    const dead: string[] = [];
     for (const jti of jtis) {
       const query = (tx ?? this.#knex)(TABLE)
         .where({ jti, state: 'pending' })
@@ -281,11 +356,14 @@ export class OutboxStore {
           lease_expires_at: null,
           last_error: typeof error === 'string' ? error : error(jti),
           last_error_at: now,
-        });
+        })
+        .returning('stream_id');
       if (streamId) query.andWhere('stream_id', streamId);
-      count += await query;
+      const rows: Array<{ stream_id: string }> = await query;
+      dead.push(...rows.map(r => r.stream_id));
     }
-    return count;
+    await this.#changed('dead', dead, now, tx);
+    return dead.length;
   }
 
   /** Drops a stream's pending SETs, except control ones (the stream was disabled). */
@@ -295,7 +373,7 @@ export class OutboxStore {
     now: Date,
     tx?: Knex.Transaction,
   ) {
-    return (tx ?? this.#knex)(TABLE)
+    const dropped = await (tx ?? this.#knex)(TABLE)
       .where({ stream_id: streamId, state: 'pending', control: false })
       .update({
         state: 'dropped',
@@ -304,6 +382,20 @@ export class OutboxStore {
         lease_owner: null,
         lease_expires_at: null,
       });
+    await this.#changedCount('dropped', streamId, dropped, now, tx);
+    return dropped;
+  }
+
+  async #changedCount(
+    change: OutboxChange['change'],
+    streamId: string,
+    count: number,
+    now: Date,
+    tx?: Knex.Transaction,
+  ) {
+    if (this.#observer && count > 0) {
+      await this.#observer([{ streamId, change, count }], now, tx);
+    }
   }
 
   /**
@@ -323,7 +415,7 @@ export class OutboxStore {
       .orderBy('created_at', 'desc')
       .orderBy('jti', 'desc')
       .limit(limit);
-    return db(TABLE)
+    const dropped = await db(TABLE)
       .where({ stream_id: streamId, state: 'pending', control: false })
       .whereNotIn('jti', keep)
       .update({
@@ -331,12 +423,14 @@ export class OutboxStore {
         last_error: `dropped: the paused stream held more than ${limit} SETs`,
         last_error_at: now,
       });
+    await this.#changedCount('dropped', streamId, dropped, now, tx);
+    return dropped;
   }
 
   /** Drops SETs held longer than allowed by the given paused streams. */
   async dropHeldOlderThan(streamIds: string[], cutoff: Date, now: Date) {
     if (streamIds.length === 0) return 0;
-    return this.#knex(TABLE)
+    const rows: Array<{ stream_id: string }> = await this.#knex(TABLE)
       .whereIn('stream_id', streamIds)
       .andWhere({ state: 'pending', control: false })
       .andWhere('created_at', '<', cutoff)
@@ -345,7 +439,14 @@ export class OutboxStore {
         last_error:
           'dropped: held by the paused stream for longer than allowed',
         last_error_at: now,
-      });
+      })
+      .returning('stream_id');
+    await this.#changed(
+      'dropped',
+      rows.map(r => r.stream_id),
+      now,
+    );
+    return rows.length;
   }
 
   /** Sends dead SETs of a stream (or one of them) again; returns how many. */
@@ -355,13 +456,15 @@ export class OutboxStore {
       state: 'dead',
     });
     if (jti) query.andWhere({ jti });
-    return query.update({
+    const redelivered = await query.update({
       state: 'pending',
       attempts: 0,
       next_attempt_at: now,
       lease_owner: null,
       lease_expires_at: null,
     });
+    await this.#changedCount('redelivered', streamId, redelivered, now);
+    return redelivered;
   }
 
   /** Removes finished SETs older than the cutoff. */
@@ -405,6 +508,19 @@ export class OutboxStore {
       .limit(options.limit)
       .offset(options.offset);
     return { items: rows.map(toEntry), total: Number(n) };
+  }
+
+  /** SETs per state over all streams, in one GROUP BY (the outbox depth metric). */
+  async countByState(): Promise<Record<OutboxState, number>> {
+    const counts = { pending: 0, delivered: 0, dead: 0, dropped: 0 };
+    const rows = await this.#knex(TABLE)
+      .groupBy('state')
+      .select('state')
+      .count({ n: '*' });
+    for (const row of rows as Array<{ state: OutboxState; n: unknown }>) {
+      counts[row.state] = Number(row.n);
+    }
+    return counts;
   }
 
   async stats(streamIds: string[]): Promise<Map<string, StreamDeliveryStats>> {

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { DeliveryConfig } from '../config';
 import { StreamRecord } from '../streams/StreamStore';
 import { OutboxStore } from './OutboxStore';
+import { TransmitterMetrics } from '../metrics';
 
 const MAX_EVENTS_LIMIT = 1000;
 const DEFAULT_MAX_EVENTS = 100;
@@ -72,16 +73,19 @@ export interface PollResponse {
 export class PollService {
   readonly #outbox: OutboxStore;
   readonly #config: DeliveryConfig;
+  readonly #metrics?: TransmitterMetrics;
   readonly #now: () => Date;
   readonly #arrivals = new EventEmitter();
 
   constructor(options: {
     outbox: OutboxStore;
     config: DeliveryConfig;
+    metrics?: TransmitterMetrics;
     now?: () => Date;
   }) {
     this.#outbox = options.outbox;
     this.#config = options.config;
+    this.#metrics = options.metrics;
     this.#now = options.now ?? (() => new Date());
     this.#arrivals.setMaxListeners(0);
   }
@@ -102,9 +106,13 @@ export class PollService {
       );
     }
     const now = this.#now();
-    await this.#outbox.markDelivered(request.ack ?? [], now, stream.streamId);
+    const acked = await this.#outbox.markDelivered(
+      request.ack ?? [],
+      now,
+      stream.streamId,
+    );
     const errors = request.setErrs ?? {};
-    await this.#outbox.markDead(
+    const rejected = await this.#outbox.markDead(
       Object.keys(errors),
       jti => {
         const { err, description } = errors[jti];
@@ -115,6 +123,8 @@ export class PollService {
       now,
       stream.streamId,
     );
+    // Only SETs still pending count: a repeated ack moves nothing.
+    this.#metrics?.acknowledged(stream.streamId, acked, rejected);
 
     const maxEvents = Math.min(
       request.maxEvents ?? DEFAULT_MAX_EVENTS,
@@ -128,6 +138,7 @@ export class PollService {
     for (;;) {
       const claimed = await this.#claim(stream, maxEvents);
       if (claimed.length > 0 || request.returnImmediately || signal?.aborted) {
+        this.#metrics?.polled(stream.streamId, claimed.length);
         return {
           sets: Object.fromEntries(claimed.map(s => [s.jti, s.setJws])),
           moreAvailable: await this.#hasMore(stream),

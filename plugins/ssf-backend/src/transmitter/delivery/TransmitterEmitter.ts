@@ -27,6 +27,7 @@ import { TransmitterConfig } from '../config';
 import { StreamRecord, StreamStore } from '../streams/StreamStore';
 import { SubjectStore } from '../streams/SubjectStore';
 import { parseInput } from '../../http/validation';
+import { isConnectionLevelError } from '../../database/connectionErrors';
 import {
   StreamSubjectEntry,
   streamWantsSubject,
@@ -35,6 +36,7 @@ import { ReceiverProfiles } from '../profiles/ReceiverProfiles';
 import { LocalDelivery } from './LocalDelivery';
 import { ClaimedSet, NewOutboxEntry, OutboxStore } from './OutboxStore';
 import { SetSigner } from '../signing/SetSigner';
+import { TransmitterMetrics } from '../metrics';
 
 /** An event to send to every stream that wants it. @internal */
 export interface EmitRequest {
@@ -91,6 +93,7 @@ export class TransmitterEmitter {
   readonly #profiles: ReceiverProfiles;
   readonly #onCommitted: (streamIds: string[]) => void;
   readonly #local?: LocalDelivery;
+  readonly #metrics?: TransmitterMetrics;
   readonly #now: () => Date;
   readonly #queue: Array<{
     request: PreparedEmit;
@@ -115,6 +118,7 @@ export class TransmitterEmitter {
     onCommitted: (streamIds: string[]) => void;
     /** This instance's push worker, which takes SETs it has room for. */
     localDelivery?: LocalDelivery;
+    metrics?: TransmitterMetrics;
     now?: () => Date;
   }) {
     this.#knex = options.knex;
@@ -126,6 +130,7 @@ export class TransmitterEmitter {
     this.#profiles = options.profiles;
     this.#onCommitted = options.onCommitted;
     this.#local = options.localDelivery;
+    this.#metrics = options.metrics;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -179,19 +184,43 @@ export class TransmitterEmitter {
   }
 
   async #emitGroup(requests: PreparedEmit[]): Promise<EmitResult[]> {
-    // Targets are chosen and SETs signed before the transaction opens, so the
-    // database is held only for the writes.
-    const { entries: planned } = await this.#plan(requests);
-    return this.#knex.transaction(async tx => {
-      // A stream deleted or disabled meanwhile gets nothing.
-      const live = (await this.#streams.list({}, tx)).filter(
-        s => s.status !== 'disabled',
-      );
-      const liveIds = new Set(live.map(s => s.streamId));
-      const entries = planned.filter(e => liveIds.has(e.streamId));
-      await this.#store(entries, live, tx);
-      return toResults(requests, entries);
-    });
+    // A pooled PostgreSQL connection whose backend was terminated (a
+    // restart, a failover, an idle-connection reaper) is handed out until
+    // the pool notices; an emit that draws one fails on its first statement.
+    // The whole emit runs again on another connection then, but only
+    // when the failure came before COMMIT was sent: after it, the SETs may
+    // be stored, and storing them again would send them twice.
+    let committing = false;
+    const attempt = async () => {
+      // Targets are chosen and SETs signed before the transaction opens, so
+      // the database is held only for the writes.
+      const { entries: planned } = await this.#plan(requests);
+      return this.#knex.transaction(async tx => {
+        // A stream deleted or disabled meanwhile gets nothing.
+        const live = (await this.#streams.list({}, tx)).filter(
+          s => s.status !== 'disabled',
+        );
+        const liveIds = new Set(live.map(s => s.streamId));
+        const entries = planned.filter(e => liveIds.has(e.streamId));
+        await this.#store(entries, live, tx);
+        committing = true;
+        return toResults(requests, entries);
+      });
+    };
+    // Each dead connection a failed attempt drew is disposed of by the pool,
+    // but several may be idle at once (every one the pool held when the
+    // database dropped them): try again once per connection the pool can
+    // hold, never more.
+    const maxAttempts = 1 + poolSize(this.#knex);
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (committing || n >= maxAttempts || !isConnectionLevelError(error)) {
+          throw error;
+        }
+      }
+    }
   }
 
   /**
@@ -365,6 +394,7 @@ export class TransmitterEmitter {
         else this.#local!.cancel(streamId, sets.length);
       }
       if (committed && unleased.length) this.#onCommitted(unleased);
+      if (committed) this.#metrics?.emitted(entries);
     };
     tx.executionPromise.then(
       () => settle(true),
@@ -375,12 +405,14 @@ export class TransmitterEmitter {
       const touched = new Set(entries.map(e => e.streamId));
       for (const stream of streams) {
         if (stream.status === 'paused' && touched.has(stream.streamId)) {
-          await this.#outbox.enforceHoldLimit(
+          const dropped = await this.#outbox.enforceHoldLimit(
             stream.streamId,
             this.#config.delivery.pausedHoldLimit,
             now,
             tx,
           );
+          // Counted before the commit; a rolled-back emit is rare enough.
+          this.#metrics?.dropped(dropped, 'hold_limit', stream.streamId);
         }
       }
     } catch (error) {
@@ -423,6 +455,7 @@ export class TransmitterEmitter {
             setJws: entry.setJws,
             attempts: 1,
             leaseUntil: until,
+            createdAt: now,
           };
         }),
       );
@@ -436,4 +469,10 @@ export class TransmitterEmitter {
   ): Promise<T> {
     return tx ? fn(tx) : this.#knex.transaction(fn);
   }
+}
+
+/** How many connections the knex pool holds at most (knex's default: 10). */
+function poolSize(knex: Knex): number {
+  const max = (knex.client as { pool?: { max?: number } }).pool?.max;
+  return typeof max === 'number' && max > 0 ? Math.min(max, 50) : 10;
 }

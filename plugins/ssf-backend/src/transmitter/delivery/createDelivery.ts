@@ -86,6 +86,10 @@ import { OutboxStore } from './OutboxStore';
 import { PollService } from './PollService';
 import { SetSigner } from '../signing/SetSigner';
 import { TransmitterEmitter } from './TransmitterEmitter';
+import { TransmitterMetrics } from '../metrics';
+import { SsfSignals } from '../../signals/SsfSignals';
+import { DeliveryHistory, DeliveryOutcome } from './DeliveryHistory';
+import { SsfAlerts } from '../../notifications';
 
 /** The wired parts of delivery. @internal */
 export interface Delivery {
@@ -97,6 +101,8 @@ export interface Delivery {
   worker: DeliveryWorker;
   poll: PollService;
   emitter: TransmitterEmitter;
+  /** Delivery outcomes per stream per minute (the admin chart). */
+  history: DeliveryHistory;
 }
 
 /**
@@ -116,8 +122,14 @@ export async function createDelivery(options: {
   owner: string;
   /** The receiver profiles streams may have; the built-in ones by default. */
   profiles?: ReceiverProfiles;
+  /** Where delivery records what flows; nothing is recorded without. */
+  metrics?: TransmitterMetrics;
+  /** Told when streams dead-letter; nothing is sent without. */
+  alerts?: SsfAlerts;
+  /** Tells the admin pages when a stream or its SETs change; silent without. */
+  signals?: SsfSignals;
 }): Promise<Delivery> {
-  const { config, knex, logger } = options;
+  const { config, knex, logger, metrics } = options;
   const keys = new SigningKeyManager({
     store: new SigningKeyStore(knex),
     config: config.signing,
@@ -125,9 +137,35 @@ export async function createDelivery(options: {
   });
   // Have a published key before anything can sign with it.
   await keys.refresh();
-  const streams = new StreamStore(knex);
+  const streams = new StreamStore(knex, {
+    onChange: (streamId, tx) => options.signals?.streamChanged(streamId, tx),
+  });
   const subjects = new SubjectStore(knex);
-  const outbox = new OutboxStore(knex);
+  const history = new DeliveryHistory(knex);
+  const outbox = new OutboxStore(knex, {
+    observer: async (changes, now, tx) => {
+      const counted: DeliveryOutcome[] = [];
+      for (const { streamId, change, count } of changes) {
+        if (
+          change === 'delivered' ||
+          change === 'failed' ||
+          change === 'dead'
+        ) {
+          counted.push({ streamId, outcome: change, count });
+        }
+      }
+      try {
+        await history.record(counted, now, tx);
+      } catch (error) {
+        // In a transaction the failure is the transaction's (PostgreSQL has
+        // aborted it); outside one the outcome is stored, only the chart
+        // misses it.
+        if (tx) throw error;
+        logger.warn(`SSF: could not count delivery outcomes: ${error}`);
+      }
+      for (const c of changes) options.signals?.streamChanged(c.streamId, tx);
+    },
+  });
   const signer = new SetSigner(keys);
   const worker = new DeliveryWorker({
     outbox,
@@ -136,8 +174,10 @@ export async function createDelivery(options: {
     policy: config.urlPolicy,
     logger,
     owner: options.owner,
+    metrics,
+    alerts: options.alerts,
   });
-  const poll = new PollService({ outbox, config: config.delivery });
+  const poll = new PollService({ outbox, config: config.delivery, metrics });
   const emitter = new TransmitterEmitter({
     knex,
     streams,
@@ -147,10 +187,21 @@ export async function createDelivery(options: {
     config,
     profiles: options.profiles ?? new ReceiverProfiles(),
     localDelivery: worker,
+    metrics,
     onCommitted: streamIds => {
       worker.wake();
       poll.notify(streamIds);
     },
   });
-  return { keys, streams, subjects, outbox, signer, worker, poll, emitter };
+  return {
+    keys,
+    streams,
+    subjects,
+    outbox,
+    signer,
+    worker,
+    poll,
+    emitter,
+    history,
+  };
 }

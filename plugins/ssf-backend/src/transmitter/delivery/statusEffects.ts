@@ -18,12 +18,13 @@ import { SSF_EVENT_TYPES } from '@shared-signals/plugin-ssf-common';
 import { StatusChangeHandler } from '../streams/StreamService';
 import { OutboxStore } from './OutboxStore';
 import { TransmitterEmitter } from './TransmitterEmitter';
+import { TransmitterMetrics } from '../metrics';
 
 /**
  * What a status change does to delivery (SSF 1.0 §8.1.2, §8.1.5):
  *
  * - A stream-updated SET tells the receiver when the transmitter's side (a
- *   portal admin) pauses or disables its stream, sent ahead of the change and
+ *   portal admin, or the transmitter itself on inactivity) pauses or disables its stream, sent ahead of the change and
  *   delivered despite it, and whenever a stream is enabled again. A receiver
  *   changing its own stream's status is not told what it just did, except on
  *   re-enable, which always announces itself.
@@ -35,9 +36,10 @@ import { TransmitterEmitter } from './TransmitterEmitter';
 export function deliveryStatusEffects(options: {
   emitter: TransmitterEmitter;
   outbox: OutboxStore;
+  metrics?: TransmitterMetrics;
   now?: () => Date;
 }): StatusChangeHandler {
-  const { emitter, outbox } = options;
+  const { emitter, outbox, metrics } = options;
   const now = options.now ?? (() => new Date());
   return async ({ tx, before, after, caller }) => {
     if (before.status === after.status) {
@@ -48,7 +50,7 @@ export function deliveryStatusEffects(options: {
       ...(after.statusReason !== undefined && { reason: after.statusReason }),
     };
     if (after.status === 'disabled') {
-      await outbox.dropPending(
+      const dropped = await outbox.dropPending(
         after.streamId,
         `dropped: the stream was disabled${
           after.statusReason ? ` (${after.statusReason})` : ''
@@ -56,8 +58,10 @@ export function deliveryStatusEffects(options: {
         now(),
         tx,
       );
+      metrics?.dropped(dropped, 'stream_disabled', after.streamId);
     }
-    const announce = after.status === 'enabled' || caller.type === 'admin';
+    // The transmitter's side: an admin, or the transmitter itself.
+    const announce = after.status === 'enabled' || caller.type !== 'client';
     if (announce) {
       await emitter.emitToStream(
         after,

@@ -25,12 +25,17 @@ import {
   TRANSMITTER_SUPPLIED_PROPERTIES,
   UpdateStreamRequest,
 } from '@shared-signals/plugin-ssf-common';
+import type { SsfStreamsComponents } from '@shared-signals/plugin-ssf-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { TransmitterConfig } from '../config';
 import { StreamRecord, StreamStore } from './StreamStore';
 import { checkOutboundUrl, HostResolver } from '../../http/outboundUrlPolicy';
+import {
+  lockForTransaction,
+  TRANSACTION_LOCKS,
+} from '../../database/transactionLock';
 import { isUniqueViolation } from '../../database/uniqueViolation';
 import {
   DEFAULT_PROFILE_ID,
@@ -69,6 +74,14 @@ export interface ReceiverProfileView {
 }
 
 /**
+ * Who changes a stream's status: a caller, or the transmitter itself (SSF
+ * 1.0 §8.1.1: it pauses a stream whose receiver went inactive).
+ *
+ * @internal
+ */
+export type StatusChanger = StreamCaller | { type: 'transmitter' };
+
+/**
  * Called, inside the transaction, when a stream's status is about to change.
  *
  * @internal
@@ -77,7 +90,7 @@ export type StatusChangeHandler = (change: {
   tx: Knex.Transaction;
   before: StreamRecord;
   after: StreamRecord;
-  caller: StreamCaller;
+  caller: StatusChanger;
 }) => Promise<void>;
 
 /**
@@ -166,11 +179,6 @@ export function isAdminDeliveryChange(
   );
 }
 
-// Serialises stream creation on PostgreSQL, so that two concurrent creates
-// cannot both pass the one-per-client, maxStreams and audience checks (under
-// READ COMMITTED neither would see the other's row). SQLite has one writer.
-// An arbitrary constant, the same on every replica.
-const CREATE_LOCK_KEY = 0x55f0_0001;
 
 /**
  * Stream management with SSF 1.0 semantics (§8.1.1 – §8.1.2). The routes turn
@@ -261,15 +269,16 @@ export class StreamService {
       receiverProfile: profile.id,
       status: 'enabled',
       minVerificationInterval: this.#config.minVerificationIntervalSeconds,
+      // Creating it is the receiver's first activity (or, for a stream an
+      // admin creates, where its inactivity clock starts).
+      lastReceiverActivityAt: now,
       createdAt: now,
       updatedAt: now,
     };
 
     try {
       await this.#store.transaction(async tx => {
-        if (tx.client.config.client === 'pg') {
-          await tx.raw('SELECT pg_advisory_xact_lock(?)', [CREATE_LOCK_KEY]);
-        }
+        await lockForTransaction(tx, TRANSACTION_LOCKS.streamCreate);
         const existing = await this.#store.getByClientId(clientId, tx);
         if (existing) {
           throw new ConflictError(
@@ -417,7 +426,56 @@ export class StreamService {
         caller,
       });
       await this.#store.update(updated, tx);
+      if (updated.status === 'enabled' && stream.status !== 'enabled') {
+        // Re-enabled (by an admin, say, after an inactivity pause): the
+        // receiver gets a full inactivity_timeout from now, not an instant
+        // pause for the idleness that paused it.
+        await this.#store.recordActivity(
+          { streamId: stream.streamId },
+          updated.updatedAt,
+          tx,
+        );
+      }
       return { previous: toStatus(stream), current: toStatus(updated) };
+    });
+  }
+
+  /**
+   * SSF 1.0 §8.1.1: pauses an enabled stream whose receiver has not been
+   * active since `idleSince`, as the transmitter (so the receiver is sent a
+   * stream-updated SET). Checked again inside the transaction: a stream the
+   * receiver used meanwhile, or whose status someone changed, is left alone.
+   * Returns the paused stream, or undefined when it was left alone.
+   */
+  async pauseIfInactive(
+    streamId: string,
+    idleSince: Date,
+    reason: string,
+  ): Promise<StreamRecord | undefined> {
+    return this.#store.transaction(async tx => {
+      const stream = await this.#store.get(streamId, tx);
+      if (
+        !stream ||
+        stream.status !== 'enabled' ||
+        !stream.lastReceiverActivityAt ||
+        stream.lastReceiverActivityAt.getTime() >= idleSince.getTime()
+      ) {
+        return undefined;
+      }
+      const updated: StreamRecord = {
+        ...stream,
+        status: 'paused',
+        statusReason: reason,
+        updatedAt: this.#now(),
+      };
+      await this.#onStatusChange?.({
+        tx,
+        before: stream,
+        after: updated,
+        caller: { type: 'transmitter' },
+      });
+      await this.#store.update(updated, tx);
+      return updated;
     });
   }
 
@@ -431,7 +489,10 @@ export class StreamService {
   }
 
   /** The wire form of a stream: secrets left out, derived fields computed. */
-  toConfiguration(stream: StreamRecord): StreamConfiguration {
+  toConfiguration(
+    stream: StreamRecord,
+  ): StreamConfiguration &
+    SsfStreamsComponents['schemas']['StreamConfiguration'] {
     const supported = this.#profiles.eventsSupported(
       stream,
       this.#config.eventsSupported,
@@ -453,6 +514,9 @@ export class StreamService {
         description: stream.description,
       }),
       min_verification_interval: stream.minVerificationInterval,
+      ...(this.#config.inactivityTimeoutSeconds !== undefined && {
+        inactivity_timeout: this.#config.inactivityTimeoutSeconds,
+      }),
       ...(stream.receiverProfile !== DEFAULT_PROFILE_ID && {
         receiver_profile: stream.receiverProfile,
       }),

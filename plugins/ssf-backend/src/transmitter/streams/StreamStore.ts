@@ -45,6 +45,13 @@ export interface StreamRecord {
   minVerificationInterval: number;
   /** The last verification the receiver asked for. */
   verification?: { state?: string; jti: string; requestedAt: Date };
+  /**
+   * The receiver's last call to the transmitter about this stream (SSF 1.0
+   * §8.1.1 `inactivity_timeout`); unknown for streams older than the column.
+   * Written only by {@link StreamStore.recordActivity}, never by `update`, so
+   * a change that read the stream earlier cannot set the clock back.
+   */
+  lastReceiverActivityAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -63,9 +70,17 @@ export interface StreamFilter {
  */
 export class StreamStore {
   readonly #knex: Knex;
+  readonly #onChange?: (streamId: string, tx?: Knex.Transaction) => void;
 
-  constructor(knex: Knex) {
+  constructor(
+    knex: Knex,
+    options: {
+      /** Told of every insert, update and delete (the admin pages' signals). */
+      onChange?: (streamId: string, tx?: Knex.Transaction) => void;
+    } = {},
+  ) {
     this.#knex = knex;
+    this.#onChange = options.onChange;
   }
 
   transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -117,11 +132,41 @@ export class StreamStore {
 
   async insert(stream: StreamRecord, tx?: Knex.Transaction): Promise<void> {
     await (tx ?? this.#knex)(TABLE).insert(toRow(stream));
+    this.#onChange?.(stream.streamId, tx);
   }
 
   async update(stream: StreamRecord, tx?: Knex.Transaction): Promise<void> {
-    const { stream_id, created_at, ...rest } = toRow(stream);
+    const {
+      stream_id,
+      created_at,
+      last_receiver_activity_at: _activity,
+      ...rest
+    } = toRow(stream);
     await (tx ?? this.#knex)(TABLE).where({ stream_id }).update(rest);
+    this.#onChange?.(stream_id, tx);
+  }
+
+  /**
+   * Records receiver activity on the streams `where` names, unless it is
+   * already as recent as `at`. Returns how many rows changed.
+   */
+  async recordActivity(
+    where: { streamId: string } | { clientId: string },
+    at: Date,
+    tx?: Knex.Transaction,
+  ): Promise<number> {
+    return (tx ?? this.#knex)(TABLE)
+      .where(
+        'streamId' in where
+          ? { stream_id: where.streamId }
+          : { client_id: where.clientId },
+      )
+      .andWhere(q =>
+        q
+          .whereNull('last_receiver_activity_at')
+          .orWhere('last_receiver_activity_at', '<', at),
+      )
+      .update({ last_receiver_activity_at: at });
   }
 
   /** Deletes a stream; returns whether it existed. */
@@ -129,6 +174,7 @@ export class StreamStore {
     const n = await (tx ?? this.#knex)(TABLE)
       .where({ stream_id: streamId })
       .delete();
+    if (n > 0) this.#onChange?.(streamId, tx);
     return n > 0;
   }
 }
@@ -151,6 +197,7 @@ function toRow(s: StreamRecord) {
     verification_state: s.verification?.state ?? null,
     verification_jti: s.verification?.jti ?? null,
     verification_requested_at: s.verification?.requestedAt ?? null,
+    last_receiver_activity_at: s.lastReceiverActivityAt ?? null,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
   };
@@ -179,6 +226,9 @@ function fromRow(row: any): StreamRecord {
         jti: row.verification_jti,
         requestedAt: toDate(row.verification_requested_at),
       },
+    }),
+    ...(row.last_receiver_activity_at && {
+      lastReceiverActivityAt: toDate(row.last_receiver_activity_at),
     }),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
