@@ -108,6 +108,29 @@ function outputFile(surface) {
 }
 
 /**
+ * openapi-typescript writes JSDoc tags (`@description`, `@enum {string}`,
+ * `@constant`, `@default value`) that TSDoc, which the API reports read, does
+ * not define. Says the same in TSDoc: the description as plain text, the
+ * default as a code span, and no tag the type itself already states.
+ *
+ * @param {string} text
+ * @returns {string}
+ */
+function toTsdoc(text) {
+  return (
+    text
+      // One-line comments that only restate the type.
+      .replace(/^\s*\/\*\* @(?:enum \{[^}]*\}|constant) \*\/\n/gm, '')
+      // Such lines inside longer comments.
+      .replace(/^\s*\* @(?:enum \{[^}]*\}|constant)\s*\n/gm, '')
+      .replace(/@description /g, '')
+      .replace(/@default (.+?)( \*\/)?$/gm, (_m, value, end) => {
+        return `Default: \`${value}\`${end ?? ''}`;
+      })
+  );
+}
+
+/**
  * The generated module for one surface, exactly as it is committed.
  *
  * @param {string} surface e.g. `streams`
@@ -123,7 +146,7 @@ async function generate(surface) {
 
   const source = path.join(SCHEMA_DIR, `${surface}.yaml`);
   const ast = await openapiTS(pathToFileURL(source), OPTIONS);
-  const body = astToString(ast).replace(
+  const body = toTsdoc(astToString(ast)).replace(
     /^export (?:interface|type) (\w+|\$defs)\b/gm,
     (declaration, name) => {
       const doc = EXPORT_DOCS[/** @type {keyof EXPORT_DOCS} */ (name)];

@@ -69,7 +69,7 @@ export interface paths {
     };
     /**
      * A stream's delivery outcomes by hour, for the admin chart.
-     * @description One bucket per hour of the last `hours` hours (the current hour included), oldest
+     * One bucket per hour of the last `hours` hours (the current hour included), oldest
      *     first, empty hours included. Counted per minute as outcomes happen, so redelivery
      *     and the outbox history retention do not change past hours.
      */
@@ -127,7 +127,7 @@ export interface paths {
     put?: never;
     /**
      * Emit an event to every stream that takes it (backend plugins only).
-     * @description Callable with a Backstage service token whose subject is `plugin:<id>`; other callers get 403.
+     * Callable with a Backstage service token whose subject is `plugin:<id>`; other callers get 403.
      */
     post: operations['emitEvent'];
     delete?: never;
@@ -151,23 +151,22 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     DeliveryHistory: {
-      /** @constant */
       bucket_seconds: 3600;
       buckets: {
         /**
          * Format: date-time
-         * @description The hour's start (UTC).
+         * The hour's start (UTC).
          */
         start: string;
-        /** @description SETs delivered in the hour (pushed, or acknowledged by a poll). */
+        /** SETs delivered in the hour (pushed, or acknowledged by a poll). */
         delivered: number;
-        /** @description Push attempts that failed in the hour and were scheduled again. */
+        /** Push attempts that failed in the hour and were scheduled again. */
         failed: number;
-        /** @description SETs dead-lettered in the hour. */
+        /** SETs dead-lettered in the hour. */
         dead: number;
       }[];
     };
-    /** @description Backstage's error body. */
+    /** Backstage's error body. */
     Error: {
       error: {
         name: string;
@@ -181,7 +180,7 @@ export interface components {
         statusCode: number;
       };
     };
-    /** @description A subject identifier (RFC 9493 / SSF 1.0 §3). */
+    /** A subject identifier (RFC 9493 / SSF 1.0 §3). */
     Subject: {
       format: string;
     } & {
@@ -192,43 +191,39 @@ export interface components {
       jti: string;
     };
     /**
-     * @description An outbox SET's state as the admin API shows it.
-     * @enum {string}
+     * An outbox SET's state as the admin API shows it.
      */
     SetState: 'pending' | 'delivered' | 'dead' | 'dropped';
     /**
-     * @description RFC 8935 push or RFC 8936 poll.
-     * @enum {string}
+     * RFC 8935 push or RFC 8936 poll.
      */
     DeliveryMethod: 'urn:ietf:rfc:8935' | 'urn:ietf:rfc:8936';
-    /** @enum {string} */
     StreamStatusValue: 'enabled' | 'paused' | 'disabled';
-    /** @description A stream's SETs by delivery state. */
+    /** A stream's SETs by delivery state. */
     StreamStats: {
       pending: number;
-      /** @description Pending SETs of a paused stream, kept until it is enabled. */
+      /** Pending SETs of a paused stream, kept until it is enabled. */
       held: number;
       delivered: number;
       dead: number;
       dropped: number;
     };
-    /** @description The last verification requested for a stream, and how its SET fared. */
+    /** The last verification requested for a stream, and how its SET fared. */
     StreamVerification: {
-      /** @description The `state` the verification was requested with, if any. */
+      /** The `state` the verification was requested with, if any. */
       state?: string;
       /** Format: date-time */
       requested_at: string;
       /**
-       * @description The verification SET's outbox state, or `unknown` once it is gone.
-       * @enum {string}
+       * The verification SET's outbox state, or `unknown` once it is gone.
        */
       status: 'pending' | 'delivered' | 'dead' | 'dropped' | 'unknown';
       /** Format: date-time */
       delivered_at?: string;
-      /** @description Why the verification SET was dead-lettered. */
+      /** Why the verification SET was dead-lettered. */
       error?: string;
     };
-    /** @description A stream configuration (the `StreamConfiguration` of streams.yaml) with the admin's extra members. */
+    /** A stream configuration (the `StreamConfiguration` of streams.yaml) with the admin's extra members. */
     AdminStream: {
       stream_id: string;
       iss: string;
@@ -236,18 +231,18 @@ export interface components {
       events_supported: string[];
       events_requested: string[];
       events_delivered: string[];
-      /** @description The push `authorization_header` is never returned. */
+      /** The push `authorization_header` is never returned. */
       delivery: {
         method: components['schemas']['DeliveryMethod'];
         endpoint_url: string;
       };
       description?: string;
       min_verification_interval: number;
-      /** @description SSF 1.0 §8.1.1, in seconds; present when configured. */
+      /** SSF 1.0 §8.1.1, in seconds; present when configured. */
       inactivity_timeout?: number;
-      /** @description Present when it is not the default `ssf`. */
+      /** Present when it is not the default `ssf`. */
       receiver_profile?: string;
-      /** @description The OAuth client ID of the receiver that owns the stream. */
+      /** The OAuth client ID of the receiver that owns the stream. */
       client_id: string;
       status: components['schemas']['StreamStatusValue'];
       reason?: string;
@@ -276,7 +271,7 @@ export interface components {
       /** Format: date-time */
       delivered_at?: string;
       last_error?: string;
-      /** @description The signed SET (compact JWS). */
+      /** The signed SET (compact JWS). */
       set: string;
     };
     SecurityPosture: {
@@ -287,14 +282,13 @@ export interface components {
         may_manage: boolean;
       };
       warnings: {
-        /** @enum {string} */
         id: 'permissions-disabled' | 'non-admin-can-manage';
         message: string;
       }[];
     };
   };
   responses: {
-    /** @description No or an invalid token. */
+    /** No or an invalid token. */
     Unauthorized: {
       headers: {
         'WWW-Authenticate'?: string;
@@ -304,7 +298,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description Bad input (400), a caller without permission or of the wrong kind (403), an unknown stream (404). */
+    /** Bad input (400), a caller without permission or of the wrong kind (403), an unknown stream (404). */
     Error: {
       headers: {
         [name: string]: unknown;
@@ -340,7 +334,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The streams. */
+      /** The streams. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -369,7 +363,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page. */
+      /** One page. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -398,7 +392,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The buckets. */
+      /** The buckets. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -429,7 +423,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description How many SETs are pending again. */
+      /** How many SETs are pending again. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -455,7 +449,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The posture and the warnings to show. */
+      /** The posture and the warnings to show. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -477,10 +471,10 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description The event type URI. */
+          /** The event type URI. */
           type: string;
           subject: components['schemas']['Subject'];
-          /** @default {} */
+          /** Default: `{}` */
           payload?: {
             [key: string]: unknown;
           };
@@ -489,7 +483,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The SETs queued, one per stream. */
+      /** The SETs queued, one per stream. */
       202: {
         headers: {
           [name: string]: unknown;

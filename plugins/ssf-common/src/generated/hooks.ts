@@ -160,7 +160,7 @@ export type webhooks = Record<string, never>;
  */
 export interface components {
   schemas: {
-    /** @description Backstage's error body. */
+    /** Backstage's error body. */
     Error: {
       error: {
         name: string;
@@ -174,7 +174,7 @@ export interface components {
         statusCode: number;
       };
     };
-    /** @description A subject identifier (RFC 9493 / SSF 1.0 §3). */
+    /** A subject identifier (RFC 9493 / SSF 1.0 §3). */
     Subject: {
       format: string;
     } & {
@@ -184,54 +184,50 @@ export interface components {
       stream_id: string;
       jti: string;
     };
-    /** @description Attribute values by attribute path (e.g. `spec.profile.email`). */
+    /** Attribute values by attribute path (e.g. `spec.profile.email`). */
     AttributeValues: {
       [key: string]: string;
     };
-    /** @description New attribute values by attribute path; `null` removes one. */
+    /** New attribute values by attribute path; `null` removes one. */
     AttributeChanges: {
       [key: string]: string | null;
     };
     Trigger:
       | {
-          /** @constant */
           on: 'attribute_changed';
           path: string;
-          /** @description An RE2 pattern. */
+          /** An RE2 pattern. */
           from?: string;
-          /** @description An RE2 pattern. */
+          /** An RE2 pattern. */
           to?: string;
         }
       | {
-          /** @constant */
           on: 'user_added';
         }
       | {
-          /** @constant */
           on: 'user_removed';
         };
     HookName: string;
     /**
-     * @description How a hook identifies the user in the SETs it emits.
-     * @enum {string}
+     * How a hook identifies the user in the SETs it emits.
      */
     SubjectFormat: 'email' | 'iss_sub';
-    /** @description The event payload; string values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. */
+    /** The event payload; string values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. */
     PayloadTemplate: {
       [key: string]: unknown;
     };
-    /** @description The body that creates or replaces a hook; absent optional members take the backend's defaults. */
+    /** The body that creates or replaces a hook; absent optional members take the backend's defaults. */
     HookInput: {
       name: components['schemas']['HookName'];
       description?: string;
-      /** @description Defaults to `true`. */
+      /** Defaults to `true`. */
       enabled?: boolean;
       trigger: components['schemas']['Trigger'];
       event_type: string;
       payload_template?: components['schemas']['PayloadTemplate'];
       subject_format?: components['schemas']['SubjectFormat'];
     };
-    /** @description Members of a `HookInput` to change; the others stay. */
+    /** Members of a `HookInput` to change; the others stay. */
     HookPatch: {
       name?: components['schemas']['HookName'];
       description?: string;
@@ -251,8 +247,7 @@ export interface components {
       payload_template: components['schemas']['PayloadTemplate'];
       subject_format: components['schemas']['SubjectFormat'];
       /**
-       * @description `config` hooks come from app-config and cannot be changed through the API.
-       * @enum {string}
+       * `config` hooks come from app-config and cannot be changed through the API.
        */
       source: 'config' | 'api';
       /** Format: date-time */
@@ -260,28 +255,27 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
-    /** @description Give either `attributes` (at most 200) or `removed: true`. */
+    /** Give either `attributes` (at most 200) or `removed: true`. */
     IdentityChange: {
       subject: components['schemas']['Subject'];
       attributes?: components['schemas']['AttributeChanges'];
-      /** @constant */
       removed?: true;
       /** Format: date-time */
       observed_at?: string;
     };
     Firing: {
       id: string;
-      /** @description Absent once the hook is deleted. */
+      /** Absent once the hook is deleted. */
       hook_id?: string;
       hook_name: string;
-      /** @description The identity's entity reference, e.g. `user:default/jdoe`. */
+      /** The identity's entity reference, e.g. `user:default/jdoe`. */
       identity: string;
       subject: components['schemas']['Subject'];
       change: components['schemas']['IdentityChangeKind'];
       event_type: string;
       txn: string;
       sets: components['schemas']['SetRef'][];
-      /** @description `catalog`, `api`, or the ID of the module that observed the change. */
+      /** `catalog`, `api`, or the ID of the module that observed the change. */
       source: string;
       /** Format: date-time */
       observed_at: string;
@@ -301,41 +295,38 @@ export interface components {
       first_run: boolean;
       removals_held_back?: number;
     };
-    /** @description One attribute change, or the identity appearing or going away. */
+    /** One attribute change, or the identity appearing or going away. */
     IdentityChangeKind:
       | {
-          /** @constant */
           kind: 'attribute_changed';
-          /** @description The canonical attribute path. */
+          /** The canonical attribute path. */
           path: string;
-          /** @description The value before; absent when there was none. */
+          /** The value before; absent when there was none. */
           from?: string;
-          /** @description The value after; absent when there is none now. */
+          /** The value after; absent when there is none now. */
           to?: string;
         }
       | {
-          /** @constant */
           kind: 'user_added';
         }
       | {
-          /** @constant */
           kind: 'user_removed';
         };
-    /** @description The change to test: the subject, the attribute values before (`before`), and either the changed values (`attributes`) or `removed: true`. */
+    /** The change to test: the subject, the attribute values before (`before`), and either the changed values (`attributes`) or `removed: true`. */
     DryRunChange: {
       subject: components['schemas']['Subject'];
       before?: components['schemas']['AttributeValues'];
       attributes?: components['schemas']['AttributeChanges'];
       removed?: boolean;
     };
-    /** @description With `hook`, that unsaved hook is tested instead of every enabled saved hook. */
+    /** With `hook`, that unsaved hook is tested instead of every enabled saved hook. */
     DryRunRequest: {
       change: components['schemas']['DryRunChange'];
       hook?: components['schemas']['HookInput'];
     };
-    /** @description An event the dry run found would be emitted, and the streams that would get it. */
+    /** An event the dry run found would be emitted, and the streams that would get it. */
     DryRunEvent: {
-      /** @description Absent for the unsaved `hook` of the request. */
+      /** Absent for the unsaved `hook` of the request. */
       hook_id?: string;
       hook_name: string;
       event_type: string;
@@ -343,32 +334,32 @@ export interface components {
       payload: {
         [key: string]: unknown;
       };
-      /** @description The IDs of the streams that would get the event. */
+      /** The IDs of the streams that would get the event. */
       streams: string[];
     };
-    /** @description What the dry run derived from the change, and what it would emit. */
+    /** What the dry run derived from the change, and what it would emit. */
     DryRunResult: {
       changes: components['schemas']['IdentityChangeKind'][];
       events: components['schemas']['DryRunEvent'][];
     };
-    /** @description A page of firings, newest first; `next_cursor` when there may be more. */
+    /** A page of firings, newest first; `next_cursor` when there may be more. */
     FiringList: {
       items: components['schemas']['Firing'][];
       next_cursor?: string;
     };
-    /** @description The state of the catalog reconciliation that feeds identity changes to the hooks. */
+    /** The state of the catalog reconciliation that feeds identity changes to the hooks. */
     LifecycleStatus: {
       catalog: {
         enabled: boolean;
         lifecycle_annotation: string;
-        /** @description The number of user snapshots changes are compared against. */
+        /** The number of user snapshots changes are compared against. */
         snapshots: number;
         last_run?: components['schemas']['Run'];
       };
     };
   };
   responses: {
-    /** @description The hook. */
+    /** The hook. */
     Hook: {
       headers: {
         [name: string]: unknown;
@@ -377,7 +368,7 @@ export interface components {
         'application/json': components['schemas']['Hook'];
       };
     };
-    /** @description An error in Backstage's body. */
+    /** An error in Backstage's body. */
     Error: {
       headers: {
         [name: string]: unknown;
@@ -386,7 +377,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description No or an invalid token. */
+    /** No or an invalid token. */
     Unauthorized: {
       headers: {
         'WWW-Authenticate'?: string;
@@ -423,7 +414,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every hook, from config and from the API. */
+      /** Every hook, from config and from the API. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -495,7 +486,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Error'];
       404: components['responses']['Error'];
-      /** @description A taken name, or a hook from config. */
+      /** A taken name, or a hook from config. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -517,7 +508,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -566,7 +557,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What would happen. */
+      /** What would happen. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -586,7 +577,7 @@ export interface operations {
         hook_id?: string;
         identity?: string;
         limit?: number;
-        /** @description The `next_cursor` of the previous page. */
+        /** The `next_cursor` of the previous page. */
         cursor?: string;
       };
       header?: never;
@@ -595,7 +586,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page. */
+      /** One page. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -624,7 +615,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What each change led to. */
+      /** What each change led to. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -659,21 +650,20 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Triggered. */
+      /** Triggered. */
       202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': {
-            /** @constant */
             triggered: true;
           };
         };
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Error'];
-      /** @description The catalog reconciliation is off. */
+      /** The catalog reconciliation is off. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -693,7 +683,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The catalog reconciliation's status. */
+      /** The catalog reconciliation's status. */
       200: {
         headers: {
           [name: string]: unknown;

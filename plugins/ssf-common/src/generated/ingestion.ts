@@ -57,9 +57,8 @@ export type webhooks = Record<string, never>;
  */
 export interface components {
   schemas: {
-    /** @description RFC 8935 §2.3 error body. */
+    /** RFC 8935 §2.3 error body. */
     SetError: {
-      /** @enum {string} */
       err:
         | 'invalid_request'
         | 'invalid_key'
@@ -95,7 +94,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description `Bearer <secret>`, for a provider configured with an authorization secret. */
+        /** `Bearer <secret>`, for a provider configured with an authorization secret. */
         Authorization?: string;
       };
       path?: never;
@@ -107,14 +106,14 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Stored (or already stored); empty body. */
+      /** Stored (or already stored); empty body. */
       202: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description The SET is refused (RFC 8935 §2.3); a transmitter must not retry it. */
+      /** The SET is refused (RFC 8935 §2.3); a transmitter must not retry it. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -123,7 +122,7 @@ export interface operations {
           'application/json': components['schemas']['SetError'];
         };
       };
-      /** @description The provider is over its token bucket (`ssf.receiver.rateLimit`, `rate_limited`), or the caller over Backstage's `backend.rateLimit` (Backstage's error body, no Retry-After); retry after `Retry-After` seconds. Nothing is stored. */
+      /** The provider is over its token bucket (`ssf.receiver.rateLimit`, `rate_limited`), or the caller over Backstage's `backend.rateLimit` (Backstage's error body, no Retry-After); retry after `Retry-After` seconds. Nothing is stored. */
       429: {
         headers: {
           'Retry-After'?: number;
@@ -133,7 +132,7 @@ export interface operations {
           'application/json': components['schemas']['SetError'];
         };
       };
-      /** @description An unexpected failure of the receiver; the transmitter should retry. */
+      /** An unexpected failure of the receiver; the transmitter should retry. */
       500: {
         headers: {
           [name: string]: unknown;
@@ -142,7 +141,7 @@ export interface operations {
           'application/json': components['schemas']['SetError'];
         };
       };
-      /** @description The provider's keys cannot be had now (`temporarily_unavailable`); retry after `Retry-After`. */
+      /** The provider's keys cannot be had now (`temporarily_unavailable`); retry after `Retry-After`. */
       503: {
         headers: {
           'Retry-After'?: number;

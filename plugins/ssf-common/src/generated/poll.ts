@@ -57,7 +57,7 @@ export type webhooks = Record<string, never>;
  */
 export interface components {
   schemas: {
-    /** @description Backstage's error body. */
+    /** Backstage's error body. */
     Error: {
       error: {
         name: string;
@@ -71,15 +71,15 @@ export interface components {
         statusCode: number;
       };
     };
-    /** @description RFC 8935 §2.3 error. */
+    /** RFC 8935 §2.3 error. */
     SetErr: {
       err: string;
       description?: string;
     };
     PollRequest: {
-      /** @description At most 1000; default 100; 0 only acknowledges. */
+      /** At most 1000; default 100; 0 only acknowledges. */
       maxEvents?: number;
-      /** @default false */
+      /** Default: `false` */
       returnImmediately?: boolean;
       ack?: string[];
       setErrs?: {
@@ -87,7 +87,7 @@ export interface components {
       };
     };
     PollResponse: {
-      /** @description Each SET (a compact JWS) by its `jti`. */
+      /** Each SET (a compact JWS) by its `jti`. */
       sets: {
         [key: string]: string;
       };
@@ -95,7 +95,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description Bad input or a push stream (400), not the stream's receiver (403), an unknown or foreign stream (404). */
+    /** Bad input or a push stream (400), not the stream's receiver (403), an unknown or foreign stream (404). */
     Error: {
       headers: {
         [name: string]: unknown;
@@ -137,7 +137,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The SETs handed out, by `jti`. */
+      /** The SETs handed out, by `jti`. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -147,7 +147,7 @@ export interface operations {
         };
       };
       400: components['responses']['Error'];
-      /** @description No or an invalid token. */
+      /** No or an invalid token. */
       401: {
         headers: {
           'WWW-Authenticate'?: string;

@@ -204,7 +204,7 @@ export interface paths {
     };
     /**
      * One provider's accepted and refused SETs by hour, for the admin chart.
-     * @description One bucket per hour of the last `hours` hours (the current hour included), oldest
+     * One bucket per hour of the last `hours` hours (the current hour included), oldest
      *     first, empty hours included. `accepted` counts stored SETs by the time received (a
      *     redelivery of a stored SET is not counted again); `rejected` counts SETs ingestion
      *     refused, by the RFC 8935 error code answered (`rejected_by_err`, over the whole
@@ -251,23 +251,22 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     ReceivedEventsHistory: {
-      /** @constant */
       bucket_seconds: 3600;
       buckets: {
         /**
          * Format: date-time
-         * @description The hour's start (UTC).
+         * The hour's start (UTC).
          */
         start: string;
         accepted: number;
         rejected: number;
       }[];
-      /** @description Refused SETs over the window by the RFC 8935 `err` answered. */
+      /** Refused SETs over the window by the RFC 8935 `err` answered. */
       rejected_by_err: {
         [key: string]: number;
       };
     };
-    /** @description The provider API's error body. */
+    /** The provider API's error body. */
     ProviderError: {
       /** @example E0000001 */
       errorCode: string;
@@ -278,7 +277,7 @@ export interface components {
         errorSummary: string;
       }[];
     };
-    /** @description Backstage's error body. */
+    /** Backstage's error body. */
     Error: {
       error: {
         name: string;
@@ -293,8 +292,7 @@ export interface components {
       };
     };
     /**
-     * @description RFC 8935 push or RFC 8936 poll.
-     * @enum {string}
+     * RFC 8935 push or RFC 8936 poll.
      */
     DeliveryMethod: 'urn:ietf:rfc:8935' | 'urn:ietf:rfc:8936';
     EventsRequested: string[];
@@ -303,22 +301,20 @@ export interface components {
         allow: string[];
       };
     };
-    /** @description Exactly one of `{well_known_url}` or `{issuer, jwks_url}`. */
+    /** Exactly one of `{well_known_url}` or `{issuer, jwks_url}`. */
     ProviderSettings: {
       well_known_url?: string;
       issuer?: string;
       jwks_url?: string;
       accept_untyped_sets?: boolean;
-      /** @description Only with `issuer` and `jwks_url`. */
+      /** Only with `issuer` and `jwks_url`. */
       accept_non_url_issuer?: boolean;
     };
     ProviderDeliveryRequest:
       | {
-          /** @constant */
           method: 'urn:ietf:rfc:8935';
         }
       | {
-          /** @constant */
           method: 'urn:ietf:rfc:8936';
           endpoint_url: string;
         };
@@ -326,11 +322,11 @@ export interface components {
       name: string;
       type: string;
       settings: components['schemas']['ProviderSettings'];
-      /** @description Extension, write-only; the bearer secret pushes must carry. `null` removes it; absent keeps it. */
+      /** Extension, write-only; the bearer secret pushes must carry. `null` removes it; absent keeps it. */
       authorization_secret?: string | null;
       delivery?: components['schemas']['ProviderDeliveryRequest'];
     };
-    /** @description A create body; the read-only `id`, `status` and `_links` of a GET may be echoed (`id` and `status` unchanged). */
+    /** A create body; the read-only `id`, `status` and `_links` of a GET may be echoed (`id` and `status` unchanged). */
     ReplaceProviderRequest: {
       name: string;
       type: string;
@@ -338,11 +334,10 @@ export interface components {
       authorization_secret?: string | null;
       delivery?: components['schemas']['ProviderDeliveryRequest'];
       id?: string;
-      /** @enum {string} */
       status?: 'ACTIVE' | 'INACTIVE';
       _links?: unknown;
     };
-    /** @description What the receiver knows about its stream at the provider's transmitter; each member only when known. */
+    /** What the receiver knows about its stream at the provider's transmitter; each member only when known. */
     RemoteStream: {
       stream_id?: string;
       status?: string;
@@ -367,15 +362,12 @@ export interface components {
       id: string;
       name: string;
       type: string;
-      /** @enum {string} */
       status: 'ACTIVE' | 'INACTIVE';
       settings: {
         issuer: string;
         jwks_url: string;
         well_known_url?: string;
-        /** @constant */
         accept_untyped_sets?: true;
-        /** @constant */
         accept_non_url_issuer?: true;
       };
       _links: {
@@ -383,19 +375,18 @@ export interface components {
         activate?: components['schemas']['Link'];
         deactivate?: components['schemas']['Link'];
       };
-      /** @description Present only for poll-connected providers. */
+      /** Present only for poll-connected providers. */
       delivery?: {
         method: components['schemas']['DeliveryMethod'];
-        /** @description The transmitter's poll URL. */
+        /** The transmitter's poll URL. */
         endpoint_url?: string;
       };
-      /** @constant */
       has_authorization_secret?: true;
       remote_stream?: components['schemas']['RemoteStream'];
     };
     ReceivedEvent: {
       id: string;
-      /** @description Absent once the provider has been deleted. */
+      /** Absent once the provider has been deleted. */
       provider_id?: string;
       iss: string;
       jti: string;
@@ -421,27 +412,27 @@ export interface components {
       };
       handler_error?: string;
     };
-    /** @description A page of received events, newest first; `next_cursor` when there may be more. */
+    /** A page of received events, newest first; `next_cursor` when there may be more. */
     ReceivedEventList: {
       items: components['schemas']['ReceivedEvent'][];
       next_cursor?: string;
     };
-    /** @description One received event with the SET as received and all its claims. */
+    /** One received event with the SET as received and all its claims. */
     ReceivedEventDetail: components['schemas']['ReceivedEvent'] & {
-      /** @description The SET as received (compact JWS). */
+      /** The SET as received (compact JWS). */
       set: string;
       claims: {
         [key: string]: unknown;
       };
     };
-    /** @description A change to the stream at the transmitter: the members present are replaced, absent ones stay (SSF 1.0 §8.1.1.3); at least one is given. */
+    /** A change to the stream at the transmitter: the members present are replaced, absent ones stay (SSF 1.0 §8.1.1.3); at least one is given. */
     UpdateRemoteStreamRequest: {
       events_requested?: components['schemas']['EventsRequested'];
       description?: string;
     };
   };
   responses: {
-    /** @description An error in the provider API's body. */
+    /** An error in the provider API's body. */
     ProviderError: {
       headers: {
         [name: string]: unknown;
@@ -450,7 +441,7 @@ export interface components {
         'application/json': components['schemas']['ProviderError'];
       };
     };
-    /** @description No or an invalid token, in the provider API's body. */
+    /** No or an invalid token, in the provider API's body. */
     ProviderUnauthorized: {
       headers: {
         'WWW-Authenticate'?: string;
@@ -460,7 +451,7 @@ export interface components {
         'application/json': components['schemas']['ProviderError'];
       };
     };
-    /** @description An error in Backstage's body. */
+    /** An error in Backstage's body. */
     Error: {
       headers: {
         [name: string]: unknown;
@@ -469,7 +460,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description No or an invalid token. */
+    /** No or an invalid token. */
     Unauthorized: {
       headers: {
         'WWW-Authenticate'?: string;
@@ -479,7 +470,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The provider's `remote_stream` view (202 when the transmitter accepted a change without applying it; then it is not recorded). */
+    /** The provider's `remote_stream` view (202 when the transmitter accepted a change without applying it; then it is not recorded). */
     RemoteStream: {
       headers: {
         [name: string]: unknown;
@@ -488,7 +479,7 @@ export interface components {
         'application/json': components['schemas']['RemoteStream'];
       };
     };
-    /** @description The stream's status at the transmitter (202 when accepted but not applied). */
+    /** The stream's status at the transmitter (202 when accepted but not applied). */
     RemoteStreamStatus: {
       headers: {
         [name: string]: unknown;
@@ -496,7 +487,6 @@ export interface components {
       content: {
         'application/json': {
           stream_id: string;
-          /** @enum {string} */
           status: 'enabled' | 'paused' | 'disabled';
           reason?: string;
         };
@@ -531,7 +521,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The providers. */
+      /** The providers. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -557,7 +547,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The created provider (200, as the provider API answers). */
+      /** The created provider (200, as the provider API answers). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -583,7 +573,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The provider. */
+      /** The provider. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -612,7 +602,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The replaced provider. */
+      /** The replaced provider. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -639,7 +629,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -662,7 +652,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The provider, `status` ACTIVE, with `_links.deactivate`. */
+      /** The provider, `status` ACTIVE, with `_links.deactivate`. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -687,7 +677,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The provider, `status` INACTIVE, with `_links.activate`. */
+      /** The provider, `status` INACTIVE, with `_links.activate`. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -712,7 +702,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description What the poll cycle did. */
+      /** What the poll cycle did. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -788,7 +778,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -855,7 +845,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @enum {string} */
           status: 'enabled' | 'paused' | 'disabled';
           reason?: string;
         };
@@ -882,7 +871,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Asked; the verification SET will carry this state. */
+      /** Asked; the verification SET will carry this state. */
       202: {
         headers: {
           [name: string]: unknown;
@@ -903,15 +892,15 @@ export interface operations {
     parameters: {
       query?: {
         provider_id?: string;
-        /** @description The SET's first event type. */
+        /** The SET's first event type. */
         event_type?: string;
-        /** @description The identifying value of the principal subject. */
+        /** The identifying value of the principal subject. */
         subject?: string;
-        /** @description ISO 8601 with offset, on the time received; before `until`. */
+        /** ISO 8601 with offset, on the time received; before `until`. */
         since?: string;
         until?: string;
         limit?: number;
-        /** @description The `next_cursor` of the previous page. */
+        /** The `next_cursor` of the previous page. */
         cursor?: string;
       };
       header?: never;
@@ -920,7 +909,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page. */
+      /** One page. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -946,7 +935,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The buckets. */
+      /** The buckets. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -971,7 +960,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The event. */
+      /** The event. */
       200: {
         headers: {
           [name: string]: unknown;

@@ -181,7 +181,7 @@ export type webhooks = Record<string, never>;
  */
 export interface components {
   schemas: {
-    /** @description Backstage's error body. */
+    /** Backstage's error body. */
     Error: {
       error: {
         name: string;
@@ -197,10 +197,8 @@ export interface components {
         statusCode: number;
       };
     };
-    /** @enum {string} */
     DeliveryMethod: 'urn:ietf:rfc:8935' | 'urn:ietf:rfc:8936';
     TransmitterMetadata: {
-      /** @constant */
       spec_version: '1_0';
       issuer: string;
       jwks_uri: string;
@@ -213,7 +211,6 @@ export interface components {
       authorization_schemes: {
         spec_urn: string;
       }[];
-      /** @enum {string} */
       default_subjects: 'ALL' | 'NONE';
     };
     JwkSet: {
@@ -229,16 +226,14 @@ export interface components {
     Audience: string | string[];
     DeliveryRequest:
       | {
-          /** @constant */
           method: 'urn:ietf:rfc:8935';
           endpoint_url: string;
-          /** @description Write-only; sent with each push, never returned. */
+          /** Write-only; sent with each push, never returned. */
           authorization_header?: string;
         }
       | {
-          /** @constant */
           method: 'urn:ietf:rfc:8936';
-          /** @description The transmitter's own poll URL, echoed back; no other. */
+          /** The transmitter's own poll URL, echoed back; no other. */
           endpoint_url?: string;
         };
     EventsRequested: string[];
@@ -247,11 +242,11 @@ export interface components {
       events_requested?: components['schemas']['EventsRequested'];
       description?: string;
       aud?: components['schemas']['Audience'];
-      /** @description A portal admin creates the stream for this receiver. */
+      /** A portal admin creates the stream for this receiver. */
       client_id?: string;
       receiver_profile?: string;
     };
-    /** @description Transmitter-supplied properties, accepted only with their current values. */
+    /** Transmitter-supplied properties, accepted only with their current values. */
     TransmitterSuppliedEcho: {
       iss?: string;
       aud?: components['schemas']['Audience'];
@@ -280,19 +275,18 @@ export interface components {
       events_supported: string[];
       events_requested: string[];
       events_delivered: string[];
-      /** @description The push `authorization_header` is never returned. */
+      /** The push `authorization_header` is never returned. */
       delivery: {
         method: components['schemas']['DeliveryMethod'];
         endpoint_url: string;
       };
       description?: string;
       min_verification_interval: number;
-      /** @description SSF 1.0 §8.1.1, in seconds: present when `ssf.transmitter.inactivityTimeout` is set. A stream whose receiver neither calls stream management nor polls for this long is paused. */
+      /** SSF 1.0 §8.1.1, in seconds: present when `ssf.transmitter.inactivityTimeout` is set. A stream whose receiver neither calls stream management nor polls for this long is paused. */
       inactivity_timeout?: number;
-      /** @description Present when it is not the default `ssf`. */
+      /** Present when it is not the default `ssf`. */
       receiver_profile?: string;
     };
-    /** @enum {string} */
     StreamStatusValue: 'enabled' | 'paused' | 'disabled';
     StreamStatus: {
       stream_id: string;
@@ -304,7 +298,7 @@ export interface components {
       status: components['schemas']['StreamStatusValue'];
       reason?: string;
     };
-    /** @description A subject identifier (RFC 9493 / SSF 1.0 §3); simple, `aliases` or `complex`. */
+    /** A subject identifier (RFC 9493 / SSF 1.0 §3); simple, `aliases` or `complex`. */
     Subject: {
       format: string;
     } & {
@@ -325,7 +319,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description Bad input; the message names each offending property. Nothing is changed. */
+    /** Bad input; the message names each offending property. Nothing is changed. */
     BadRequest: {
       headers: {
         [name: string]: unknown;
@@ -334,10 +328,10 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description No or an invalid token. */
+    /** No or an invalid token. */
     Unauthorized: {
       headers: {
-        /** @description `Bearer realm="<issuer>"`, plus `error="invalid_token"` when a token was sent. */
+        /** `Bearer realm="<issuer>"`, plus `error="invalid_token"` when a token was sent. */
         'WWW-Authenticate'?: string;
         [name: string]: unknown;
       };
@@ -345,7 +339,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description A portal user without the permission. */
+    /** A portal user without the permission. */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -354,7 +348,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description An unknown stream, or another client's. */
+    /** An unknown stream, or another client's. */
     NotFound: {
       headers: {
         [name: string]: unknown;
@@ -363,7 +357,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The client has a stream already, `maxStreams` is reached, an audience is taken, or the stream is disabled. */
+    /** The client has a stream already, `maxStreams` is reached, an audience is taken, or the stream is disabled. */
     Conflict: {
       headers: {
         [name: string]: unknown;
@@ -372,7 +366,7 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description A body over 64 kB. */
+    /** A body over 64 kB. */
     PayloadTooLarge: {
       headers: {
         [name: string]: unknown;
@@ -410,7 +404,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The metadata. */
+      /** The metadata. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -430,7 +424,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A JWK Set (RFC 7517), cacheable for 60 seconds. */
+      /** A JWK Set (RFC 7517), cacheable for 60 seconds. */
       200: {
         headers: {
           'Cache-Control'?: 'public, max-age=60';
@@ -446,7 +440,7 @@ export interface operations {
     parameters: {
       query?: {
         stream_id?: string;
-        /** @description Only streams with this audience; with `stream_id`, 400 unless it has it. */
+        /** Only streams with this audience; with `stream_id`, 400 unless it has it. */
         aud?: string;
       };
       header?: never;
@@ -455,7 +449,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description An array of stream configurations (`[]` when none), or one with `stream_id`. */
+      /** An array of stream configurations (`[]` when none), or one with `stream_id`. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -485,7 +479,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The stream's configuration. */
+      /** The stream's configuration. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -514,7 +508,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The created stream's configuration. */
+      /** The created stream's configuration. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -541,7 +535,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -567,7 +561,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The stream's configuration. */
+      /** The stream's configuration. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -594,7 +588,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The status. */
+      /** The status. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -622,7 +616,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The status now. */
+      /** The status now. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -653,7 +647,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The verification SET is queued. */
+      /** The verification SET is queued. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -665,7 +659,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
-      /** @description Asked again within `min_verification_interval`. */
+      /** Asked again within `min_verification_interval`. */
       429: {
         headers: {
           'Retry-After'?: number;
@@ -690,7 +684,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Added; empty body. */
+      /** Added; empty body. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -716,7 +710,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Removed. */
+      /** Removed. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -738,7 +732,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The profiles. */
+      /** The profiles. */
       200: {
         headers: {
           [name: string]: unknown;
