@@ -27,7 +27,10 @@ import { JsonObject } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { readTransmitterConfig, TransmitterConfig } from '../src/transmitter/config';
+import {
+  readTransmitterConfig,
+  TransmitterConfig,
+} from '../src/transmitter/config';
 import { StreamStore } from '../src/transmitter/streams/StreamStore';
 import { createDelivery } from '../src/transmitter/delivery/createDelivery';
 import { DeliveryWorker } from '../src/transmitter/delivery/DeliveryWorker';

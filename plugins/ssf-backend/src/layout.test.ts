@@ -65,7 +65,8 @@ function relativeImports(file: string): string[] {
 }
 
 /** The top folder of a path below src/, or '' for a top-level file. */
-const topOf = (rel: string) => (rel.includes(path.sep) ? rel.split(path.sep)[0] : '');
+const topOf = (rel: string) =>
+  rel.includes(path.sep) ? rel.split(path.sep)[0] : '';
 
 function violations(): string[] {
   const found: string[] = [];
@@ -82,7 +83,9 @@ function violations(): string[] {
         CONCERNS.includes(toTop) &&
         to !== path.join(toTop, 'index.ts')
       ) {
-        found.push(`${edge}: wiring reaches a concern only through its index.ts`);
+        found.push(
+          `${edge}: wiring reaches a concern only through its index.ts`,
+        );
       } else if (SHARED.includes(fromTop) && !SHARED.includes(toTop)) {
         found.push(`${edge}: shared helpers import no concern`);
       } else if (

@@ -48,4 +48,23 @@ export async function migratedDatabase(
   return knex;
 }
 
+/**
+ * Resolves once another session of this PostgreSQL database waits for a
+ * lock, i.e. once a writer is blocked on a row, unique key or advisory lock
+ * that an open transaction holds. SQLite has one connection, so there a
+ * writer simply waits for it and nothing needs observing.
+ */
+export async function untilBlockedOnLock(knex: Knex): Promise<void> {
+  if (knex.client.config.client !== 'pg') return;
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const { rows } = await knex.raw(
+      `SELECT count(*) AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0].n) > 0) return;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  throw new Error('No session ever waited for a lock');
+}
+
 export { MIGRATIONS_DIR };

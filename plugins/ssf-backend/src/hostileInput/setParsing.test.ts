@@ -25,6 +25,7 @@ import {
   STREAM_UPDATED,
   TestTransmitter,
   VERIFICATION,
+  useTestTransmitter,
 } from '../receiver/__testUtils__/testTransmitter';
 
 jest.setTimeout(120_000);
@@ -337,13 +338,7 @@ describe.each(createTestDatabases().eachSupportedId())(
   id => {
     const databases = createTestDatabases();
     let transmitter: TestTransmitter;
-
-    beforeEach(async () => {
-      transmitter = await TestTransmitter.start();
-    });
-    afterEach(async () => {
-      await transmitter.close();
-    });
+    useTestTransmitter(t => (transmitter = t));
 
     it('answers every malformed SET with 400 {err, description}, stores nothing, and refuses bad headers before fetching keys', async () => {
       const { server, knex } = await startReceiverBackend({

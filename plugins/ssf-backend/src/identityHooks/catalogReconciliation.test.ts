@@ -82,7 +82,11 @@ describe.each(createTestDatabases().eachSupportedId())(
         user('alice', { email: 'alice@example.com', lifecycle: 'active' }),
         user('bob', { email: 'bob@example.com' }),
       ]);
-      const backend = await startIdentityHooksBackend({ databases, id, catalog });
+      const backend = await startIdentityHooksBackend({
+        databases,
+        id,
+        catalog,
+      });
       const subscribed = await newReceiver();
       const other = await newReceiver();
       const paused = await newReceiver();
@@ -184,7 +188,11 @@ describe.each(createTestDatabases().eachSupportedId())(
         user('dave', { email: 'dave@example.com' }),
         user('erin'),
       ]);
-      const backend = await startIdentityHooksBackend({ databases, id, catalog });
+      const backend = await startIdentityHooksBackend({
+        databases,
+        id,
+        catalog,
+      });
       const receiver = await newReceiver();
       await backend.createStream('client-a', receiver.url, ALL_LIFECYCLE);
       await backend.reconcile();
@@ -275,7 +283,11 @@ describe.each(createTestDatabases().eachSupportedId())(
       const catalog = mutableCatalog([
         user('frank', { email: 'frank@example.com', lifecycle: 'active' }),
       ]);
-      const backend = await startIdentityHooksBackend({ databases, id, catalog });
+      const backend = await startIdentityHooksBackend({
+        databases,
+        id,
+        catalog,
+      });
       const receiver = await newReceiver();
       await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
       await backend.reconcile();
@@ -315,7 +327,11 @@ describe.each(createTestDatabases().eachSupportedId())(
         user(`u${i}`, { email: `u${i}@example.com` }),
       );
       const catalog = mutableCatalog(users);
-      const backend = await startIdentityHooksBackend({ databases, id, catalog });
+      const backend = await startIdentityHooksBackend({
+        databases,
+        id,
+        catalog,
+      });
       const receiver = await newReceiver();
       await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
       await backend.reconcile();

@@ -93,7 +93,10 @@ export async function createIdentityHooks(options: {
   signals?: SsfSignals;
 }): Promise<IdentityHooks> {
   const { knex, logger } = options;
-  const config = readIdentityHooksConfig(options.config, options.transmitterIssuer);
+  const config = readIdentityHooksConfig(
+    options.config,
+    options.transmitterIssuer,
+  );
   if (!config.enabled) {
     logger.info('Lifecycle hooks are off (ssf.lifecycle.enabled: false)');
     return { router: Router(), bodyLimits: BODY_LIMITS };

@@ -23,7 +23,10 @@ import {
   push,
   startReceiverBackend,
 } from './__testUtils__/receiverBackend';
-import { TestTransmitter } from './__testUtils__/testTransmitter';
+import {
+  TestTransmitter,
+  useTestTransmitter,
+} from './__testUtils__/testTransmitter';
 
 // Before any backend: the plugin's MetricsService takes its meter at setup.
 const meter = installTestMeterProvider();
@@ -40,13 +43,7 @@ describe.each(createTestDatabases().eachSupportedId())(
   id => {
     const databases = createTestDatabases();
     let transmitter: TestTransmitter;
-
-    beforeEach(async () => {
-      transmitter = await TestTransmitter.start();
-    });
-    afterEach(async () => {
-      await transmitter.close();
-    });
+    useTestTransmitter(t => (transmitter = t));
 
     it('counts pushed SETs by provider and answer, and key set fetches', async () => {
       const { server } = await startReceiverBackend({ databases, id });

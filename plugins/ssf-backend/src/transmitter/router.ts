@@ -413,8 +413,7 @@ export function createTransmitterRouter(
         streamId: body.stream_id,
         caller: describeCaller(caller),
       },
-      () =>
-        subjects.add(caller, body.stream_id, body.subject, body.verified),
+      () => subjects.add(caller, body.stream_id, body.subject, body.verified),
     );
     res.status(200).end();
   });

@@ -18,6 +18,7 @@ import { Knex } from 'knex';
 import {
   createTestDatabases,
   migratedDatabase,
+  untilBlockedOnLock,
 } from '../../__testUtils__/databases';
 import { HookStore } from '../hooks/HookStore';
 import { HookDefinition } from '../hooks/types';
@@ -85,20 +86,6 @@ function hook(name: string): HookDefinition {
     payloadTemplate: {},
     subjectFormat: 'email',
   };
-}
-
-/** See HookStore.test.ts: a PostgreSQL session waits for a row lock. */
-async function untilBlockedOnLock(knex: Knex): Promise<void> {
-  if (knex.client.config.client !== 'pg') return;
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const { rows } = await knex.raw(
-      `SELECT count(*) AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (Number(rows[0].n) > 0) return;
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-  throw new Error('No session ever waited for a lock');
 }
 
 describe('FiringStore', () => {

@@ -15,10 +15,10 @@
  */
 
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { Knex } from 'knex';
 import {
   createTestDatabases,
   migratedDatabase,
+  untilBlockedOnLock,
 } from '../../__testUtils__/databases';
 import {
   lockForTransaction,
@@ -59,19 +59,6 @@ function definition(overrides: Partial<HookDefinition> = {}): HookDefinition {
  * transaction holds. SQLite has one connection, so there a writer simply
  * waits for it and nothing needs observing.
  */
-async function untilBlockedOnLock(knex: Knex): Promise<void> {
-  if (knex.client.config.client !== 'pg') return;
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const { rows } = await knex.raw(
-      `SELECT count(*) AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (Number(rows[0].n) > 0) return;
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-  throw new Error('No session ever waited for a lock');
-}
-
 /** A hook row as another writer would insert it, bypassing the store. */
 function rawRow(name: string, source: 'api' | 'config') {
   const now = new Date('2026-11-01T10:00:00.000Z');

@@ -299,3 +299,21 @@ export async function eventually(
     }
   }
 }
+
+/**
+ * A fresh TestTransmitter for each test of the enclosing describe, closed
+ * after it: `let transmitter; useTestTransmitter(t => (transmitter = t));`.
+ */
+export function useTestTransmitter(
+  assign: (transmitter: TestTransmitter) => void,
+): void {
+  let current: TestTransmitter | undefined;
+  beforeEach(async () => {
+    current = await TestTransmitter.start();
+    assign(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+}

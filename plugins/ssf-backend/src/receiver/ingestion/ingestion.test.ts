@@ -33,6 +33,7 @@ import {
   STREAM_UPDATED,
   TestTransmitter,
   VERIFICATION,
+  useTestTransmitter,
 } from '../__testUtils__/testTransmitter';
 
 jest.setTimeout(60_000);
@@ -45,13 +46,7 @@ describe.each(createTestDatabases().eachSupportedId())(
   id => {
     const databases = createTestDatabases();
     let transmitter: TestTransmitter;
-
-    beforeEach(async () => {
-      transmitter = await TestTransmitter.start();
-    });
-    afterEach(async () => {
-      await transmitter.close();
-    });
+    useTestTransmitter(t => (transmitter = t));
 
     async function start(
       options: Partial<Parameters<typeof startReceiverBackend>[0]> = {},

@@ -20,7 +20,10 @@ import {
   addProvider,
   startReceiverBackend,
 } from '../__testUtils__/receiverBackend';
-import { TestTransmitter } from '../__testUtils__/testTransmitter';
+import {
+  TestTransmitter,
+  useTestTransmitter,
+} from '../__testUtils__/testTransmitter';
 
 jest.setTimeout(60_000);
 
@@ -29,13 +32,7 @@ describe.each(createTestDatabases().eachSupportedId())(
   id => {
     const databases = createTestDatabases();
     let transmitter: TestTransmitter;
-
-    beforeEach(async () => {
-      transmitter = await TestTransmitter.start();
-    });
-    afterEach(async () => {
-      await transmitter.close();
-    });
+    useTestTransmitter(t => (transmitter = t));
 
     it('polls, stores once, acknowledges and reports setErrs', async () => {
       const { server, knex } = await startReceiverBackend({

@@ -222,7 +222,9 @@ export function providerErrorBody(
  *
  * @internal
  */
-export function providerErrorHandler(logger: LoggerService): ErrorRequestHandler {
+export function providerErrorHandler(
+  logger: LoggerService,
+): ErrorRequestHandler {
   return (error, _req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -239,7 +241,11 @@ export function providerErrorHandler(logger: LoggerService): ErrorRequestHandler
                 ? error.message
                 : foreignMessage(error),
             ];
-      body = providerErrorBody(400, `Api validation failed: ${causes[0]}`, causes);
+      body = providerErrorBody(
+        400,
+        `Api validation failed: ${causes[0]}`,
+        causes,
+      );
     } else if (status === 404) {
       body = providerErrorBody(404, `Not found: ${error.message}`);
     } else if (status === 409 || status === 502) {

@@ -264,7 +264,10 @@ describe.each(createTestDatabases().eachSupportedId())(
       ],
       [
         'an unknown member',
-        (t: TestTransmitter) => ({ ...oktaIssuerAndJwksExample(t), colour: 'red' }),
+        (t: TestTransmitter) => ({
+          ...oktaIssuerAndJwksExample(t),
+          colour: 'red',
+        }),
         /colour/,
       ],
       [
@@ -295,21 +298,24 @@ describe.each(createTestDatabases().eachSupportedId())(
         }),
         /at least 16 characters/,
       ],
-    ])('refuses %s with 400 in the provider API shape', async (_what, body, cause) => {
-      const { server, knex } = await start();
-      const res = await request(server)
-        .post(BASE)
-        .set('Authorization', ADMIN)
-        .send(typeof body === 'function' ? body(t1) : body);
-      expect(res.status).toBe(400);
-      expectProviderError(res.body, 'E0000001');
-      expect(res.body.errorSummary).toMatch(/^Api validation failed: /);
-      expect(
-        res.body.errorCauses.map((c: any) => c.errorSummary).join('\n'),
-      ).toMatch(cause);
-      const [{ n }] = await knex('ssf_providers').count({ n: '*' });
-      expect(Number(n)).toBe(0);
-    });
+    ])(
+      'refuses %s with 400 in the provider API shape',
+      async (_what, body, cause) => {
+        const { server, knex } = await start();
+        const res = await request(server)
+          .post(BASE)
+          .set('Authorization', ADMIN)
+          .send(typeof body === 'function' ? body(t1) : body);
+        expect(res.status).toBe(400);
+        expectProviderError(res.body, 'E0000001');
+        expect(res.body.errorSummary).toMatch(/^Api validation failed: /);
+        expect(
+          res.body.errorCauses.map((c: any) => c.errorSummary).join('\n'),
+        ).toMatch(cause);
+        const [{ n }] = await knex('ssf_providers').count({ n: '*' });
+        expect(Number(n)).toBe(0);
+      },
+    );
 
     it('answers a path id that is not valid percent-encoding with 400 in the provider API shape on every route', async () => {
       const { server, knex } = await start();
@@ -490,7 +496,11 @@ describe.each(createTestDatabases().eachSupportedId())(
       const badEcho = await request(server)
         .put(`${BASE}/${first.body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...oktaIssuerAndJwksExample(t1), id: 'sseother', status: 'INACTIVE' });
+        .send({
+          ...oktaIssuerAndJwksExample(t1),
+          id: 'sseother',
+          status: 'INACTIVE',
+        });
       expect(badEcho.status).toBe(400);
       expect(badEcho.body.errorCauses).toHaveLength(2);
     });
@@ -501,7 +511,10 @@ describe.each(createTestDatabases().eachSupportedId())(
       const created = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: secret });
+        .send({
+          ...oktaIssuerAndJwksExample(t1),
+          authorization_secret: secret,
+        });
       expect(created.status).toBe(200);
       expect(created.body.has_authorization_secret).toBe(true);
       expect(JSON.stringify(created.body)).not.toContain(secret);
@@ -562,11 +575,17 @@ describe.each(createTestDatabases().eachSupportedId())(
       const { body } = await request(server)
         .post(BASE)
         .set('Authorization', ADMIN)
-        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: secret });
+        .send({
+          ...oktaIssuerAndJwksExample(t1),
+          authorization_secret: secret,
+        });
       await request(server)
         .put(`${BASE}/${body.id}`)
         .set('Authorization', ADMIN)
-        .send({ ...oktaIssuerAndJwksExample(t1), authorization_secret: `${secret}x` });
+        .send({
+          ...oktaIssuerAndJwksExample(t1),
+          authorization_secret: `${secret}x`,
+        });
       await request(server)
         .post(`${BASE}/${body.id}/lifecycle/deactivate`)
         .set('Authorization', ADMIN);

@@ -32,7 +32,10 @@ import { audited } from '../../http/audited';
 import { jsonBody } from '../../http/validation';
 import { createAdminResolver } from '../../http/userCallers';
 import { ProviderService } from '../providers/ProviderService';
-import { parseProviderInput, providerErrorHandler } from '../providers/providerErrors';
+import {
+  parseProviderInput,
+  providerErrorHandler,
+} from '../providers/providerErrors';
 import { RemoteStreamService } from './RemoteStreamService';
 
 const eventsRequested = z

@@ -484,7 +484,10 @@ export class OutboxStore {
   async getMany(jtis: string[]): Promise<Map<string, OutboxEntry>> {
     const result = new Map<string, OutboxEntry>();
     for (let i = 0; i < jtis.length; i += 500) {
-      const rows = await this.#knex(TABLE).whereIn('jti', jtis.slice(i, i + 500));
+      const rows = await this.#knex(TABLE).whereIn(
+        'jti',
+        jtis.slice(i, i + 500),
+      );
       for (const row of rows) result.set(row.jti, toEntry(row));
     }
     return result;

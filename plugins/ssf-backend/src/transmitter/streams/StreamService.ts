@@ -179,7 +179,6 @@ export function isAdminDeliveryChange(
   );
 }
 
-
 /**
  * Stream management with SSF 1.0 semantics (§8.1.1 – §8.1.2). The routes turn
  * HTTP into these calls; every rule about streams lives here.

@@ -244,7 +244,9 @@ describe.each(createTestDatabases().eachSupportedId())(
           .delete('/api/ssf/streams')
           .query({ stream_id: streamId }),
         request(server).patch('/api/ssf/streams').send({ stream_id: streamId }),
-        request(server).put('/api/ssf/streams').send(sailPointReplace(streamId)),
+        request(server)
+          .put('/api/ssf/streams')
+          .send(sailPointReplace(streamId)),
         request(server)
           .post('/api/ssf/streams/status')
           .send(sailPointStatus(streamId)),
