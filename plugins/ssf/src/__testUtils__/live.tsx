@@ -14,20 +14,12 @@
  * limitations under the License.
  */
 
-import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  SignalApi,
-  SignalSubscriber,
-  signalApiRef,
-} from '@backstage/plugin-signals-react';
+import { SignalApi, SignalSubscriber } from '@backstage/plugin-signals-react';
 import { act } from '@testing-library/react';
-import { SWRConfig } from 'swr';
-import { tabRouteRefs } from '../alphaRoutes';
-import { SsfApi, ssfApiRef } from '../api';
-import { NfsSsfLinks } from '../components/SsfPage/tabElements';
-import { rootRouteRef } from '../routes';
+import { SsfApi } from '../api';
 import { SsfTabPath } from '../tabs';
+import { renderTab } from './render';
 
 /**
  * A signal API that delivers what the test publishes, as the signals
@@ -86,7 +78,8 @@ export function historyFetch(respond: (url: URL) => unknown) {
 /**
  * Renders like `renderTab`, with the page's routes mounted at `/ssf`, and
  * in addition a signal API (left out: the signals plugin is not installed)
- * and a `fetch` for the routes the history charts read.
+ * and a `fetch` for the routes the history charts read (none: every request
+ * is refused).
  */
 export function renderLive(
   element: JSX.Element,
@@ -98,31 +91,9 @@ export function renderLive(
     url?: string;
   },
 ) {
-  const { tab, url, signals } = options;
-  return renderInTestApp(
-    <SWRConfig value={{ provider: () => new Map() }}>
-      <NfsSsfLinks>{element}</NfsSsfLinks>
-    </SWRConfig>,
-    {
-      apis: [
-        [ssfApiRef, options.api],
-        mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
-        mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
-        mockApis.fetch({ baseImplementation: options.fetch ?? 'none' }),
-        ...(signals ? [[signalApiRef, signals] as const] : []),
-      ],
-      mountedRoutes: {
-        '/ssf': rootRouteRef,
-        '/ssf/streams': tabRouteRefs.streams,
-        '/ssf/providers': tabRouteRefs.providers,
-        '/ssf/received-events': tabRouteRefs['received-events'],
-        '/ssf/hooks': tabRouteRefs.hooks,
-        '/ssf/transmitter': tabRouteRefs.transmitter,
-      },
-      ...(tab && {
-        mountPath: `/ssf/${tab}/*`,
-        initialRouteEntries: [url ?? `/ssf/${tab}`],
-      }),
-    },
-  );
+  return renderTab(element, {
+    ...options,
+    authorize: AuthorizeResult.ALLOW,
+    fetch: options.fetch ?? 'none',
+  });
 }

@@ -14,8 +14,13 @@
  * limitations under the License.
  */
 
-import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  TestApiPair,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { SWRConfig } from 'swr';
 import { tabRouteRefs } from '../alphaRoutes';
@@ -33,17 +38,30 @@ import { SsfTabPath } from '../tabs';
  * by default (`/ssf`, `/ssf/streams`, …), so links resolve as in the app.
  * With `tab`, the element is rendered at that tab's path, as the page
  * renders it, starting at `url` (the tab's list by default).
+ *
+ * With `signals`, the app has that signal API (without it the signals plugin
+ * is not installed); with `fetch`, its fetch API sends requests there (or,
+ * with `'none'`, refuses them) instead of the test app's default.
  */
 export function renderTab(
   element: JSX.Element,
   options: {
     api: SsfApi;
     authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    signals?: SignalApi;
+    fetch?: typeof fetch | 'none';
     tab?: SsfTabPath;
     url?: string;
   },
 ) {
-  const { tab, url } = options;
+  const { tab, url, signals } = options;
+  const optional: TestApiPair<unknown>[] = [];
+  if (options.fetch) {
+    optional.push(mockApis.fetch({ baseImplementation: options.fetch }));
+  }
+  if (signals) {
+    optional.push([signalApiRef, signals]);
+  }
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>
       <NfsSsfLinks>{element}</NfsSsfLinks>
@@ -55,6 +73,7 @@ export function renderTab(
           authorize: options.authorize ?? AuthorizeResult.ALLOW,
         }),
         mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+        ...optional,
       ],
       mountedRoutes: {
         '/ssf': rootRouteRef,

@@ -16,9 +16,9 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Alert, Button, Flex, Text } from '@backstage/ui';
+import { Alert, Flex } from '@backstage/ui';
 import { ssfHookManagePermission } from '@shared-signals/plugin-ssf-common';
-import { RiAddLine, RiFlaskLine, RiRefreshLine } from '@remixicon/react';
+import { RiAddLine, RiFlaskLine } from '@remixicon/react';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { LifecycleHook, ssfApiRef } from '../../api';
@@ -29,6 +29,7 @@ import {
   EmptyState,
   ErrorPanel,
   PermissionButton,
+  TabToolbar,
   useSsfSignal,
 } from '../common';
 import { DryRunDialog } from './DryRunDialog';
@@ -111,35 +112,18 @@ export function HooksTab() {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex
-        justify="between"
-        align="center"
-        gap="3"
-        style={{ flexWrap: 'wrap' }}
-      >
-        <Text as="p" color="secondary">
-          {t('hooks.intro')}
-        </Text>
-        <Flex gap="2">
-          <Button
-            variant="secondary"
-            iconStart={<RiRefreshLine />}
-            onPress={refresh}
-          >
-            {t('common.refresh')}
-          </Button>
-          <PermissionButton
-            permission={ssfHookManagePermission}
-            purpose="to dry-run hooks"
-            variant="secondary"
-            iconStart={<RiFlaskLine />}
-            onPress={() => setDryRunning(true)}
-          >
-            {t('hooks.dryRun')}
-          </PermissionButton>
-          {createButton}
-        </Flex>
-      </Flex>
+      <TabToolbar intro={t('hooks.intro')} onRefresh={refresh}>
+        <PermissionButton
+          permission={ssfHookManagePermission}
+          purpose="to dry-run hooks"
+          variant="secondary"
+          iconStart={<RiFlaskLine />}
+          onPress={() => setDryRunning(true)}
+        >
+          {t('hooks.dryRun')}
+        </PermissionButton>
+        {createButton}
+      </TabToolbar>
       <ReconcileStatus refreshKey={refreshKey + reconcileKey} />
       {notice && <Alert status="success" icon title={notice} role="status" />}
       {actionError && (

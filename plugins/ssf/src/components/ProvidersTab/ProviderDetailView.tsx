@@ -15,19 +15,10 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import {
-  Button,
-  Card,
-  CardBody,
-  CardHeader,
-  Flex,
-  Grid,
-  Text,
-} from '@backstage/ui';
+import { Card, CardBody, CardHeader, Flex, Grid, Text } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
-import { RiArrowLeftLine } from '@remixicon/react';
 import { ssfTranslationRef } from '../../translation';
-import { Field, formatTime } from '../common';
+import { DetailHeader, Field, formatTime } from '../common';
 import { ProviderIngestionChart } from './ProviderIngestionChart';
 import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { useProviderActions } from './useProviderActions';
@@ -49,27 +40,14 @@ export function ProviderDetailView(props: {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex align="center" gap="3" style={{ flexWrap: 'wrap' }}>
-        <Button
-          variant="tertiary"
-          size="small"
-          iconStart={<RiArrowLeftLine />}
-          onPress={onBack}
-        >
-          {t('providerDetail.back')}
-        </Button>
-        <Text as="h2" variant="title-medium" weight="bold">
-          {p.name}
-        </Text>
-      </Flex>
-      <Flex
-        gap="2"
-        style={{ flexWrap: 'wrap' }}
-        role="toolbar"
-        aria-label={t('providerDetail.actions')}
+      <DetailHeader
+        backLabel={t('providerDetail.back')}
+        onBack={onBack}
+        title={p.name}
+        actionsLabel={t('providerDetail.actions')}
       >
         {actions.buttons(p)}
-      </Flex>
+      </DetailHeader>
       {actions.feedback}
       <Card>
         <CardHeader>

@@ -16,6 +16,7 @@
 
 import { screen, within } from '@testing-library/react';
 import { mockSsfApi } from '../../__testUtils__/fixtures';
+import { HOUR, hourlyDay } from '../../__testUtils__/history';
 import {
   MockSignalApi,
   historyFetch,
@@ -25,19 +26,9 @@ import { ProviderIngestionChart } from './ProviderIngestionChart';
 
 jest.setTimeout(30_000);
 
-const HOUR = 3600;
-
+/** A day of a provider's buckets, all zero but the given last hours. */
 function day(last: Array<[number, number]>) {
-  const start = Date.parse('2026-11-22T00:00:00.000Z');
-  const counts: Array<[number, number]> = [
-    ...Array.from(
-      { length: 24 - last.length },
-      () => [0, 0] as [number, number],
-    ),
-    ...last,
-  ];
-  return counts.map(([accepted, rejected], i) => ({
-    start: new Date(start + i * HOUR * 1000).toISOString(),
+  return hourlyDay(last, [0, 0], ([accepted, rejected]) => ({
     accepted,
     rejected,
   }));

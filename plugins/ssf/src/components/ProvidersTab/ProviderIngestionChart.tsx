@@ -15,13 +15,12 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import { useId } from 'react';
 import { ssfTranslationRef } from '../../translation';
 import {
-  ErrorPanel,
+  HistoryChartCard,
   HourlyBarChart,
-  LoadingState,
   useProviderHistory,
   useSsfSignal,
 } from '../common';
@@ -108,51 +107,34 @@ export function ProviderIngestionChart(props: { providerId: string }) {
   });
 
   return (
-    <Card role="region" aria-label={t('providerChart.title')}>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          {t('providerChart.title')}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        {history.error && (
-          <ErrorPanel
-            title={t('charts.loadError')}
-            error={history.error}
-            onRetry={history.reload}
+    <HistoryChartCard title={t('providerChart.title')} history={history}>
+      {value => (
+        <Flex direction="column" gap="4">
+          <HourlyBarChart
+            title={t('providerChart.title')}
+            bucketSeconds={value.bucket_seconds}
+            buckets={value.buckets}
+            series={[
+              {
+                key: 'accepted',
+                label: t('providerChart.accepted'),
+                color: 'var(--bui-fg-positive)',
+                fill: 'solid',
+              },
+              {
+                key: 'rejected',
+                label: t('providerChart.rejected'),
+                color: 'var(--bui-fg-negative)',
+                fill: 'stripes',
+              },
+            ]}
+            emptyText={t('providerChart.empty')}
           />
-        )}
-        {!history.error && !history.value && history.loading && (
-          <LoadingState label={t('charts.loading')} lines={3} />
-        )}
-        {!history.error && history.value && (
-          <Flex direction="column" gap="4">
-            <HourlyBarChart
-              title={t('providerChart.title')}
-              bucketSeconds={history.value.bucket_seconds}
-              buckets={history.value.buckets}
-              series={[
-                {
-                  key: 'accepted',
-                  label: t('providerChart.accepted'),
-                  color: 'var(--bui-fg-positive)',
-                  fill: 'solid',
-                },
-                {
-                  key: 'rejected',
-                  label: t('providerChart.rejected'),
-                  color: 'var(--bui-fg-negative)',
-                  fill: 'stripes',
-                },
-              ]}
-              emptyText={t('providerChart.empty')}
-            />
-            {history.value.buckets.some(b => b.accepted + b.rejected > 0) && (
-              <RejectedByErr counts={history.value.rejected_by_err ?? {}} />
-            )}
-          </Flex>
-        )}
-      </CardBody>
-    </Card>
+          {value.buckets.some(b => b.accepted + b.rejected > 0) && (
+            <RejectedByErr counts={value.rejected_by_err ?? {}} />
+          )}
+        </Flex>
+      )}
+    </HistoryChartCard>
   );
 }

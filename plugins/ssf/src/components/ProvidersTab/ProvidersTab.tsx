@@ -16,22 +16,22 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Button, Flex, Table, Text } from '@backstage/ui';
+import { Flex, Table } from '@backstage/ui';
 import {
   SecurityEventsProvider,
   ssfProviderManagePermission,
 } from '@shared-signals/plugin-ssf-common';
-import { RiAddLine, RiRefreshLine } from '@remixicon/react';
+import { RiAddLine } from '@remixicon/react';
 import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
 import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
 import {
   AsyncList,
+  DetailFallback,
   EmptyState,
-  ErrorPanel,
-  LoadingState,
   PermissionButton,
+  TabToolbar,
   useSsfLinks,
 } from '../common';
 import { ProviderDetailView } from './ProviderDetailView';
@@ -77,26 +77,9 @@ function ProvidersListView(props: { providers: ProvidersLoad }) {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex
-        justify="between"
-        align="center"
-        gap="3"
-        style={{ flexWrap: 'wrap' }}
-      >
-        <Text as="p" color="secondary">
-          {t('providers.intro')}
-        </Text>
-        <Flex gap="2">
-          <Button
-            variant="secondary"
-            iconStart={<RiRefreshLine />}
-            onPress={providers.retry}
-          >
-            {t('common.refresh')}
-          </Button>
-          {addButton}
-        </Flex>
-      </Flex>
+      <TabToolbar intro={t('providers.intro')} onRefresh={providers.retry}>
+        {addButton}
+      </TabToolbar>
       {actions.feedback}
       <AsyncList
         loadingLabel={t('providers.loading')}
@@ -154,27 +137,17 @@ function ProviderRoute(props: { providers: ProvidersLoad }) {
       />
     );
   }
-  if (providers.error) {
-    return (
-      <ErrorPanel
-        title={t('providers.loadError')}
-        error={providers.error}
-        onRetry={providers.retry}
-      />
-    );
-  }
-  if (providers.loading) {
-    return <LoadingState label={t('providerDetail.loading')} />;
-  }
   return (
-    <EmptyState
-      title={t('providerDetail.notFoundTitle')}
-      description={t('providerDetail.notFoundDescription', { providerId })}
-      action={
-        <Button variant="secondary" onPress={toList}>
-          {t('providerDetail.back')}
-        </Button>
-      }
+    <DetailFallback
+      load={providers}
+      errorTitle={t('providers.loadError')}
+      loadingLabel={t('providerDetail.loading')}
+      notFoundTitle={t('providerDetail.notFoundTitle')}
+      notFoundDescription={t('providerDetail.notFoundDescription', {
+        providerId,
+      })}
+      backLabel={t('providerDetail.back')}
+      onBack={toList}
     />
   );
 }

@@ -16,6 +16,7 @@
 
 import { screen, within } from '@testing-library/react';
 import { mockSsfApi } from '../../__testUtils__/fixtures';
+import { HOUR, hourlyDay } from '../../__testUtils__/history';
 import {
   MockSignalApi,
   historyFetch,
@@ -25,27 +26,13 @@ import { StreamDeliveryChart } from './StreamDeliveryChart';
 
 jest.setTimeout(30_000);
 
-const HOUR = 3600;
-
-function buckets(counts: Array<[number, number, number]>) {
-  const start = Date.parse('2026-11-22T00:00:00.000Z');
-  return counts.map(([delivered, failed, dead], i) => ({
-    start: new Date(start + i * HOUR * 1000).toISOString(),
+/** A day of a stream's buckets, all zero but the given last hours. */
+function day(last: Array<[number, number, number]>) {
+  return hourlyDay(last, [0, 0, 0], ([delivered, failed, dead]) => ({
     delivered,
     failed,
     dead,
   }));
-}
-
-/** A day of buckets, all zero but the given last hours. */
-function day(last: Array<[number, number, number]>) {
-  return buckets([
-    ...Array.from(
-      { length: 24 - last.length },
-      () => [0, 0, 0] as [number, number, number],
-    ),
-    ...last,
-  ]);
 }
 
 describe('StreamDeliveryChart', () => {

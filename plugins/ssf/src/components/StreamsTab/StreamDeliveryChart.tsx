@@ -15,12 +15,10 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import { ssfTranslationRef } from '../../translation';
 import {
-  ErrorPanel,
+  HistoryChartCard,
   HourlyBarChart,
-  LoadingState,
   useSsfSignal,
   useStreamHistory,
 } from '../common';
@@ -40,52 +38,35 @@ export function StreamDeliveryChart(props: { streamId: string }) {
   });
 
   return (
-    <Card role="region" aria-label={t('streamChart.title')}>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          {t('streamChart.title')}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        {history.error && (
-          <ErrorPanel
-            title={t('charts.loadError')}
-            error={history.error}
-            onRetry={history.reload}
-          />
-        )}
-        {!history.error && !history.value && history.loading && (
-          <LoadingState label={t('charts.loading')} lines={3} />
-        )}
-        {!history.error && history.value && (
-          <HourlyBarChart
-            title={t('streamChart.title')}
-            bucketSeconds={history.value.bucket_seconds}
-            buckets={history.value.buckets}
-            series={[
-              {
-                key: 'delivered',
-                label: t('streamChart.delivered'),
-                color: 'var(--bui-fg-positive)',
-                fill: 'solid',
-              },
-              {
-                key: 'failed',
-                label: t('streamChart.failed'),
-                color: 'var(--bui-fg-warning)',
-                fill: 'stripes',
-              },
-              {
-                key: 'dead',
-                label: t('streamChart.dead'),
-                color: 'var(--bui-fg-negative)',
-                fill: 'crosshatch',
-              },
-            ]}
-            emptyText={t('streamChart.empty')}
-          />
-        )}
-      </CardBody>
-    </Card>
+    <HistoryChartCard title={t('streamChart.title')} history={history}>
+      {value => (
+        <HourlyBarChart
+          title={t('streamChart.title')}
+          bucketSeconds={value.bucket_seconds}
+          buckets={value.buckets}
+          series={[
+            {
+              key: 'delivered',
+              label: t('streamChart.delivered'),
+              color: 'var(--bui-fg-positive)',
+              fill: 'solid',
+            },
+            {
+              key: 'failed',
+              label: t('streamChart.failed'),
+              color: 'var(--bui-fg-warning)',
+              fill: 'stripes',
+            },
+            {
+              key: 'dead',
+              label: t('streamChart.dead'),
+              color: 'var(--bui-fg-negative)',
+              fill: 'crosshatch',
+            },
+          ]}
+          emptyText={t('streamChart.empty')}
+        />
+      )}
+    </HistoryChartCard>
   );
 }

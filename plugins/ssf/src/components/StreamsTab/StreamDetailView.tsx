@@ -16,14 +16,14 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Alert, Button, Flex, Text } from '@backstage/ui';
+import { Alert, Flex } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
-import { RiArrowLeftLine } from '@remixicon/react';
 import { useEffect, useState } from 'react';
 import { AdminStream, ReceiverProfile, ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
 import {
   ConfirmDialog,
+  DetailHeader,
   PermissionButton,
   useSignalsAvailable,
 } from '../common';
@@ -92,24 +92,11 @@ export function StreamDetailView(props: {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex align="center" gap="3" style={{ flexWrap: 'wrap' }}>
-        <Button
-          variant="tertiary"
-          size="small"
-          iconStart={<RiArrowLeftLine />}
-          onPress={onBack}
-        >
-          {t('streamDetail.back')}
-        </Button>
-        <Text as="h2" variant="title-medium" weight="bold">
-          {stream.client_id}
-        </Text>
-      </Flex>
-      <Flex
-        gap="2"
-        style={{ flexWrap: 'wrap' }}
-        role="toolbar"
-        aria-label={t('streamDetail.actions')}
+      <DetailHeader
+        backLabel={t('streamDetail.back')}
+        onBack={onBack}
+        title={stream.client_id}
+        actionsLabel={t('streamDetail.actions')}
       >
         <PermissionButton
           {...manage}
@@ -157,7 +144,7 @@ export function StreamDetailView(props: {
         >
           {t('streamDetail.delete')}
         </PermissionButton>
-      </Flex>
+      </DetailHeader>
       {notice && <Alert status="success" icon title={notice} role="status" />}
 
       <StreamDetails stream={stream} profiles={props.profiles} />

@@ -15,12 +15,12 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Flex, Table, Text, Button } from '@backstage/ui';
+import { Flex, Table } from '@backstage/ui';
 import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
-import { RiAddLine, RiRefreshLine } from '@remixicon/react';
+import { RiAddLine } from '@remixicon/react';
 import { AdminStream, ReceiverProfile } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { AsyncList, EmptyState, PermissionButton } from '../common';
+import { AsyncList, EmptyState, PermissionButton, TabToolbar } from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StreamRow, streamColumns } from './streamColumns';
 
@@ -57,26 +57,9 @@ export function StreamsList(props: {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex
-        justify="between"
-        align="center"
-        gap="3"
-        style={{ flexWrap: 'wrap' }}
-      >
-        <Text as="p" color="secondary">
-          {t('streams.intro')}
-        </Text>
-        <Flex gap="2">
-          <Button
-            variant="secondary"
-            iconStart={<RiRefreshLine />}
-            onPress={onRetry}
-          >
-            {t('common.refresh')}
-          </Button>
-          {createButton}
-        </Flex>
-      </Flex>
+      <TabToolbar intro={t('streams.intro')} onRefresh={onRetry}>
+        {createButton}
+      </TabToolbar>
       <AsyncList
         loadingLabel={t('streams.loading')}
         loading={loading}

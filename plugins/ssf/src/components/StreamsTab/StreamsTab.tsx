@@ -16,20 +16,13 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Button } from '@backstage/ui';
 import { useState } from 'react';
 import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
 import { AdminStream, ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import {
-  EmptyState,
-  ErrorPanel,
-  LoadingState,
-  useSsfLinks,
-  useSsfSignal,
-} from '../common';
+import { DetailFallback, useSsfLinks, useSsfSignal } from '../common';
 import { StreamDetailView } from './StreamDetailView';
 import { ReceiverProfilesState } from './receiverProfiles';
 import { StreamFormDialog } from './StreamFormDialog';
@@ -127,27 +120,15 @@ function StreamRoute(props: {
       />
     );
   }
-  if (streams.error) {
-    return (
-      <ErrorPanel
-        title={t('streams.loadError')}
-        error={streams.error}
-        onRetry={streams.retry}
-      />
-    );
-  }
-  if (streams.loading) {
-    return <LoadingState label={t('streamDetail.loading')} />;
-  }
   return (
-    <EmptyState
-      title={t('streamDetail.notFoundTitle')}
-      description={t('streamDetail.notFoundDescription', { streamId })}
-      action={
-        <Button variant="secondary" onPress={toList}>
-          {t('streamDetail.back')}
-        </Button>
-      }
+    <DetailFallback
+      load={streams}
+      errorTitle={t('streams.loadError')}
+      loadingLabel={t('streamDetail.loading')}
+      notFoundTitle={t('streamDetail.notFoundTitle')}
+      notFoundDescription={t('streamDetail.notFoundDescription', { streamId })}
+      backLabel={t('streamDetail.back')}
+      onBack={toList}
     />
   );
 }

@@ -17,12 +17,15 @@
 export { AsyncList } from './AsyncList';
 export { ConfirmDialog } from './ConfirmDialog';
 export { CopyButton } from './CopyButton';
+export { DetailFallback } from './DetailFallback';
+export { DetailHeader } from './DetailHeader';
 export { EmptyState } from './EmptyState';
 export { ErrorPanel } from './ErrorPanel';
 export { eventTypeLabel } from './eventTypeLabel';
 export { Field } from './Field';
 export { FormDialog } from './FormDialog';
 export { formatTime } from './formatTime';
+export { HistoryChartCard } from './HistoryChartCard';
 export { HourlyBarChart, niceStep } from './HourlyBarChart';
 export type { ChartBucket, ChartFill, ChartSeries } from './HourlyBarChart';
 export {
@@ -43,6 +46,7 @@ export { decodeJws } from './jws';
 export { JwsView } from './JwsView';
 export { LoadingState } from './LoadingState';
 export { PermissionButton } from './PermissionButton';
+export { TabToolbar } from './TabToolbar';
 export { useFormState } from './useFormState';
 export {
   SIGNAL_DEBOUNCE_MS,
