@@ -59,6 +59,21 @@ const RESULTS_FILE = path.join(
   `${path.basename(__filename, '.ts')}.json`,
 );
 const STEP_TIMEOUT_MS = 90_000;
+/**
+ * The first page load fetches and runs the whole development bundle, which
+ * on a busy machine takes longer than Playwright's 30 s default.
+ */
+const FIRST_LOAD_TIMEOUT_MS = 75_000;
+/**
+ * How soon a SET pushed while Received events is open must show there. The
+ * tab has no polling at all; the signal path (a 500 ms coalescing window on
+ * the backend, a 250 ms debounce on the page, one refetch) takes about a
+ * second.
+ */
+const LIVE_UPDATE_MS = 5_000;
+/** The chart screenshots for the README are taken this wide. */
+const CHART_SHOT_WIDTH = 1280;
+const HOUR_MS = 3600_000;
 
 const CLIENT_ID = 'dev-receiver-a';
 const CLIENT_TOKEN = 'dev-receiver-a-token';
@@ -71,11 +86,14 @@ const runId = Date.now().toString(36);
 const verifyState = `e2e-state-${runId}`;
 const providerName = `E2E identity provider ${runId}`;
 const subjectEmail = `alice.${runId}@example.com`;
+const liveSubjectEmail = `bob.${runId}@example.com`;
 
 // ---------------------------------------------------------------------------
 // The local receiver and key server
 
 interface ReceivedPush {
+  /** When it arrived (ms since the epoch), to count it in its hour. */
+  at: number;
   body: string;
   contentType?: string;
   authorization?: string;
@@ -90,6 +108,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     if (req.method === 'POST' && req.url === '/events') {
       pushes.push({
+        at: Date.now(),
         body: Buffer.concat(chunks).toString('utf8'),
         contentType: req.headers['content-type'],
         authorization: req.headers.authorization,
@@ -153,6 +172,60 @@ let browser: Browser;
 let page: Page;
 let receiverUrl: string;
 
+/** A JSON frame on the portal's signals websocket. */
+interface SignalFrame {
+  at: number;
+  direction: 'sent' | 'received';
+  /** Sent: `{ action: 'subscribe', channel }`; received: `{ channel, message }`. */
+  data: {
+    action?: string;
+    channel?: string;
+    message?: Record<string, unknown>;
+  };
+}
+
+const signalFrames: SignalFrame[] = [];
+/** When the page asked for the Received events list (ms since the epoch). */
+const receivedEventsListReads: number[] = [];
+/** When the page's main frame navigated (a reload, a route change). */
+const navigations: number[] = [];
+
+/**
+ * Records what the page hears from the signals backend and when it reads
+ * the Received events list: together they tell whether a refetch followed
+ * a signal.
+ */
+function watchSignalsAndReads(p: Page) {
+  p.on('websocket', ws => {
+    if (!new URL(ws.url()).pathname.includes('/api/signals')) {
+      return;
+    }
+    const record =
+      (direction: SignalFrame['direction']) =>
+      (frame: { payload: string | Buffer }) => {
+        try {
+          const data = JSON.parse(String(frame.payload));
+          signalFrames.push({ at: Date.now(), direction, data });
+        } catch {
+          // Not JSON: not a signal message.
+        }
+      };
+    ws.on('framesent', record('sent'));
+    ws.on('framereceived', record('received'));
+  });
+  p.on('request', req => {
+    const url = new URL(req.url());
+    if (req.method() === 'GET' && url.pathname === '/api/ssf/received-events') {
+      receivedEventsListReads.push(Date.now());
+    }
+  });
+  p.on('framenavigated', frame => {
+    if (frame === p.mainFrame()) {
+      navigations.push(Date.now());
+    }
+  });
+}
+
 async function shot(name: string) {
   // Let tables and cards settle (spinners, fade-ins).
   await page.waitForTimeout(400);
@@ -203,7 +276,7 @@ step('the portal answers and has no stream for dev-receiver-a', async () => {
 });
 
 step('sign in as guest', async () => {
-  await page.goto(APP_URL);
+  await page.goto(APP_URL, { timeout: FIRST_LOAD_TIMEOUT_MS });
   await page.getByRole('button', { name: 'Enter' }).click();
   await visible(page.getByRole('link', { name: /Shared Signals/ }));
 });
@@ -443,8 +516,186 @@ step(
   ['create a push stream for dev-receiver-a'],
 );
 
+/** The hour (since the epoch) a time falls in: a chart's bucket. */
+const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
+
+/**
+ * The table under a history chart's "Show the numbers": each column's
+ * counts by its label, oldest hour first (the last row is the current hour).
+ */
+async function chartTable(card: Locator): Promise<Record<string, number[]>> {
+  const details = card.locator('details');
+  if (!(await details.evaluate(d => (d as HTMLDetailsElement).open))) {
+    await card.getByText('Show the numbers', { exact: true }).click();
+  }
+  const table = card.locator('table');
+  await visible(table);
+  return table.evaluate(t => {
+    const texts = (row: Element) =>
+      Array.from(row.querySelectorAll('th, td')).map(
+        c => c.textContent?.trim() ?? '',
+      );
+    const labels = texts(t.querySelector('thead tr')!);
+    const rows = Array.from(t.querySelectorAll('tbody tr')).map(texts);
+    return Object.fromEntries(
+      labels.map((label, i) => [label, rows.map(r => Number(r[i]))]),
+    );
+  });
+}
+
+/**
+ * Opens a detail page with `open` and reads its chart card `title` until the
+ * table holds `expected` for each of its 24 hours (oldest first), which the
+ * test counts on its own side. Read again rather than reloaded: the chart
+ * refetches on its signal, so a SET still on its way shows up by itself.
+ * The page is opened again only when the hour turns, since the chart's
+ * window then moves.
+ *
+ * In-app navigation rather than page.goto: the dev server holds full page
+ * loads while it rebuilds.
+ */
+async function chartMatches(
+  open: () => Promise<void>,
+  title: string,
+  expected: (hour: number) => Record<string, number>,
+): Promise<Locator> {
+  const card = page.getByRole('region', { name: title });
+  let openedHour = hourOf(Date.now());
+  await open();
+  await eventually(
+    `the "${title}" chart to show the test's own counts`,
+    async () => {
+      const hour = hourOf(Date.now());
+      if (hour !== openedHour) {
+        openedHour = hour;
+        await open();
+      }
+      await visible(card);
+      const table = await chartTable(card);
+      check(hourOf(Date.now()) === hour, 'the hour turned; reading again');
+      const hours = Array.from({ length: 24 }, (_, i) => hour - 23 + i);
+      const mismatches: string[] = [];
+      for (const [i, h] of hours.entries()) {
+        for (const [label, want] of Object.entries(expected(h))) {
+          const got = table[label]?.[i];
+          if (got !== want) {
+            mismatches.push(`${label} ${got} ≠ ${want} (${23 - i} h ago)`);
+          }
+        }
+      }
+      check(mismatches.length === 0, mismatches.join(', '));
+      return true;
+    },
+  );
+  return card;
+}
+
+/** Back from a detail page to its tab's list, if a detail is open. */
+async function leaveDetail(backLabel: string) {
+  const back = page.getByRole('button', { name: backLabel });
+  if (await back.count()) {
+    await back.click();
+  }
+}
+
+/** Takes a screenshot of `card` on a page CHART_SHOT_WIDTH wide. */
+async function chartShot(card: Locator, name: string) {
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ ...viewport, width: CHART_SHOT_WIDTH });
+  try {
+    // The table folded away again, the chart in view.
+    await card.locator('details').evaluate(d => {
+      (d as HTMLDetailsElement).open = false;
+    });
+    await card.evaluate(el => el.scrollIntoView({ block: 'center' }));
+    await shot(name);
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
+
+step(
+  "the stream page's chart counts the SETs the receiver got this hour",
+  async () => {
+    // Counted at the receiver: every push it answered 202, by hour.
+    const deliveredIn = (hour: number) =>
+      pushes.filter(p => hourOf(p.at) === hour).length;
+    check(pushes.length > 0, 'nothing was delivered yet');
+    const card = await chartMatches(
+      async () => {
+        await openTab('Streams');
+        await leaveDetail('All streams');
+        await openStreamDetail();
+      },
+      'Deliveries in the last 24 hours',
+      hour => ({
+        delivered: deliveredIn(hour),
+        'failed attempts': 0,
+        'dead-lettered': 0,
+      }),
+    );
+    // The drawing says the same as the table.
+    await visible(
+      card.getByRole('img', {
+        name: new RegExp(`Last 24 hours: ${pushes.length} delivered, 0 `),
+      }),
+    );
+    await chartShot(card, 'stream-delivery-chart');
+  },
+  ['verify the stream: the receiver gets the verification SET'],
+);
+
 let signingKey: CryptoKey;
 const kid = `e2e-key-${runId}`;
+let providerId: string;
+let providerUrl: string;
+
+/**
+ * A session-revoked SET about `email` from the test provider's issuer,
+ * signed with `key` (the provider's published key unless told otherwise).
+ */
+function providerSet(email: string, key: CryptoKey = signingKey) {
+  return new SignJWT({
+    jti: randomUUID(),
+    aud: SSF_URL,
+    sub_id: { format: 'email', email },
+    events: {
+      [SESSION_REVOKED]: {
+        event_timestamp: Math.floor(Date.now() / 1000),
+        reason_admin: { en: 'End-to-end test' },
+      },
+    },
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid })
+    .setIssuer(`${receiverUrl}/idp`)
+    .setIssuedAt()
+    .sign(key);
+}
+
+/** Every SET the test provider pushed, and what the portal answered. */
+const providerPushes: Array<{ at: number; status: number; err?: string }> = [];
+
+/** Pushes a SET to the portal's receiver endpoint (RFC 8935). */
+async function pushToReceiver(set: string) {
+  const at = Date.now();
+  const res = await fetch(`${SSF_URL}/security-events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/secevent+jwt',
+      accept: 'application/json',
+    },
+    body: set,
+  });
+  const text = await res.text();
+  let err: string | undefined;
+  try {
+    err = text ? JSON.parse(text).err : undefined;
+  } catch {
+    // A body that is not JSON carries no err code.
+  }
+  providerPushes.push({ at, status: res.status, err });
+  return { status: res.status, text, err };
+}
 
 step(
   'add a provider with an issuer and JWKS URL',
@@ -488,7 +739,10 @@ step(
       .getByText(providerName, { exact: true })
       .click();
     await page.waitForURL(/\/ssf\/providers\/[^/]+$/);
-    const providerUrl = page.url();
+    providerUrl = page.url();
+    providerId = decodeURIComponent(
+      new URL(providerUrl).pathname.split('/').pop()!,
+    );
     await visible(page.getByRole('heading', { name: providerName }));
     await visible(page.getByText(`Remote stream of ${providerName}`));
     await page.goBack();
@@ -507,33 +761,8 @@ step(
 step(
   'a pushed SET appears under Received events',
   async () => {
-    const set = await new SignJWT({
-      jti: randomUUID(),
-      aud: SSF_URL,
-      sub_id: { format: 'email', email: subjectEmail },
-      events: {
-        [SESSION_REVOKED]: {
-          event_timestamp: Math.floor(Date.now() / 1000),
-          reason_admin: { en: 'End-to-end test' },
-        },
-      },
-    })
-      .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid })
-      .setIssuer(`${receiverUrl}/idp`)
-      .setIssuedAt()
-      .sign(signingKey);
-    const res = await fetch(`${SSF_URL}/security-events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/secevent+jwt',
-        accept: 'application/json',
-      },
-      body: set,
-    });
-    check(
-      res.status === 202,
-      `push answered ${res.status} ${await res.text()}`,
-    );
+    const res = await pushToReceiver(await providerSet(subjectEmail));
+    check(res.status === 202, `push answered ${res.status} ${res.text}`);
 
     await openTab('Received events');
     const row = page.getByRole('row').filter({ hasText: subjectEmail });
@@ -548,6 +777,142 @@ step(
     await shot('received-events');
   },
   ['add a provider with an issuer and JWKS URL'],
+);
+
+step(
+  'a SET pushed while Received events is open appears there by a signal, without a reload',
+  async () => {
+    // Opened afresh (from another tab), so that it subscribes now.
+    await openTab('Providers');
+    await visible(page.getByRole('row', { name: new RegExp(providerName) }));
+    const openedAt = Date.now();
+    await openTab('Received events');
+    await visible(page.getByRole('row').filter({ hasText: subjectEmail }));
+    await eventually('the page to subscribe to ssf:received-events', () =>
+      signalFrames.some(
+        f =>
+          f.direction === 'sent' &&
+          f.at >= openedAt &&
+          f.data.action === 'subscribe' &&
+          f.data.channel === 'ssf:received-events',
+      ),
+    );
+    // A full reload would drop this; a route change would show in the URL
+    // and in the main frame's navigations.
+    const marker = randomUUID();
+    await page.evaluate(m => {
+      (window as unknown as { ssfE2eMarker: string }).ssfE2eMarker = m;
+    }, marker);
+    const urlBefore = page.url();
+
+    const pushedAt = Date.now();
+    const res = await pushToReceiver(await providerSet(liveSubjectEmail));
+    check(res.status === 202, `push answered ${res.status} ${res.text}`);
+    // No Refresh click, no reload: the row comes by itself.
+    const row = page.getByRole('row').filter({ hasText: liveSubjectEmail });
+    await visible(row, LIVE_UPDATE_MS);
+    const shownAt = Date.now();
+    const text = await row.innerText();
+    check(text.includes(providerName), `the row names ${text}`);
+    check(text.includes('session-revoked'), `the row shows ${text}`);
+
+    check(
+      (await page.evaluate(
+        () => (window as unknown as { ssfE2eMarker?: string }).ssfE2eMarker,
+      )) === marker,
+      'the page was reloaded',
+    );
+    check(page.url() === urlBefore, `the page moved to ${page.url()}`);
+    const moved = navigations.filter(at => at >= pushedAt).length;
+    check(moved === 0, `the page navigated ${moved} times`);
+
+    // It was the signal: the backend's message for this provider reached
+    // the page over the websocket, and the page read the list again only
+    // after it (the tab has no polling, and nothing else was pressed).
+    const signal = signalFrames.find(
+      f =>
+        f.direction === 'received' &&
+        f.at >= pushedAt &&
+        f.data.channel === 'ssf:received-events' &&
+        f.data.message?.providerId === providerId,
+    );
+    check(
+      signal && signal.at <= shownAt,
+      `no ssf:received-events signal for provider ${providerId} came before the row (frames: ${JSON.stringify(
+        signalFrames.filter(f => f.at >= pushedAt).map(f => f.data),
+      )})`,
+    );
+    const reads = receivedEventsListReads.filter(at => at >= pushedAt);
+    check(reads.length > 0, 'the page did not read the list again');
+    check(
+      reads.every(at => at >= signal.at),
+      `the page read the list ${signal.at - reads[0]} ms before the signal`,
+    );
+    console.log(
+      `      signal ${signal.at - pushedAt} ms after the push, row ${
+        shownAt - pushedAt
+      } ms after it`,
+    );
+  },
+  ['a provider opens at its own URL, with its remote stream'],
+);
+
+step(
+  "the provider page's chart counts the SETs it sent, accepted and refused",
+  async () => {
+    // A SET signed with a key the provider does not publish: refused with
+    // RFC 8935's invalid_key.
+    const foreign = await generateKeyPair('ES256');
+    const refused = await pushToReceiver(
+      await providerSet(
+        `mallory.${runId}@example.com`,
+        foreign.privateKey as CryptoKey,
+      ),
+    );
+    check(
+      refused.status === 400 && refused.err === 'invalid_key',
+      `a SET with a foreign key answered ${refused.status} ${refused.text}`,
+    );
+
+    // Counted on the test's side: what the portal answered each push.
+    const sent = (hour: number, accepted: boolean) =>
+      providerPushes.filter(
+        p => hourOf(p.at) === hour && (p.status === 202) === accepted,
+      ).length;
+    const card = await chartMatches(
+      async () => {
+        await openTab('Providers');
+        await leaveDetail('All providers');
+        await page
+          .getByRole('row', { name: new RegExp(providerName) })
+          .getByText(providerName, { exact: true })
+          .click();
+        await page.waitForURL(providerUrl);
+      },
+      'SETs received in the last 24 hours',
+      hour => ({ accepted: sent(hour, true), rejected: sent(hour, false) }),
+    );
+    const accepted = providerPushes.filter(p => p.status === 202).length;
+    const rejected = providerPushes.length - accepted;
+    // The two earlier SETs were accepted, this one refused.
+    check(
+      accepted === 2 && rejected === 1,
+      `the portal accepted ${accepted} and refused ${rejected} SETs`,
+    );
+    await visible(
+      card.getByRole('img', {
+        name: new RegExp(
+          `Last 24 hours: ${accepted} accepted, ${rejected} rejected`,
+        ),
+      }),
+    );
+    const byErr = await card.locator('dl').innerText();
+    check(/invalid_key\s+1/.test(byErr), `rejected by error: ${byErr}`);
+    await chartShot(card, 'provider-ingestion-chart');
+    await page.getByRole('button', { name: 'All providers' }).click();
+    await visible(page.getByRole('row', { name: new RegExp(providerName) }));
+  },
+  ['a provider opens at its own URL, with its remote stream'],
 );
 
 const hookName = `e2e-risk-high-${runId}`;
@@ -646,6 +1011,7 @@ async function main() {
   });
   context.setDefaultTimeout(30_000);
   page = await context.newPage();
+  watchSignalsAndReads(page);
   const consoleErrors: string[] = [];
   page.on('pageerror', e => consoleErrors.push(String(e)));
 
