@@ -8,10 +8,16 @@
 #    logs and audit events, internal URLs refused (also through DNS), and the
 #    receiver's refusals (INACTIVE provider, bad signature, issuer, audience).
 # 2. Faults and load (plugins/ssf-backend/robustness): receiver down, slow,
-#    flapping and refusing; database connections dropped; a transmitter killed
-#    with SIGKILL; two replicas on one PostgreSQL. Prints a table of SETs
-#    emitted, delivered, dead-lettered, lost (must be 0) and duplicated (must
-#    be 0), then mixed load for --duration seconds (default 60) with zero errors.
+#    flapping and refusing; receiver silent past inactivity_timeout; a
+#    provider's metadata and keys unreachable; database connections dropped;
+#    a transmitter killed with SIGKILL; two replicas on one PostgreSQL. Prints
+#    a table of SETs emitted, delivered, dead-lettered, lost (must be 0) and
+#    duplicated (must be 0), and the notifications sent (each fault must send
+#    the kinds it should and no others), then mixed load for --duration
+#    seconds (default 60) with zero errors and zero notifications, whose
+#    metric totals must equal the load's own counts.
+#    One scenario: `yarn workspace @shared-signals/plugin-ssf-backend
+#    robustness --only NAME` (see robustness/index.ts for names and options).
 #
 # SSF_ROBUSTNESS_SKIP_JEST=1 skips part 1 (the full test command ran it).
 set -euo pipefail

@@ -15,9 +15,10 @@
  */
 
 // Forks a TypeScript file of this folder as a child process and talks to it
-// with numbered commands over IPC. The receiver and the transmitter
-// instances run this way: the receiver so its event loop is not the
-// transmitter's, the transmitters so that one can be SIGKILLed.
+// with numbered commands over IPC. The receiver, the transmitter instances
+// and the whole-plugin backend run this way: the receiver so its event loop
+// is not the transmitter's, the transmitters so that one can be SIGKILLed.
+// The child's side is `runChild`.
 
 import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
@@ -110,4 +111,39 @@ export function forkChild(file: string, args: string[] = []): Child {
       });
     },
   };
+}
+
+/** A command from the parent: its id, its name and its arguments. */
+export type Command = { id: number; cmd: string } & Record<string, any>;
+
+/**
+ * The child's side of forkChild: runs `start`, tells the parent it is ready
+ * (id 0, with what `start` returned) or why it is not, then answers every
+ * command with `handle`. The child exits when the parent goes away.
+ */
+export function runChild(
+  start: () => Promise<unknown>,
+  handle: (command: Command) => Promise<unknown>,
+) {
+  // The parent going away must not leave the child behind.
+  process.on('disconnect', () => process.exit(0));
+  start().then(
+    ready => {
+      // The TypeScript loader sends its own {type: 'watch'} messages;
+      // commands always carry a numeric id, and answers echo it.
+      process.on('message', (m: any) => {
+        if (typeof m?.id !== 'number' || typeof m.cmd !== 'string') return;
+        handle(m).then(
+          result => process.send!({ id: m.id, result }),
+          error =>
+            process.send!({ id: m.id, error: String(error?.stack ?? error) }),
+        );
+      });
+      process.send!({ id: 0, result: ready });
+    },
+    (error: any) => {
+      process.send?.({ id: 0, error: String(error?.stack ?? error) });
+      process.exit(1);
+    },
+  );
 }

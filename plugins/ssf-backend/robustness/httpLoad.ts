@@ -17,32 +17,52 @@
 /* eslint-disable no-console */
 
 // The HTTP part of the load run: for --duration seconds, against the whole
-// SSF plugin in its own process (backendProcess.ts), at the same time
+// SSF plugin in its own process (backendProcess.ts, with the real
+// notifications backend), with ssf.receiver.rateLimit set, at the same time
 //   (a) SET ingestion: ES256-signed SETs pushed to /security-events by a
-//       provider whose JWKS this process serves,
-//   (b) management calls an admin page makes (providers, received events,
+//       provider whose JWKS this process serves, well within the limit,
+//   (b) a noisy provider pushing bursts over the limit, which must be
+//       answered 429 in part and 202 for the rest,
+//   (c) management calls an admin page makes (providers, received events,
 //       streams, hooks, lifecycle status) and a receiver's stream reads,
-//   (c) identity changes (POST /identity-changes) that fire the default
+//   (d) identity changes (POST /identity-changes) that fire the default
 //       lifecycle hooks into a poll stream, drained by a receiver polling
 //       and acknowledging (RFC 8936).
-// Every answer must be the expected 2xx: any 5xx, unexpected status or
-// network error fails the run, as does a SET emitted but never polled.
+// Every answer must be the expected one: any 5xx, unexpected status, 429
+// outside the noisy bursts or network error fails the run, as do a SET
+// emitted but never polled and any notification (nothing failed). The
+// plugin's metric totals are returned as checks against what was counted.
 
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { forkChild } from './child';
+import {
+  MetricQuery,
+  postJson,
+  pushSet,
+  serviceAuth,
+  startPluginBackend,
+} from './backendControl';
+import { LoadResult, MetricCheck, metricLabel } from './metricChecks';
+import {
+  noNotifications,
+  notificationsCell,
+  NotificationTally,
+  tallyOf,
+} from './notifications';
+import { startProviderServer } from './providerServer';
 import { printTable } from './report';
+import { SESSION_REVOKED } from './setup';
 
 const AUDIENCE = 'https://portal.robustness.example/api/ssf';
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const ACCOUNT_DISABLED =
   'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
-const RECEIVER = `Bearer mock-service-token:${JSON.stringify({
-  sub: 'load-receiver',
-})}`;
+const RECEIVER = serviceAuth('load-receiver');
+/**
+ * Each provider's bucket (`ssf.receiver.rateLimit`): twice the steady
+ * provider's rate, so that it never meets the limit, while a noisy burst
+ * of NOISY_BURST SETs at once does.
+ */
+const RATE_LIMIT = { requestsPerSecond: 100, burst: 100 };
+const NOISY_BURST = 300;
+const NOISY_EVERY_MS = 20_000;
 
 interface Tally {
   requests: number;
@@ -50,8 +70,8 @@ interface Tally {
   unexpected: number;
   /**
    * 429s (Backstage's backend.rateLimit or ssf.receiver.rateLimit): counted
-   * apart, so that a limit hit reads as such, and failing the run like any
-   * other unexpected answer, since the backend here configures no limit.
+   * apart, so that a limit hit reads as such; they fail the run except
+   * where the limit is the point (the noisy provider).
    */
   rateLimited: number;
   serverErrors: number;
@@ -125,52 +145,51 @@ export async function runHttpLoad(options: {
   pgUrl: string;
   durationSeconds: number;
   ingestRate: number;
-}): Promise<boolean> {
-  // The provider's keys, served on 127.0.0.1.
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const kid = randomUUID();
-  const jwks = {
-    keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }],
-  };
-  const jwksServer = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(jwks));
+}): Promise<LoadResult> {
+  const providers = await startProviderServer();
+  const steady = await providers.provider('load-idp');
+  const noisy = await providers.provider('noisy-idp');
+  const backend = await startPluginBackend({
+    db: 'pg',
+    pgUrl: options.pgUrl,
+    ssf: {
+      receiver: {
+        audience: AUDIENCE,
+        allowInsecureUrls: true,
+        allowPrivateNetworks: true,
+        rateLimit: RATE_LIMIT,
+      },
+    },
   });
-  await new Promise<void>(r => jwksServer.listen(0, '127.0.0.1', r));
-  const idp = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
-
-  const backend = forkChild('backendProcess.ts', [
-    JSON.stringify({ pgUrl: options.pgUrl, audience: AUDIENCE }),
-  ]);
-  const { port } = await backend.ready;
-  const base = `http://127.0.0.1:${port}/api/ssf`;
-  const json = (body: unknown) => ({
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const { base } = backend;
   const setup = tally();
-  await timed(setup, 200, () =>
+  const addProvider = (name: string, p: typeof steady) =>
+    timed(setup, 200, () =>
+      fetch(
+        `${base}/security-events-providers`,
+        postJson({
+          name,
+          type: 'ssf',
+          settings: { issuer: p.issuer, jwks_url: p.jwksUrl },
+        }),
+      ),
+    );
+  const steadyProvider = await addProvider('load-idp', steady);
+  const noisyProvider = await addProvider('noisy-idp', noisy);
+  const stream = await timed(setup, 201, () =>
     fetch(
-      `${base}/security-events-providers`,
-      json({
-        name: 'load-idp',
-        type: 'ssf',
-        settings: { issuer: idp, jwks_url: `${idp}/jwks` },
-      }),
+      `${base}/streams`,
+      postJson(
+        { events_requested: [SESSION_REVOKED, ACCOUNT_DISABLED] },
+        RECEIVER,
+      ),
     ),
   );
-  const stream = await timed(setup, 201, () =>
-    fetch(`${base}/streams`, {
-      ...json({ events_requested: [SESSION_REVOKED, ACCOUNT_DISABLED] }),
-      headers: { 'Content-Type': 'application/json', Authorization: RECEIVER },
-    }),
-  );
-  if (!stream || setup.ok !== 2) {
+  if (!stream || setup.ok !== 3) {
     console.log(`  the load setup failed: ${setup.firstProblem}`);
-    await backend.ask('stop').catch(() => {});
-    jwksServer.close();
-    return false;
+    await backend.stop().catch(() => {});
+    await providers.close();
+    return { ok: false, metrics: [] };
   }
   const pollUrl: string = stream.delivery.endpoint_url.replace(
     /^https?:\/\/[^/]+\/api\/ssf/,
@@ -178,33 +197,34 @@ export async function runHttpLoad(options: {
   );
 
   const ingest = tally();
+  const noisyIngest = tally();
   const manage = tally();
   const changes = tally();
   const polls = tally();
   let emitted = 0;
+  let handedOut = 0;
   const polled = new Set<string>();
+  const acknowledged = new Set<string>();
   let ack: string[] = [];
   const poll = async () => {
     const acknowledging = ack;
     ack = [];
     const body = await timed(polls, 200, () =>
-      fetch(pollUrl, {
-        ...json({
-          maxEvents: 200,
-          returnImmediately: true,
-          ack: acknowledging,
-        }),
-        headers: {
-          'Content-Type': 'application/json',
-          Authorization: RECEIVER,
-        },
-      }),
+      fetch(
+        pollUrl,
+        postJson(
+          { maxEvents: 200, returnImmediately: true, ack: acknowledging },
+          RECEIVER,
+        ),
+      ),
     );
     if (!body) {
       ack.push(...acknowledging);
       return false;
     }
+    for (const jti of acknowledging) acknowledged.add(jti);
     const jtis = Object.keys(body.sets ?? {});
+    handedOut += jtis.length;
     for (const jti of jtis) polled.add(jti);
     ack.push(...jtis);
     return body.moreAvailable || jtis.length > 0;
@@ -220,33 +240,20 @@ export async function runHttpLoad(options: {
 
   const started = Date.now();
   const deadline = started + options.durationSeconds * 1000;
-  const now = () => Math.floor(Date.now() / 1000);
   await Promise.all([
     paced(options.ingestRate, deadline, async i => {
-      const set = await new SignJWT({
-        jti: randomUUID(),
-        aud: AUDIENCE,
-        sub_id: { format: 'email', email: `user${i % 500}@example.com` },
-        events: {
-          [SESSION_REVOKED]: {
-            event_timestamp: now(),
-            initiating_entity: 'policy',
-          },
-        },
-      })
-        .setProtectedHeader({ alg: 'ES256', typ: 'secevent+jwt', kid })
-        .setIssuer(idp)
-        .setIssuedAt()
-        .sign(privateKey);
-      await timed(ingest, 202, () =>
-        fetch(`${base}/security-events`, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/secevent+jwt',
-            Accept: 'application/json',
-          },
-          body: set,
-        }),
+      const set = await steady.sign(AUDIENCE, `user${i % 500}@example.com`);
+      await timed(ingest, 202, () => pushSet(base, set));
+    }),
+    // A burst all at once, then quiet: more than the bucket holds.
+    paced(1000 / NOISY_EVERY_MS, deadline, async () => {
+      const sets = await Promise.all(
+        Array.from({ length: NOISY_BURST }, (_, k) =>
+          noisy.sign(AUDIENCE, `noisy${k}@example.com`),
+        ),
+      );
+      await Promise.all(
+        sets.map(set => timed(noisyIngest, 202, () => pushSet(base, set))),
       );
     }),
     paced(12, deadline, async i => {
@@ -258,7 +265,7 @@ export async function runHttpLoad(options: {
       const body = await timed(changes, 200, () =>
         fetch(
           `${base}/identity-changes`,
-          json({
+          postJson({
             changes: [
               {
                 subject: {
@@ -288,11 +295,38 @@ export async function runHttpLoad(options: {
   }
   await poll(); // acknowledge the last batch
 
-  const rows: Array<[string, Tally]> = [
-    ['SET ingestion (POST /security-events)', ingest],
+  let sent: NotificationTally = noNotifications();
+  let ok = true;
+  try {
+    sent = (await backend.notifications()).accepted;
+  } catch (error) {
+    ok = false;
+    console.log(`  counting the notifications failed: ${error}`);
+  }
+  const rows: Array<[string, Tally, NotificationTally?]> = [
+    [
+      'SET ingestion (POST /security-events)',
+      ingest,
+      tallyOf(sent, [`ssf:provider:${steadyProvider?.id}:`]),
+    ],
+    [
+      `noisy provider: ${NOISY_BURST} SETs at once every ${
+        NOISY_EVERY_MS / 1000
+      } s`,
+      noisyIngest,
+      tallyOf(sent, [`ssf:provider:${noisyProvider?.id}:`]),
+    ],
     ['management reads', manage],
-    ['identity changes (POST /identity-changes)', changes],
-    ['poll + ack (RFC 8936)', polls],
+    [
+      'identity changes (POST /identity-changes)',
+      changes,
+      tallyOf(sent, ['ssf:lifecycle:']),
+    ],
+    [
+      'poll + ack (RFC 8936)',
+      polls,
+      tallyOf(sent, [`ssf:stream:${stream.stream_id}:`]),
+    ],
   ];
   console.log('\nHTTP surface (the whole plugin in its own backend process)\n');
   printTable(
@@ -306,8 +340,9 @@ export async function runHttpLoad(options: {
       '5xx',
       'network errors',
       'p99',
+      'notifications',
     ],
-    rows.map(([kind, t]) => [
+    rows.map(([kind, t, n]) => [
       kind,
       String(t.requests),
       (t.requests / seconds).toFixed(1),
@@ -317,24 +352,97 @@ export async function runHttpLoad(options: {
       String(t.serverErrors),
       String(t.networkErrors),
       `${percentile(t.latencies, 0.99).toFixed(0)} ms`,
+      n ? notificationsCell(n) : '-',
     ]),
   );
   const lost = Math.max(0, emitted - polled.size);
   console.log(
     `\n  lifecycle SETs emitted ${emitted}, polled ${polled.size}, lost ${lost}`,
   );
-  let ok = lost === 0;
+  if (lost > 0) ok = false;
   for (const [kind, t] of rows) {
-    if (t.unexpected || t.rateLimited || t.serverErrors || t.networkErrors) {
+    const limited = t === noisyIngest ? 0 : t.rateLimited;
+    if (t.unexpected || limited || t.serverErrors || t.networkErrors) {
       ok = false;
       console.log(`  ${kind}: first problem: ${t.firstProblem}`);
     }
   }
-  await backend.ask('stop', {}, 60_000).catch(error => {
+  if (noisyIngest.rateLimited === 0) {
+    ok = false;
+    console.log('  noisy provider: never answered 429: the limit was not met');
+  }
+  if (sent.sent > 0) {
+    ok = false;
+    console.log(
+      `  ${
+        sent.sent
+      } notifications sent under load, none expected: ${Object.keys(
+        sent.byScope,
+      ).join(', ')}`,
+    );
+  }
+
+  // What the suite counted, against the plugin's metric totals.
+  const expected: Array<[MetricQuery, string, number]> = [
+    ...[steadyProvider, noisyProvider].flatMap(
+      (p, i): Array<[MetricQuery, string, number]> => {
+        const t = i === 0 ? ingest : noisyIngest;
+        const who = i === 0 ? 'steady' : 'noisy';
+        const received = (attributes: Record<string, string>) => ({
+          name: 'ssf.receiver.sets.received',
+          attributes: { provider_id: p?.id, ...attributes },
+        });
+        return [
+          [received({ outcome: 'accepted' }), `${who} SETs answered 202`, t.ok],
+          [
+            received({ outcome: 'rate_limited' }),
+            `${who} SETs answered 429`,
+            t.rateLimited,
+          ],
+          [received({}), `${who} SETs answered`, t.requests - t.networkErrors],
+        ];
+      },
+    ),
+    [
+      { name: 'ssf.transmitter.sets.emitted' },
+      'SETs its identity changes emitted',
+      emitted,
+    ],
+    [
+      { name: 'ssf.transmitter.sets.polled' },
+      'SETs its polls were handed',
+      handedOut,
+    ],
+    [
+      {
+        name: 'ssf.transmitter.sets.acknowledged',
+        attributes: { outcome: 'delivered' },
+      },
+      'SETs it acknowledged',
+      acknowledged.size,
+    ],
+  ];
+  const metrics: MetricCheck[] = [];
+  try {
+    const values = await backend.metrics(expected.map(([q]) => q));
+    expected.forEach(([q, counted, count], i) =>
+      metrics.push({
+        where: 'plugin backend',
+        metric: metricLabel(q.name, q.attributes),
+        value: values[i],
+        counted,
+        expected: count,
+      }),
+    );
+  } catch (error) {
+    ok = false;
+    console.log(`  reading the metrics failed: ${error}`);
+  }
+
+  await backend.stop().catch(error => {
     ok = false;
     console.log(`  stopping the backend failed: ${error}`);
   });
-  await backend.exited;
-  jwksServer.close();
-  return ok;
+  await providers.close();
+  return { ok, metrics };
 }

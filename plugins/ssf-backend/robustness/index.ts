@@ -30,31 +30,40 @@
 //
 // Fault scenarios (robustness/faults/*): each emits --sets SETs to two push
 // streams, injects its fault, lifts it, and waits (bounded) until every SET
-// is delivered or dead-lettered, then counts per jti at the receiver.
-// Receiver faults run on SQLite and PostgreSQL, the rest on PostgreSQL only.
-// Then the load run (robustness/load.ts) for --duration seconds.
+// is delivered or dead-lettered, then counts per jti at the receiver, and
+// counts the notifications the plugin sent (each scenario names the kinds
+// it must send, and no others). Receiver faults run on SQLite and
+// PostgreSQL, the rest on PostgreSQL only. Then the load run
+// (robustness/load.ts and httpLoad.ts) for --duration seconds, whose
+// metric totals must equal what it counted.
 //
 // Options: --duration SECONDS (load, default 60), --sets N (per fault
-// scenario, default 300), --rate N (load events/s, default 100), --pg URL
-// (default $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
+// scenario, default 300), --rate N (load events/s, default 100),
+// --ingest-rate N (load SETs ingested/s, default 50), --pg URL (default
+// $BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING or
 // postgresql://postgres@127.0.0.1:5432), --db sqlite,pg, --only name,name
-// (receiver-down, receiver-slow, receiver-flap, receiver-400, db-drop, kill,
-// replicas, load).
+// (receiver-down, receiver-slow, receiver-flap, receiver-400,
+// receiver-inactive, provider-keys, db-drop, kill, replicas, load).
 //
 // Exits non-zero when any SET was lost or pushed concurrently twice, a
-// scenario timed out or failed a check, or the load run had errors.
+// scenario timed out, failed a check or missed a notification, the load
+// run had errors, or a metric total differed from the suite's count.
 
 import os from 'node:os';
 import { databaseDrop } from './faults/databaseDrop';
 import { processKill } from './faults/processKill';
+import { providerKeysDown } from './faults/providerKeysDown';
 import { receiver400 } from './faults/receiver400';
 import { receiverDown } from './faults/receiverDown';
 import { receiverFlapping } from './faults/receiverFlapping';
+import { receiverInactive } from './faults/receiverInactive';
 import { receiverSlow } from './faults/receiverSlow';
 import { replicas } from './faults/replicas';
 import { Scenario } from './faults/scenario';
 import { runHttpLoad } from './httpLoad';
 import { runLoad } from './load';
+import { printMetricChecks } from './metricChecks';
+import { checkNotifications } from './notifications';
 import { startReceiver } from './receiverControl';
 import { faultPassed, FaultRow, printFaults } from './report';
 import { Db } from './setup';
@@ -82,6 +91,8 @@ const SCENARIOS: Scenario[] = [
   receiverSlow,
   receiverFlapping,
   receiver400,
+  receiverInactive,
+  providerKeysDown,
   databaseDrop,
   processKill,
   replicas,
@@ -117,6 +128,7 @@ async function runFaults(): Promise<FaultRow[]> {
             },
             row,
           );
+          checkNotifications(row, scenario.notifies);
         } catch (error) {
           row.problems.push(`crashed: ${(error as Error).stack ?? error}`);
         }
@@ -174,7 +186,11 @@ async function main() {
         ingestRate: Number(arg('ingest-rate', '50')),
       }),
     ]);
-    failed ||= !delivery || !surface;
+    failed ||= !delivery.ok || !surface.ok;
+    console.log(
+      '\nMetric totals at the end of the load, against the counts of the load itself\n',
+    );
+    failed ||= !printMetricChecks([...delivery.metrics, ...surface.metrics]);
   }
 
   if (stray.length) {

@@ -24,19 +24,31 @@
 //       OutboxStore.stats, what the streams admin page asks for) in a loop,
 // with the production delivery settings (10 s timeout, 1 min lease). It
 // reports throughput and errors per kind (errors must be 0), whether every
-// SET emitted was delivered within a bounded drain time, and the RSS over
-// the run, which should level off rather than climb.
+// SET emitted was delivered within a bounded drain time, the notifications
+// sent (must be 0: nothing failed), and the RSS over the run, which should
+// level off rather than climb. The transmitter records its metrics into an
+// in-memory OpenTelemetry reader; their totals are returned as checks
+// against what the load counted.
 //
 // Left out: SET ingestion on the receiver side (IngestionService needs the
 // provider store, lookup, key cache and dispatcher that createReceiver
 // wires together); the ingest benchmark covers its throughput.
 
-import { printTable, mb } from './report';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import {
+  installTestMeterProvider,
+  SSF_METER_SCOPE,
+} from '../src/__testUtils__/metrics';
+import { TransmitterMetrics } from '../src/transmitter/metrics';
+import { LoadResult, MetricCheck, metricLabel } from './metricChecks';
+import { notificationsCell, recordingAlerts } from './notifications';
+import { mb, OUTCOME_HEADERS, outcomeCells, printTable } from './report';
 import { startReceiver } from './receiverControl';
 import {
   addPushStream,
   buildTransmitter,
   openDatabase,
+  outboxStates,
   SESSION_REVOKED,
   sleep,
 } from './setup';
@@ -50,7 +62,13 @@ export async function runLoad(options: {
   durationSeconds: number;
   /** Events per second; each becomes one SET per stream. */
   rate: number;
-}): Promise<boolean> {
+}): Promise<LoadResult> {
+  // The real MetricsService is this meter: Backstage's takes the global
+  // provider's meter for the plugin's scope.
+  const meters = installTestMeterProvider();
+  const metricsService: MetricsService =
+    meters.provider.getMeter(SSF_METER_SCOPE);
+  const notifications = recordingAlerts();
   const receiver = await startReceiver();
   const db = await openDatabase('pg', options.pgUrl);
   const streamIds: string[] = [];
@@ -60,6 +78,8 @@ export async function runLoad(options: {
   const t = await buildTransmitter(db.knex, {
     owner: 'load',
     delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+    alerts: notifications.alerts,
+    metrics: new TransmitterMetrics(metricsService),
   });
   t.worker.start();
 
@@ -85,6 +105,7 @@ export async function runLoad(options: {
   const start = Date.now();
   const end = start + durationMs;
   let ok = false;
+  const metrics: MetricCheck[] = [];
 
   try {
     // (a) Steady emits: every 100 ms a tenth of the per-second rate, without
@@ -156,13 +177,14 @@ export async function runLoad(options: {
 
     const drainStart = Date.now();
     const outcome = await settle({
-      knex: db.knex,
+      outbox: () => outboxStates(db.knex),
       receiver,
       jtis,
       timeoutMs: DRAIN_TIMEOUT_MS,
     });
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const rssEnd = process.memoryUsage().rss;
+    const sent = await notifications.tally();
 
     printTable(
       ['kind', 'count', 'per second', 'errors'],
@@ -196,23 +218,15 @@ export async function runLoad(options: {
     console.log();
     printTable(
       [
-        'SETs emitted',
-        'delivered',
-        'dead-lettered',
-        'lost',
-        'concurrent duplicates',
-        'redelivered',
+        ...OUTCOME_HEADERS,
+        'notifications',
         'drain after the run',
         'RSS start / max / end',
       ],
       [
         [
-          String(outcome.emitted),
-          String(outcome.delivered),
-          String(outcome.dead),
-          String(outcome.lost),
-          String(outcome.concurrentDuplicates),
-          String(outcome.redelivered),
+          ...outcomeCells(outcome),
+          notificationsCell(sent),
           `${drainSeconds.toFixed(1)} s${
             outcome.timedOut ? ' (TIMED OUT)' : ''
           }`,
@@ -224,7 +238,43 @@ export async function runLoad(options: {
     for (const w of t.logger.warnings.slice(0, 5)) {
       console.log(`  worker warning: ${w}`);
     }
+
+    // What the receiver saw, against what the transmitter's metrics say.
+    const check = async (
+      name: string,
+      attributes: Record<string, string>,
+      counted: string,
+      expected: number,
+    ) =>
+      metrics.push({
+        where: 'delivery (this process)',
+        metric: metricLabel(name, attributes),
+        value: await meters.value(name, attributes),
+        counted,
+        expected,
+      });
+    const r = outcome.receiver;
+    await check(
+      'ssf.transmitter.sets.emitted',
+      {},
+      'SETs its emits returned',
+      jtis.length,
+    );
+    await check(
+      'ssf.transmitter.sets.pushed',
+      { outcome: 'delivered' },
+      'pushes its receiver answered 2xx',
+      Object.values(r.delivered).reduce((a, b) => a + b, 0),
+    );
+    await check(
+      'ssf.transmitter.sets.pushed',
+      {},
+      'pushes its receiver got',
+      r.requests,
+    );
+
     ok =
+      sent.sent === 0 &&
       counts.emitErrors === 0 &&
       counts.readErrors === 0 &&
       outcome.lost === 0 &&
@@ -238,6 +288,7 @@ export async function runLoad(options: {
     await t.worker.stop().catch(() => {});
     await db.drop();
     await receiver.stop();
+    await meters.shutdown();
   }
-  return ok;
+  return { ok, metrics };
 }

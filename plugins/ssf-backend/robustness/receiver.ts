@@ -39,6 +39,7 @@
 
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Command, runChild } from './child';
 
 const REJECT_PREFIX = 'reject-';
 
@@ -163,8 +164,6 @@ function close(): Promise<void> {
   });
 }
 
-type Command = { id: number; cmd: string; ms?: number };
-
 async function handle(message: Command): Promise<unknown> {
   switch (message.cmd) {
     case 'up':
@@ -217,19 +216,7 @@ async function handle(message: Command): Promise<unknown> {
   }
 }
 
-// The TypeScript loader sends its own {type: 'watch'} messages; commands
-// always carry a numeric id, and answers echo it.
-process.on('message', (message: any) => {
-  if (typeof message?.id !== 'number' || typeof message.cmd !== 'string') {
-    return;
-  }
-  handle(message).then(
-    result => process.send!({ id: message.id, result }),
-    error => process.send!({ id: message.id, error: String(error) }),
-  );
-});
-
-// The parent going away must not leave a receiver behind.
-process.on('disconnect', () => process.exit(0));
-
-listen().then(() => process.send!({ id: 0, result: { port } }));
+runChild(async () => {
+  await listen();
+  return { port };
+}, handle);

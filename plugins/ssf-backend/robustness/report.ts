@@ -19,6 +19,7 @@
 // Prints the results of `yarn test:robustness` as Markdown tables, so they
 // can be pasted into a pull request as they are.
 
+import { notificationsCell, NotificationTally } from './notifications';
 import { Outcome } from './verify';
 
 /** One fault scenario's row. */
@@ -30,6 +31,8 @@ export interface FaultRow {
   problems: string[];
   /** Extra facts worth a glance (leases held at the kill, backends terminated). */
   notes: string[];
+  /** The notifications the plugin sent during the scenario. */
+  notifications?: NotificationTally;
 }
 
 export function faultPassed(row: FaultRow): boolean {
@@ -54,32 +57,39 @@ export function printTable(headers: string[], rows: string[][]) {
   for (const row of rows) console.log(line(row));
 }
 
+/** The columns every table of SET outcomes starts with. */
+export const OUTCOME_HEADERS = [
+  'SETs emitted',
+  'delivered',
+  'dead-lettered',
+  'lost',
+  'concurrent duplicates',
+  'redelivered',
+];
+
+/** The OUTCOME_HEADERS cells of one outcome ('-' for what is unknown). */
+export function outcomeCells(o: Outcome | undefined): string[] {
+  const n = (v: number | undefined) => (v === undefined ? '-' : String(v));
+  return [
+    n(o?.emitted),
+    n(o?.delivered),
+    n(o?.dead),
+    n(o?.lost),
+    n(o?.concurrentDuplicates),
+    n(o?.redelivered),
+  ];
+}
+
 export function printFaults(rows: FaultRow[]) {
   printTable(
-    [
-      'fault',
-      'SETs emitted',
-      'delivered',
-      'dead-lettered',
-      'lost',
-      'concurrent duplicates',
-      'redelivered',
-      'time',
-      'result',
-    ],
+    ['fault', ...OUTCOME_HEADERS, 'notifications', 'time', 'result'],
     rows.map(r => {
-      const o = r.outcome;
-      const n = (v: number | undefined) => (v === undefined ? '-' : String(v));
       let result = faultPassed(r) ? 'ok' : 'FAIL';
-      if (o?.timedOut) result += ' (timed out)';
+      if (r.outcome?.timedOut) result += ' (timed out)';
       return [
         r.fault,
-        n(o?.emitted),
-        n(o?.delivered),
-        n(o?.dead),
-        n(o?.lost),
-        n(o?.concurrentDuplicates),
-        n(o?.redelivered),
+        ...outcomeCells(r.outcome),
+        notificationsCell(r.notifications),
         `${r.seconds.toFixed(1)} s`,
         result,
       ];

@@ -36,12 +36,15 @@ import { createDelivery } from '../src/transmitter/delivery/createDelivery';
 import { DeliveryWorker } from '../src/transmitter/delivery/DeliveryWorker';
 import { OutboxStore } from '../src/transmitter/delivery/OutboxStore';
 import { TransmitterEmitter } from '../src/transmitter/delivery/TransmitterEmitter';
+import { TransmitterMetrics } from '../src/transmitter/metrics';
+import { SsfAlerts } from '../src/notifications';
 
 export type Db = 'sqlite' | 'pg';
 
 export const SESSION_REVOKED =
   'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const PUSH = 'urn:ietf:rfc:8935';
+/** RFC 8935 push delivery, as streams name it. */
+export const PUSH = 'urn:ietf:rfc:8935';
 
 /**
  * Delivery settings for the fault runs: short timeout, backoff and lease so
@@ -109,22 +112,20 @@ export function openKnex(target: DbTarget): Knex {
   });
 }
 
-/** A fresh, migrated database; PostgreSQL ones are created and dropped here. */
-export async function openDatabase(
+/**
+ * A fresh, empty database; PostgreSQL ones are created here and dropped by
+ * `drop()`. For a backend whose plugins run their own migrations.
+ */
+export async function createDatabase(
   db: Db,
   pgUrl: string,
 ): Promise<OpenDatabase> {
-  const migrate = (knex: Knex) =>
-    knex.migrate.latest({
-      directory: path.resolve(__dirname, '../migrations'),
-    });
   if (db === 'sqlite') {
     const target: DbTarget = {
       client: 'better-sqlite3',
       connection: ':memory:',
     };
     const knex = openKnex(target);
-    await migrate(knex);
     return { db, name: ':memory:', knex, target, drop: () => knex.destroy() };
   }
   const name = `ssf_robust_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -134,7 +135,6 @@ export async function openDatabase(
   url.pathname = `/${name}`;
   const target: DbTarget = { client: 'pg', connection: url.toString() };
   const knex = openKnex(target);
-  await migrate(knex);
   return {
     db,
     name,
@@ -148,6 +148,23 @@ export async function openDatabase(
       await admin.destroy();
     },
   };
+}
+
+/** A fresh database with the SSF plugin's migrations applied. */
+export async function openDatabase(
+  db: Db,
+  pgUrl: string,
+): Promise<OpenDatabase> {
+  const database = await createDatabase(db, pgUrl);
+  try {
+    await database.knex.migrate.latest({
+      directory: path.resolve(__dirname, '../migrations'),
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return database;
 }
 
 /** A logger that keeps warnings and errors for the report instead of printing them. */
@@ -195,10 +212,19 @@ export interface TransmitterParts {
   logger: ReturnType<typeof recordingLogger>;
 }
 
-/** Builds one transmitter instance (emitter and push worker) on a knex. */
+/**
+ * Builds one transmitter instance (emitter and push worker) on a knex, with
+ * the plugin's alerts and metrics when given, as createTransmitter passes
+ * them.
+ */
 export async function buildTransmitter(
   knex: Knex,
-  options: { owner: string; delivery?: DeliverySettings },
+  options: {
+    owner: string;
+    delivery?: DeliverySettings;
+    alerts?: SsfAlerts;
+    metrics?: TransmitterMetrics;
+  },
 ): Promise<TransmitterParts> {
   const config = transmitterConfig(options.delivery);
   const logger = recordingLogger();
@@ -207,6 +233,8 @@ export async function buildTransmitter(
     knex,
     logger,
     owner: options.owner,
+    alerts: options.alerts,
+    metrics: options.metrics,
   });
   return { emitter, worker, streams, outbox, logger };
 }
@@ -300,15 +328,33 @@ export async function waitUntil(
   }
 }
 
-/** Outbox rows by state, for the given jtis (all rows when omitted). */
-export async function outboxStates(
-  knex: Knex,
-): Promise<{ state: Map<string, string>; lastError: Map<string, string> }> {
-  const rows = await knex('ssf_outbox').select('jti', 'state', 'last_error');
+/** Every outbox row's state and last error, by jti. */
+export interface OutboxStates {
+  state: Map<string, string>;
+  lastError: Map<string, string>;
+}
+
+/** An outbox row as outboxRows reads it (and sends it over IPC). */
+export interface OutboxRow {
+  jti: string;
+  state: string;
+  last_error: string | null;
+}
+
+export function outboxRows(knex: Knex): Promise<OutboxRow[]> {
+  return knex('ssf_outbox').select('jti', 'state', 'last_error');
+}
+
+export function toOutboxStates(rows: OutboxRow[]): OutboxStates {
   return {
-    state: new Map(rows.map((r: any) => [r.jti, r.state])),
-    lastError: new Map(rows.map((r: any) => [r.jti, r.last_error ?? ''])),
+    state: new Map(rows.map(r => [r.jti, r.state])),
+    lastError: new Map(rows.map(r => [r.jti, r.last_error ?? ''])),
   };
+}
+
+/** The outbox of a database this process holds open. */
+export async function outboxStates(knex: Knex): Promise<OutboxStates> {
+  return toOutboxStates(await outboxRows(knex));
 }
 
 export function log(message: string) {

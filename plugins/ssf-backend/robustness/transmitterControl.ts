@@ -18,12 +18,17 @@
 // (robustness/transmitterProcess.ts).
 
 import { forkChild } from './child';
+import { countSent, noNotifications, NotificationTally } from './notifications';
 import { DbTarget } from './setup';
 
 export interface TransmitterInstance {
   owner: string;
+  /** Whether the process is still there (not stopped or killed). */
+  readonly running: boolean;
   emit(count: number, prefix: string): Promise<{ jtis: string[] }>;
   logs(): Promise<{ warnings: string[]; errors: string[] }>;
+  /** The notifications the instance sent so far, killed or not. */
+  notifications(): NotificationTally;
   /** A clean stop: leases given back, pushes in flight finished. */
   stop(): Promise<void>;
   /** SIGKILL: no cleanup at all, leases stay until they expire. */
@@ -37,9 +42,17 @@ export async function startTransmitterProcess(
   const child = forkChild('transmitterProcess.ts', [
     JSON.stringify({ target, owner }),
   ]);
+  const notifications = noNotifications();
+  child.process.on('message', (m: any) => {
+    if (m?.notification) countSent(notifications, m.notification);
+  });
   await child.ready;
   return {
     owner,
+    get running() {
+      return child.process.exitCode === null && !child.process.signalCode;
+    },
+    notifications: () => notifications,
     emit: (count, prefix) => child.ask('emit', { count, prefix }, 120_000),
     logs: () => child.ask('logs', {}, 5000),
     stop: async () => {

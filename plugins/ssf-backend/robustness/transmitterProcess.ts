@@ -21,20 +21,39 @@
 //
 // argv[2]: JSON { target: DbTarget, owner: string }
 // Commands: emit {count, prefix} → {jtis}, logs → {warnings, errors},
-// stop → stops the worker cleanly and exits.
+// stop → stops the worker cleanly and exits. Each notification the
+// instance's alerts send is reported at once, as {notification: options},
+// so that the count survives a SIGKILL.
 
-import { buildTransmitter, DbTarget, emitMany, openKnex } from './setup';
+import { runChild } from './child';
+import { alertsSendingTo } from './notifications';
+import {
+  buildTransmitter,
+  DbTarget,
+  emitMany,
+  openKnex,
+  TransmitterParts,
+} from './setup';
 
-async function main() {
-  const { target, owner } = JSON.parse(process.argv[2]) as {
-    target: DbTarget;
-    owner: string;
-  };
-  const knex = openKnex(target);
-  const t = await buildTransmitter(knex, { owner });
-  t.worker.start();
+const { target, owner } = JSON.parse(process.argv[2]) as {
+  target: DbTarget;
+  owner: string;
+};
+const knex = openKnex(target);
+const alerts = alertsSendingTo({
+  async send(options) {
+    process.send?.({ notification: options });
+  },
+});
+let t: TransmitterParts;
 
-  const handle = async (m: any): Promise<unknown> => {
+runChild(
+  async () => {
+    t = await buildTransmitter(knex, { owner, alerts });
+    t.worker.start();
+    return { pid: process.pid };
+  },
+  async m => {
     switch (m.cmd) {
       case 'emit':
         return emitMany(t.emitter, m.count, { prefix: m.prefix });
@@ -42,27 +61,12 @@ async function main() {
         return { warnings: t.logger.warnings, errors: t.logger.errors };
       case 'stop':
         await t.worker.stop();
+        await alerts.flush();
         await knex.destroy();
         setImmediate(() => process.exit(0));
         return {};
       default:
         throw new Error(`unknown command ${m.cmd}`);
     }
-  };
-  // Commands carry a numeric id; the TypeScript loader's messages do not.
-  process.on('message', (m: any) => {
-    if (typeof m?.id !== 'number' || typeof m.cmd !== 'string') return;
-    handle(m).then(
-      result => process.send!({ id: m.id, result }),
-      error =>
-        process.send!({ id: m.id, error: String(error?.stack ?? error) }),
-    );
-  });
-  process.on('disconnect', () => process.exit(0));
-  process.send!({ id: 0, result: { pid: process.pid } });
-}
-
-main().catch(error => {
-  process.send?.({ id: 0, error: String(error?.stack ?? error) });
-  process.exit(1);
-});
+  },
+);

@@ -23,9 +23,11 @@
 // is neither delivered at the receiver nor dead-lettered in the outbox is
 // lost, whatever the outbox says.
 
-import { Knex } from 'knex';
 import { Receiver, ReceiverReport } from './receiverControl';
-import { outboxStates, waitUntil } from './setup';
+import { OutboxStates, waitUntil } from './setup';
+
+/** Reads the outbox of the transmitter under test, wherever it runs. */
+export type OutboxReader = () => Promise<OutboxStates>;
 
 export interface Outcome {
   emitted: number;
@@ -43,15 +45,15 @@ export interface Outcome {
 }
 
 export async function settle(options: {
-  knex: Knex;
+  outbox: OutboxReader;
   receiver: Receiver;
   jtis: string[];
   timeoutMs: number;
 }): Promise<Outcome> {
-  const { knex, receiver, jtis, timeoutMs } = options;
+  const { outbox, receiver, jtis, timeoutMs } = options;
   const settled = await waitUntil(
     async () => {
-      const { state } = await outboxStates(knex);
+      const { state } = await outbox();
       const report = await receiver.report();
       return jtis.every(jti => {
         const s = state.get(jti);
@@ -62,17 +64,17 @@ export async function settle(options: {
     timeoutMs,
     250,
   );
-  return count(knex, receiver, jtis, !settled);
+  return count(outbox, receiver, jtis, !settled);
 }
 
-export async function count(
-  knex: Knex,
+async function count(
+  outbox: OutboxReader,
   receiver: Receiver,
   jtis: string[],
   timedOut: boolean,
 ): Promise<Outcome> {
   const report = await receiver.report();
-  const { state, lastError } = await outboxStates(knex);
+  const { state, lastError } = await outbox();
   let delivered = 0;
   let dead = 0;
   let redelivered = 0;

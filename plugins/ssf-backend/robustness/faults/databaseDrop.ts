@@ -26,14 +26,20 @@
 // and the worker still work, not merely that earlier work got done.
 
 import knexFactory from 'knex';
-import { settle } from '../verify';
 import { emitMany, knexLog, sleep, waitUntil } from '../setup';
-import { eventsFor, Scenario, withTransmitter } from './scenario';
+import {
+  eventsFor,
+  expectNoDeadLetters,
+  Scenario,
+  settleRow,
+  withTransmitter,
+} from './scenario';
 
 export const databaseDrop: Scenario = {
   name: 'db-drop',
   title: 'DB connections terminated x2',
   dbs: ['pg'],
+  notifies: [],
   async run(ctx, row) {
     await withTransmitter(ctx, row, async (t, db) => {
       // The killer's own connection is to the server's default database, so
@@ -106,21 +112,16 @@ export const databaseDrop: Scenario = {
           },
         );
         await ctx.receiver.latency(0);
-        row.outcome = await settle({
-          knex: db.knex,
-          receiver: ctx.receiver,
-          jtis: [...jtis, ...instantJtis, ...after.jtis],
-          timeoutMs: ctx.settleTimeoutMs,
-        });
-        if (row.outcome.dead > 0) {
-          row.problems.push(`${row.outcome.dead} SETs dead-lettered`);
-        }
-        if (row.outcome.timedOut) {
+        const outcome = await settleRow(ctx, row, db, [
+          ...jtis,
+          ...instantJtis,
+          ...after.jtis,
+        ]);
+        expectNoDeadLetters(row);
+        if (outcome.timedOut) {
           // Show where it stuck: what the outbox holds and what the worker said.
           row.problems.push(
-            `outbox at the timeout: ${JSON.stringify(
-              row.outcome.outboxCounts,
-            )}`,
+            `outbox at the timeout: ${JSON.stringify(outcome.outboxCounts)}`,
           );
           for (const w of t.logger.warnings.slice(-5)) {
             row.problems.push(`worker warning: ${w}`);

@@ -24,63 +24,54 @@
 // PostgreSQL only: separate processes sharing in-memory SQLite is not a
 // deployment.
 
-import { settle } from '../verify';
 import { sleep, waitUntil } from '../setup';
-import { startTransmitterProcess } from '../transmitterControl';
-import { eventsFor, Scenario, summariseLogs, withDatabase } from './scenario';
+import {
+  eventsFor,
+  expectNoDeadLetters,
+  Scenario,
+  settleRow,
+  withTransmitterProcesses,
+} from './scenario';
 
 export const processKill: Scenario = {
   name: 'kill',
   title: 'transmitter SIGKILL + restart',
   dbs: ['pg'],
+  notifies: [],
   async run(ctx, row) {
-    await withDatabase(ctx, async db => {
+    await withTransmitterProcesses(ctx, row, async (db, start) => {
       // A receiver that takes a moment per SET keeps delivery going long
       // enough to kill the process in the middle of it.
       await ctx.receiver.latency(100);
-      const first = await startTransmitterProcess(db.target, 'instance-a');
-      let second;
-      try {
-        const { jtis } = await first.emit(eventsFor(ctx.sets), 'kill');
-        const started = await waitUntil(async () => {
-          const r = await ctx.receiver.report();
-          return Object.keys(r.delivered).length >= jtis.length / 3;
-        }, 30_000);
-        if (!started)
-          row.problems.push('delivery never got going before the kill');
-        const [{ n: leased }] = await db
-          .knex('ssf_outbox')
-          .where({ state: 'pending', lease_owner: 'instance-a' })
-          .count({ n: '*' });
-        const before = Object.keys(
-          (await ctx.receiver.report()).delivered,
-        ).length;
-        await first.kill();
-        row.notes.push(
-          `killed with ${before}/${jtis.length} delivered and ${leased} SETs leased`,
+      const first = await start('instance-a');
+      const { jtis } = await first.emit(eventsFor(ctx.sets), 'kill');
+      const started = await waitUntil(async () => {
+        const r = await ctx.receiver.report();
+        return Object.keys(r.delivered).length >= jtis.length / 3;
+      }, 30_000);
+      if (!started)
+        row.problems.push('delivery never got going before the kill');
+      const [{ n: leased }] = await db
+        .knex('ssf_outbox')
+        .where({ state: 'pending', lease_owner: 'instance-a' })
+        .count({ n: '*' });
+      const before = Object.keys(
+        (await ctx.receiver.report()).delivered,
+      ).length;
+      await first.kill();
+      row.notes.push(
+        `killed with ${before}/${jtis.length} delivered and ${leased} SETs leased`,
+      );
+      if (Number(leased) === 0) {
+        row.problems.push(
+          'the killed process held no lease: the fault was not exercised',
         );
-        if (Number(leased) === 0) {
-          row.problems.push(
-            'the killed process held no lease: the fault was not exercised',
-          );
-        }
-        // Restart a little later, as a supervisor would.
-        await sleep(500);
-        second = await startTransmitterProcess(db.target, 'instance-b');
-        row.outcome = await settle({
-          knex: db.knex,
-          receiver: ctx.receiver,
-          jtis,
-          timeoutMs: ctx.settleTimeoutMs,
-        });
-        summariseLogs(row, await second.logs());
-        if (row.outcome.dead > 0) {
-          row.problems.push(`${row.outcome.dead} SETs dead-lettered`);
-        }
-      } finally {
-        await first.kill().catch(() => {});
-        await second?.stop();
       }
+      // Restart a little later, as a supervisor would.
+      await sleep(500);
+      await start('instance-b');
+      await settleRow(ctx, row, db, jtis);
+      expectNoDeadLetters(row);
     });
   },
 };

@@ -17,11 +17,11 @@
 // Fault 4: the receiver refuses one SET in ten with 400 and an RFC 8935
 // error body (§2.3). A 400 is final: exactly those SETs must be
 // dead-lettered after a single attempt, with the receiver's `err` and
-// `description` kept as the reason, and all the others delivered.
+// `description` kept as the reason, and all the others delivered. Admins
+// must be told that the streams are dead-lettering.
 
-import { settle } from '../verify';
 import { emitMany } from '../setup';
-import { eventsFor, Scenario, withTransmitter } from './scenario';
+import { eventsFor, Scenario, settleRow, withTransmitter } from './scenario';
 
 const EXPECTED_ERROR = 'invalid_request: robustness: subject refused';
 
@@ -29,6 +29,7 @@ export const receiver400: Scenario = {
   name: 'receiver-400',
   title: 'receiver 400 for 1 in 10',
   dbs: ['sqlite', 'pg'],
+  notifies: ['dead-letters'],
   async run(ctx, row) {
     await withTransmitter(ctx, row, async (t, db) => {
       await ctx.receiver.answer400();
@@ -37,16 +38,11 @@ export const receiver400: Scenario = {
         eventsFor(ctx.sets),
         { reject: i => i % 10 === 3 },
       );
-      row.outcome = await settle({
-        knex: db.knex,
-        receiver: ctx.receiver,
-        jtis,
-        timeoutMs: ctx.settleTimeoutMs,
-      });
+      const outcome = await settleRow(ctx, row, db, jtis);
       await ctx.receiver.answer202();
 
       const refused = new Set(rejected);
-      const dead = row.outcome.deadErrors;
+      const dead = outcome.deadErrors;
       const deadButAccepted = [...dead.keys()].filter(j => !refused.has(j));
       const refusedNotDead = rejected.filter(j => !dead.has(j));
       const wrongReason = [...dead.values()].filter(e => e !== EXPECTED_ERROR);

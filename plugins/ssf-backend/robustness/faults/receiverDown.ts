@@ -19,43 +19,24 @@
 // failures are retryable, so every SET must be delivered and none
 // dead-lettered.
 
-import { settle } from '../verify';
-import { emitMany, sleep } from '../setup';
-import { eventsFor, Scenario, withTransmitter } from './scenario';
+import { recoverableFault } from './recoverableFault';
 
-const DOWN_MS = 4000;
-
-export const receiverDown: Scenario = {
+export const receiverDown = recoverableFault({
   name: 'receiver-down',
   title: 'receiver down',
-  dbs: ['sqlite', 'pg'],
-  async run(ctx, row) {
-    await withTransmitter(ctx, row, async (t, db) => {
-      await ctx.receiver.down();
-      const downAt = Date.now();
-      const { jtis } = await emitMany(t.emitter, eventsFor(ctx.sets));
-      await sleep(Math.max(0, DOWN_MS - (Date.now() - downAt)));
-      const [{ max }] = await db.knex('ssf_outbox').max({ max: 'attempts' });
-      row.notes.push(
-        `down ${((Date.now() - downAt) / 1000).toFixed(
-          1,
-        )} s; up to ${max} attempts per SET while down`,
-      );
-      await ctx.receiver.up();
-      row.outcome = await settle({
-        knex: db.knex,
-        receiver: ctx.receiver,
-        jtis,
-        timeoutMs: ctx.settleTimeoutMs,
-      });
-      if (row.outcome.dead > 0) {
-        row.problems.push(
-          `${row.outcome.dead} SETs dead-lettered although the receiver came back`,
-        );
-      }
-      if (Number(max) < 2) {
-        row.problems.push('no SET was retried: the fault was not exercised');
-      }
-    });
+  inject: receiver => receiver.down(),
+  lift: receiver => receiver.up(),
+  forMs: 4000,
+  async observe(db, row, downAt) {
+    const [{ max }] = await db.knex('ssf_outbox').max({ max: 'attempts' });
+    row.notes.push(
+      `down ${((Date.now() - downAt) / 1000).toFixed(
+        1,
+      )} s; up to ${max} attempts per SET while down`,
+    );
+    if (Number(max) < 2) {
+      row.problems.push('no SET was retried: the fault was not exercised');
+    }
   },
-};
+  noDeadLettersBecause: 'although the receiver came back',
+});

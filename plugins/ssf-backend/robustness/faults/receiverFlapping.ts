@@ -18,32 +18,18 @@
 // until everything has settled (not only for a while): 5xx is retryable, so
 // retries alone must get every SET through, none dead-lettered.
 
-import { settle } from '../verify';
-import { emitMany } from '../setup';
-import { eventsFor, Scenario, withTransmitter } from './scenario';
+import { recoverableFault } from './recoverableFault';
 
-export const receiverFlapping: Scenario = {
+export const receiverFlapping = recoverableFault({
   name: 'receiver-flap',
   title: 'receiver flapping 503',
-  dbs: ['sqlite', 'pg'],
-  async run(ctx, row) {
-    await withTransmitter(ctx, row, async (t, db) => {
-      await ctx.receiver.flap();
-      const { jtis } = await emitMany(t.emitter, eventsFor(ctx.sets));
-      row.outcome = await settle({
-        knex: db.knex,
-        receiver: ctx.receiver,
-        jtis,
-        timeoutMs: ctx.settleTimeoutMs,
-      });
-      await ctx.receiver.answer202();
-      row.notes.push(`${row.outcome.receiver.answered5xx} pushes answered 503`);
-      if (row.outcome.dead > 0) {
-        row.problems.push(`${row.outcome.dead} SETs dead-lettered on 503s`);
-      }
-      if (row.outcome.receiver.answered5xx === 0) {
-        row.problems.push('no 503 was answered: the fault was not exercised');
-      }
-    });
+  inject: receiver => receiver.flap(),
+  lift: receiver => receiver.answer202(),
+  noDeadLettersBecause: 'on 503s',
+  exercised(outcome, row) {
+    row.notes.push(`${outcome.receiver.answered5xx} pushes answered 503`);
+    if (outcome.receiver.answered5xx === 0) {
+      row.problems.push('no 503 was answered: the fault was not exercised');
+    }
   },
-};
+});

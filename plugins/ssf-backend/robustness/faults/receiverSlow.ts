@@ -21,41 +21,23 @@
 // gave up on, so a timed-out push followed by its retry is neither a
 // delivery twice nor a concurrent duplicate.
 
-import { settle } from '../verify';
-import { emitMany, sleep } from '../setup';
-import { eventsFor, Scenario, withTransmitter } from './scenario';
+import { recoverableFault } from './recoverableFault';
 
 const SLOW_MS = 1500;
-const SLOW_FOR_MS = 4000;
 
-export const receiverSlow: Scenario = {
+export const receiverSlow = recoverableFault({
   name: 'receiver-slow',
   title: 'receiver slow > timeout',
-  dbs: ['sqlite', 'pg'],
-  async run(ctx, row) {
-    await withTransmitter(ctx, row, async (t, db) => {
-      await ctx.receiver.slow(SLOW_MS);
-      const slowAt = Date.now();
-      const { jtis } = await emitMany(t.emitter, eventsFor(ctx.sets));
-      await sleep(Math.max(0, SLOW_FOR_MS - (Date.now() - slowAt)));
-      await ctx.receiver.answer202();
-      row.outcome = await settle({
-        knex: db.knex,
-        receiver: ctx.receiver,
-        jtis,
-        timeoutMs: ctx.settleTimeoutMs,
-      });
-      row.notes.push(
-        `${row.outcome.receiver.aborted} pushes timed out at the transmitter`,
-      );
-      if (row.outcome.dead > 0) {
-        row.problems.push(
-          `${row.outcome.dead} SETs dead-lettered although the receiver recovered`,
-        );
-      }
-      if (row.outcome.receiver.aborted === 0) {
-        row.problems.push('no push timed out: the fault was not exercised');
-      }
-    });
+  inject: receiver => receiver.slow(SLOW_MS),
+  lift: receiver => receiver.answer202(),
+  forMs: 4000,
+  noDeadLettersBecause: 'although the receiver recovered',
+  exercised(outcome, row) {
+    row.notes.push(
+      `${outcome.receiver.aborted} pushes timed out at the transmitter`,
+    );
+    if (outcome.receiver.aborted === 0) {
+      row.problems.push('no push timed out: the fault was not exercised');
+    }
   },
-};
+});

@@ -20,51 +20,41 @@
 // SET may be lost and no SET may ever be pushed by both at the same time
 // (the receiver watches for overlapping requests per jti).
 
-import { settle } from '../verify';
 import {
-  startTransmitterProcess,
-  TransmitterInstance,
-} from '../transmitterControl';
-import { eventsFor, Scenario, summariseLogs, withDatabase } from './scenario';
+  eventsFor,
+  expectNoDeadLetters,
+  Scenario,
+  settleRow,
+  withTransmitterProcesses,
+} from './scenario';
 
 export const replicas: Scenario = {
   name: 'replicas',
   title: 'two replicas on one PostgreSQL',
   dbs: ['pg'],
+  notifies: [],
   async run(ctx, row) {
-    await withDatabase(ctx, async db => {
+    await withTransmitterProcesses(ctx, row, async (db, start) => {
       // A little receiver latency keeps many pushes in flight at once, which
       // is where a broken lease would show as an overlap.
       await ctx.receiver.latency(20);
-      const instances: TransmitterInstance[] = [];
-      try {
-        instances.push(await startTransmitterProcess(db.target, 'replica-1'));
-        instances.push(await startTransmitterProcess(db.target, 'replica-2'));
-        // Both emit, so both workers are woken and compete for the same rows.
-        const half = Math.ceil(eventsFor(ctx.sets) / 2);
-        const emitted = await Promise.all(
-          instances.map((t, i) => t.emit(half, `replica-${i}`)),
+      const instances = [await start('replica-1'), await start('replica-2')];
+      // Both emit, so both workers are woken and compete for the same rows.
+      const half = Math.ceil(eventsFor(ctx.sets) / 2);
+      const emitted = await Promise.all(
+        instances.map((t, i) => t.emit(half, `replica-${i}`)),
+      );
+      const outcome = await settleRow(
+        ctx,
+        row,
+        db,
+        emitted.flatMap(e => e.jtis),
+      );
+      expectNoDeadLetters(row);
+      if (outcome.receiver.duplicateJtis.length) {
+        row.problems.push(
+          `pushed concurrently: ${outcome.receiver.duplicateJtis.join(', ')}`,
         );
-        const jtis = emitted.flatMap(e => e.jtis);
-        row.outcome = await settle({
-          knex: db.knex,
-          receiver: ctx.receiver,
-          jtis,
-          timeoutMs: ctx.settleTimeoutMs,
-        });
-        for (const t of instances) summariseLogs(row, await t.logs());
-        if (row.outcome.dead > 0) {
-          row.problems.push(`${row.outcome.dead} SETs dead-lettered`);
-        }
-        if (row.outcome.receiver.duplicateJtis.length) {
-          row.problems.push(
-            `pushed concurrently: ${row.outcome.receiver.duplicateJtis.join(
-              ', ',
-            )}`,
-          );
-        }
-      } finally {
-        for (const t of instances) await t.stop();
       }
     });
   },

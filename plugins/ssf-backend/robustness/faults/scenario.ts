@@ -14,10 +14,22 @@
  * limitations under the License.
  */
 
-// What every fault scenario shares: its shape, and the in-process harness
-// (fresh database, two enabled push streams to the receiver, one transmitter
-// instance) that the receiver-side faults and the database fault run in.
+// What every fault scenario shares: its shape, and the harnesses they run
+// in: a fresh database with two enabled push streams to the receiver, and
+// on it one transmitter instance in this process (the receiver-side faults,
+// the database fault), or instances in processes of their own (a kill,
+// replicas); or the whole plugin in its own backend (the faults that need a
+// scheduled task or the receiver's key fetching). Each harness counts the
+// notifications sent into the row.
 
+import { JsonObject } from '@backstage/types';
+import { PluginBackend, startPluginBackend } from '../backendControl';
+import {
+  addTallies,
+  AlertKind,
+  RECIPIENT,
+  recordingAlerts,
+} from '../notifications';
 import { Receiver } from '../receiverControl';
 import { FaultRow } from '../report';
 import {
@@ -26,8 +38,14 @@ import {
   Db,
   openDatabase,
   OpenDatabase,
+  outboxStates,
   TransmitterParts,
 } from '../setup';
+import {
+  startTransmitterProcess,
+  TransmitterInstance,
+} from '../transmitterControl';
+import { OutboxReader, settle } from '../verify';
 
 export interface ScenarioContext {
   db: Db;
@@ -45,6 +63,12 @@ export interface Scenario {
   title: string;
   /** The databases the scenario makes sense on. */
   dbs: Db[];
+  /**
+   * The kinds of notification the fault must make the plugin send (see
+   * AlertKind); the row fails when one is missing or another kind is sent.
+   */
+  notifies: AlertKind[];
+  /** Runs the scenario; must set `row.outcome` and `row.notifications`. */
   run(ctx: ScenarioContext, row: FaultRow): Promise<void>;
 }
 
@@ -76,7 +100,8 @@ export async function withDatabase(
 
 /**
  * `withDatabase` plus one transmitter instance in this process, its worker
- * running; its warnings and errors end up in the row's notes.
+ * running and its alerts counted into the row; its warnings and errors end
+ * up in the row's notes.
  */
 export async function withTransmitter(
   ctx: ScenarioContext,
@@ -84,15 +109,120 @@ export async function withTransmitter(
   body: (t: TransmitterParts, db: OpenDatabase) => Promise<void>,
 ) {
   await withDatabase(ctx, async db => {
-    const t = await buildTransmitter(db.knex, { owner: 'robustness' });
+    const notifications = recordingAlerts();
+    const t = await buildTransmitter(db.knex, {
+      owner: 'robustness',
+      alerts: notifications.alerts,
+    });
     t.worker.start();
     try {
       await body(t, db);
     } finally {
       await t.worker.stop().catch(e => row.problems.push(`stop: ${e}`));
+      row.notifications = await notifications.tally();
       summariseLogs(row, t.logger);
     }
   });
+}
+
+/**
+ * `withDatabase` for transmitter instances in processes of their own, which
+ * `body` starts with `start` and may kill. Afterwards the ones still running
+ * give their logs to the row's notes and are stopped, and what every one of
+ * them sent (a killed one up to its kill) is the row's notifications.
+ */
+export async function withTransmitterProcesses(
+  ctx: ScenarioContext,
+  row: FaultRow,
+  body: (
+    db: OpenDatabase,
+    start: (owner: string) => Promise<TransmitterInstance>,
+  ) => Promise<void>,
+) {
+  await withDatabase(ctx, async db => {
+    const instances: TransmitterInstance[] = [];
+    try {
+      await body(db, async owner => {
+        const t = await startTransmitterProcess(db.target, owner);
+        instances.push(t);
+        return t;
+      });
+    } finally {
+      for (const t of instances) {
+        if (t.running) {
+          await t.logs().then(
+            logs => summariseLogs(row, logs),
+            e => row.problems.push(`logs of ${t.owner}: ${e}`),
+          );
+        }
+        await t.stop();
+      }
+      row.notifications = addTallies(...instances.map(t => t.notifications()));
+    }
+  });
+}
+
+/**
+ * Runs `body` against the whole plugin in a process of its own
+ * (backendProcess.ts) on fresh databases of the scenario's kind, with `ssf`
+ * as its config. The row's notifications are the plugin's sends that the
+ * real notifications backend accepted.
+ */
+export async function withPluginBackend(
+  ctx: ScenarioContext,
+  row: FaultRow,
+  ssf: JsonObject,
+  body: (backend: PluginBackend) => Promise<void>,
+) {
+  await ctx.receiver.reset();
+  const backend = await startPluginBackend({
+    db: ctx.db,
+    pgUrl: ctx.pgUrl,
+    ssf,
+  });
+  try {
+    await body(backend);
+  } finally {
+    try {
+      const { accepted, stored } = await backend.notifications();
+      row.notifications = accepted;
+      row.notes.push(
+        `the notifications backend holds ${stored} notifications for ${RECIPIENT} (repeats of one scope update one)`,
+      );
+      if (accepted.sent > 0 && stored === 0) {
+        row.problems.push('notifications were accepted but none is stored');
+      }
+    } finally {
+      await backend.stop();
+    }
+  }
+}
+
+/**
+ * Waits until every one of `jtis` is delivered or dead-lettered (bounded by
+ * the scenario's settle timeout) and puts the count in the row.
+ */
+export async function settleRow(
+  ctx: ScenarioContext,
+  row: FaultRow,
+  outbox: OpenDatabase | OutboxReader,
+  jtis: string[],
+) {
+  const outcome = await settle({
+    outbox:
+      typeof outbox === 'function' ? outbox : () => outboxStates(outbox.knex),
+    receiver: ctx.receiver,
+    jtis,
+    timeoutMs: ctx.settleTimeoutMs,
+  });
+  row.outcome = outcome;
+  return outcome;
+}
+
+/** Fails the row for any dead letter: the fault was one to recover from. */
+export function expectNoDeadLetters(row: FaultRow, why = '') {
+  const dead = row.outcome?.dead ?? 0;
+  if (dead > 0) row.problems.push(`${dead} SETs dead-lettered${why}`);
 }
 
 export function summariseLogs(
