@@ -19,7 +19,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ssfApiRef } from './api';
-import { adminStream, mockSsfApi, provider } from './__testUtils__/fixtures';
+import { pageApi } from './__testUtils__/fixtures';
+import {
+  findStreamDetail,
+  openProviderFromTab,
+  openStreamFromList,
+} from './__testUtils__/pageSteps';
 import ssfPlugin, { ssfTranslationRef } from './alpha';
 
 jest.setTimeout(30_000);
@@ -29,15 +34,7 @@ jest.setTimeout(30_000);
 type AppConfig = NonNullable<Parameters<typeof renderTestApp>[0]>['config'];
 
 function renderApp(url: string, config?: AppConfig) {
-  const api = mockSsfApi({
-    listStreams: async () => [
-      adminStream(),
-      adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
-    ],
-    listReceiverProfiles: async () => [],
-    listStreamSets: async () => ({ items: [], total: 0 }),
-    listProviders: async () => [provider()],
-  });
+  const api = pageApi();
   renderTestApp({
     features: [ssfPlugin],
     initialRouteEntries: [url],
@@ -53,29 +50,16 @@ function renderApp(url: string, config?: AppConfig) {
 describe('the Shared Signals plugin (new frontend system)', () => {
   it('renders a stream opened straight from /ssf/streams/:streamId', async () => {
     renderApp('/ssf/streams/stream-2');
-    const toolbar = await screen.findByRole('toolbar', {
-      name: 'Stream actions',
-    });
-    expect(toolbar).toBeInTheDocument();
-    expect(
-      screen.getByRole('heading', { name: 'receiver-b' }),
-    ).toBeInTheDocument();
+    expect(await findStreamDetail('receiver-b')).toBeInTheDocument();
   });
 
   it('links rows to their routes', async () => {
     renderApp('/ssf');
     // The page opens on its first tab.
-    await userEvent.click(await screen.findByText('receiver-a'));
-    expect(
-      await screen.findByRole('toolbar', { name: 'Stream actions' }),
-    ).toBeInTheDocument();
+    await openStreamFromList();
     expect(screen.getByText('stream-1')).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('tab', { name: 'Providers' }));
-    await userEvent.click(await screen.findByText('Okta'));
-    expect(
-      await screen.findByText('Remote stream of Okta'),
-    ).toBeInTheDocument();
+    await openProviderFromTab();
   });
 
   it('follows a tab moved in app-config: links come from its route ref', async () => {

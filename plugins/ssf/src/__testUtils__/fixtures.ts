@@ -36,6 +36,7 @@ import {
   ReceivedSecurityEvent,
   SecurityEventsProvider,
 } from '@shared-signals/plugin-ssf-common';
+import { SsfRequestError } from '../api/errors';
 
 export const BASE_URL = 'http://localhost:7007/api/ssf';
 
@@ -180,6 +181,7 @@ export function mockSsfApi(
     verifyStream: notSetUp('verifyStream'),
     listStreamSets: notSetUp('listStreamSets'),
     redeliverStreamSets: notSetUp('redeliverStreamSets'),
+    getStreamHistory: notSetUp('getStreamHistory'),
     listProviders: notSetUp('listProviders'),
     createProvider: notSetUp('createProvider'),
     replaceProvider: notSetUp('replaceProvider'),
@@ -187,6 +189,7 @@ export function mockSsfApi(
     setProviderActive: notSetUp('setProviderActive'),
     listReceivedEvents: notSetUp('listReceivedEvents'),
     getReceivedEvent: notSetUp('getReceivedEvent'),
+    getProviderHistory: notSetUp('getProviderHistory'),
     listHooks: notSetUp('listHooks'),
     getHook: notSetUp('getHook'),
     createHook: notSetUp('createHook'),
@@ -202,6 +205,16 @@ export function mockSsfApi(
     (api as any)[key] = jest.fn(fn as any);
   }
   return api;
+}
+
+/**
+ * An SsfApi method that rejects as the client does when the backend
+ * refuses: with the backend's `message` and the response's `status`.
+ */
+export function failsWith(message: string, status: number) {
+  return async (): Promise<never> => {
+    throw new SsfRequestError(message, status);
+  };
 }
 
 export function provider(
@@ -318,4 +331,21 @@ export function lifecycleStatus(
       ...catalog,
     },
   };
+}
+
+/**
+ * The api of the whole-page tests: streams `stream-1` (receiver-a) and
+ * `stream-2` (receiver-b) without SETs, no receiver profiles, and the
+ * provider Okta.
+ */
+export function pageApi(): jest.Mocked<SsfApi> {
+  return mockSsfApi({
+    listStreams: async () => [
+      adminStream(),
+      adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
+    ],
+    listReceiverProfiles: async () => [],
+    listStreamSets: async () => ({ items: [], total: 0 }),
+    listProviders: async () => [provider()],
+  });
 }

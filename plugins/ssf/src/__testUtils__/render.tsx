@@ -21,6 +21,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { screen } from '@testing-library/react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { SWRConfig } from 'swr';
 import { tabRouteRefs } from '../alphaRoutes';
@@ -40,8 +41,8 @@ import { SsfTabPath } from '../tabs';
  * renders it, starting at `url` (the tab's list by default).
  *
  * With `signals`, the app has that signal API (without it the signals plugin
- * is not installed); with `fetch`, its fetch API sends requests there (or,
- * with `'none'`, refuses them) instead of the test app's default.
+ * is not installed). With `historyControls`, {@link HistoryControls} are
+ * rendered below the element.
  */
 export function renderTab(
   element: JSX.Element,
@@ -49,22 +50,21 @@ export function renderTab(
     api: SsfApi;
     authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     signals?: SignalApi;
-    fetch?: typeof fetch | 'none';
+    historyControls?: boolean;
     tab?: SsfTabPath;
     url?: string;
   },
 ) {
   const { tab, url, signals } = options;
-  const optional: TestApiPair<unknown>[] = [];
-  if (options.fetch) {
-    optional.push(mockApis.fetch({ baseImplementation: options.fetch }));
-  }
-  if (signals) {
-    optional.push([signalApiRef, signals]);
-  }
+  const optional: TestApiPair<unknown>[] = signals
+    ? [[signalApiRef, signals]]
+    : [];
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>
-      <NfsSsfLinks>{element}</NfsSsfLinks>
+      <NfsSsfLinks>
+        {element}
+        {options.historyControls && <HistoryControls />}
+      </NfsSsfLinks>
     </SWRConfig>,
     {
       apis: [
@@ -92,6 +92,18 @@ export function renderTab(
 }
 
 /**
+ * The `render` of one tab's tests: `element` rendered at the tab's path
+ * (or at `url`) with {@link HistoryControls}, for a user who is allowed
+ * everything unless `authorize` says otherwise.
+ */
+export function tabRender(element: JSX.Element, tab?: SsfTabPath) {
+  return (
+    api: SsfApi,
+    options: { authorize?: AuthorizeResult.DENY; url?: string } = {},
+  ) => renderTab(element, { api, tab, historyControls: true, ...options });
+}
+
+/**
  * Shows the current path and steps through the history, as the browser's
  * address bar and back and forward buttons would.
  */
@@ -109,4 +121,9 @@ export function HistoryControls() {
       </button>
     </div>
   );
+}
+
+/** The path {@link HistoryControls} show. */
+export function currentPath() {
+  return screen.getByRole('status', { name: 'Current path' }).textContent;
 }

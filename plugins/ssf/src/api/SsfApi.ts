@@ -39,9 +39,11 @@ import {
   LifecycleHookInput,
   LifecycleStatus,
   Page,
+  ProviderHistory,
   ReceivedEventDetail,
   ReceivedEventsQuery,
   ReceiverProfile,
+  StreamHistory,
   StreamSet,
   StreamSetsQuery,
   UpdateProviderRemoteStreamRequest,
@@ -91,6 +93,11 @@ export interface SsfApi {
     streamId: string,
     jti?: string,
   ): Promise<{ redelivered: number }>;
+  /**
+   * A stream's deliveries per hour over the last `hours` hours (the
+   * backend's default window when absent).
+   */
+  getStreamHistory(streamId: string, hours?: number): Promise<StreamHistory>;
 
   /** Every Security Events Provider (transmitter this portal receives from). */
   listProviders(): Promise<SecurityEventsProvider[]>;
@@ -114,6 +121,14 @@ export interface SsfApi {
   ): Promise<ReceivedSecurityEventList>;
   /** One received event with its SET. */
   getReceivedEvent(id: string): Promise<ReceivedEventDetail>;
+  /**
+   * The SETs a provider sent per hour over the last `hours` hours (the
+   * backend's default window when absent), accepted and rejected.
+   */
+  getProviderHistory(
+    providerId: string,
+    hours?: number,
+  ): Promise<ProviderHistory>;
 
   /** Every lifecycle hook, from app-config and created through the API. */
   listHooks(): Promise<LifecycleHook[]>;

@@ -299,6 +299,64 @@ describe('SsfClient', () => {
     });
   });
 
+  it('reads the stream and provider histories over the given hours', async () => {
+    const streamHistory = {
+      bucket_seconds: 3600,
+      buckets: [
+        { start: '2026-11-22T00:00:00.000Z', delivered: 5, failed: 2, dead: 1 },
+      ],
+    };
+    const fetch = jest.fn(async () => response(200, streamHistory));
+    const api = client(fetch);
+    await expect(api.getStreamHistory('stream 1', 24)).resolves.toEqual(
+      streamHistory,
+    );
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/admin/streams/history?stream_id=stream+1&hours=24',
+      { method: 'GET' },
+    );
+
+    const providerHistory = {
+      bucket_seconds: 3600,
+      buckets: [
+        { start: '2026-11-22T00:00:00.000Z', accepted: 7, rejected: 3 },
+      ],
+      rejected_by_err: { invalid_key: 3 },
+    };
+    fetch.mockResolvedValueOnce(response(200, providerHistory));
+    await expect(api.getProviderHistory('sse1abc', 24)).resolves.toEqual(
+      providerHistory,
+    );
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/received-events/history?provider_id=sse1abc&hours=24',
+      { method: 'GET' },
+    );
+
+    // Without hours, the backend's default window.
+    fetch.mockResolvedValueOnce(response(200, streamHistory));
+    await api.getStreamHistory('stream-1');
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/admin/streams/history?stream_id=stream-1',
+      { method: 'GET' },
+    );
+  });
+
+  it("rejects a failed history read with the backend's message", async () => {
+    const fetch = jest.fn(async () =>
+      response(404, {
+        error: { name: 'NotFoundError', message: 'No stream stream-9' },
+        response: { statusCode: 404 },
+      }),
+    );
+    await expect(
+      client(fetch).getStreamHistory('stream-9', 24),
+    ).rejects.toMatchObject({ message: 'No stream stream-9', statusCode: 404 });
+    fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    await expect(client(fetch).getProviderHistory('sse1abc')).rejects.toThrow(
+      'Could not reach the Shared Signals backend: Failed to fetch',
+    );
+  });
+
   it('shows why a config hook cannot be changed', async () => {
     const fetch = jest.fn(async () =>
       response(409, {

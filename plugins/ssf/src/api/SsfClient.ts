@@ -43,9 +43,11 @@ import {
   LifecycleHookInput,
   LifecycleStatus,
   Page,
+  ProviderHistory,
   ReceivedEventDetail,
   ReceivedEventsQuery,
   ReceiverProfile,
+  StreamHistory,
   StreamSet,
   StreamSetsQuery,
   UpdateProviderRemoteStreamRequest,
@@ -160,6 +162,14 @@ export class SsfClient implements SsfApi {
     );
   }
 
+  getStreamHistory(streamId: string, hours?: number): Promise<StreamHistory> {
+    return dataOf(
+      this.#api.request('get', '/admin/streams/history', {
+        params: { query: { stream_id: streamId, hours } },
+      }),
+    );
+  }
+
   listProviders(): Promise<SecurityEventsProvider[]> {
     return dataOf(this.#api.request('get', '/security-events-providers'));
   }
@@ -226,6 +236,17 @@ export class SsfClient implements SsfApi {
     return dataOf(
       this.#api.request('get', '/received-events/{id}', {
         params: { path: { id } },
+      }),
+    );
+  }
+
+  getProviderHistory(
+    providerId: string,
+    hours?: number,
+  ): Promise<ProviderHistory> {
+    return dataOf(
+      this.#api.request('get', '/received-events/history', {
+        params: { query: { provider_id: providerId, hours } },
       }),
     );
   }

@@ -118,6 +118,23 @@ export type ReceivedEventDetail =
   SsfProvidersComponents['schemas']['ReceivedEventDetail'];
 
 /**
+ * `GET /admin/streams/history`: a stream's delivered, failed and
+ * dead-lettered SETs per hour, oldest hour first.
+ *
+ * @public
+ */
+export type StreamHistory = SsfAdminComponents['schemas']['DeliveryHistory'];
+
+/**
+ * `GET /received-events/history`: the SETs a provider sent per hour, oldest
+ * hour first, and the rejected ones by the `err` code the receiver answered.
+ *
+ * @public
+ */
+export type ProviderHistory =
+  SsfProvidersComponents['schemas']['ReceivedEventsHistory'];
+
+/**
  * The transmitter's public signing keys.
  *
  * @public

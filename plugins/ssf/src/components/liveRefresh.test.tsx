@@ -26,17 +26,13 @@ import {
   receivedEvent,
   receiverProfiles,
 } from '../__testUtils__/fixtures';
-import { MockSignalApi, historyFetch, renderLive } from '../__testUtils__/live';
+import { renderTab } from '../__testUtils__/render';
+import { MockSignalApi } from '../__testUtils__/signals';
 import { HooksTab } from './HooksTab';
 import { ReceivedEventsTab } from './ReceivedEventsTab';
 import { StreamsTab } from './StreamsTab';
 
 jest.setTimeout(30_000);
-
-const emptyHistory = historyFetch(() => ({
-  bucket_seconds: 3600,
-  buckets: [],
-}));
 
 // The channels and messages are the backend's contract for issue 16 (see
 // useSsfSignal.ts): messages carry only ids, the page reads the data again.
@@ -48,7 +44,7 @@ describe('live refresh on signals', () => {
       listReceiverProfiles: async () => receiverProfiles,
     });
     const signals = new MockSignalApi();
-    renderLive(<StreamsTab />, { api, signals, tab: 'streams' });
+    renderTab(<StreamsTab />, { api, signals, tab: 'streams' });
     expect(await screen.findByText('Enabled')).toBeInTheDocument();
 
     status = 'paused';
@@ -72,12 +68,12 @@ describe('live refresh on signals', () => {
       ],
       listReceiverProfiles: async () => receiverProfiles,
       listStreamSets: async () => ({ items: [], total: 0 }),
+      getStreamHistory: async () => ({ bucket_seconds: 3600, buckets: [] }),
     });
     const signals = new MockSignalApi();
-    renderLive(<StreamsTab />, {
+    renderTab(<StreamsTab />, {
       api,
       signals,
-      fetch: emptyHistory,
       tab: 'streams',
       url: '/ssf/streams/stream-1',
     });
@@ -97,7 +93,7 @@ describe('live refresh on signals', () => {
       listStreams: async () => [adminStream({ status })],
       listReceiverProfiles: async () => receiverProfiles,
     });
-    renderLive(<StreamsTab />, { api, tab: 'streams' });
+    renderTab(<StreamsTab />, { api, tab: 'streams' });
     expect(await screen.findByText('Enabled')).toBeInTheDocument();
     status = 'paused';
     await new Promise(r => setTimeout(r, 400));
@@ -116,7 +112,7 @@ describe('live refresh on signals', () => {
       listReceivedEvents: async () => ({ items: [receivedEvent({ jti })] }),
     });
     const signals = new MockSignalApi();
-    renderLive(<ReceivedEventsTab />, { api, signals });
+    renderTab(<ReceivedEventsTab />, { api, signals });
     expect(await screen.findByText('jti-41')).toBeInTheDocument();
 
     jti = 'jti-42';
@@ -170,7 +166,7 @@ describe('live refresh on signals', () => {
       },
     });
     const signals = new MockSignalApi();
-    renderLive(<HooksTab />, { api, signals });
+    renderTab(<HooksTab />, { api, signals });
     expect(await screen.findByText('user:default/jdoe')).toBeInTheDocument();
     expect(await screen.findByText(/42 users/)).toBeInTheDocument();
 
@@ -191,7 +187,7 @@ describe('live refresh on signals', () => {
       listReceiverProfiles: async () => receiverProfiles,
     });
     const signals = new MockSignalApi();
-    const { unmount } = await renderLive(<StreamsTab />, {
+    const { unmount } = await renderTab(<StreamsTab />, {
       api,
       signals,
       tab: 'streams',

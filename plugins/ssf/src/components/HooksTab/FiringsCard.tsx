@@ -18,9 +18,6 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   Button,
-  Card,
-  CardBody,
-  CardHeader,
   CellText,
   ColumnConfig,
   Flex,
@@ -36,6 +33,8 @@ import {
   AsyncList,
   Field,
   JsonBlock,
+  RowDetail,
+  SectionCard,
   eventTypeLabel,
   formatTime,
 } from '../common';
@@ -103,27 +102,26 @@ const columns: ColumnConfig<HookFiring>[] = [
 function FiringDetail(props: { firing: HookFiring; onClose: () => void }) {
   const { firing } = props;
   return (
-    <Flex
-      direction="column"
-      gap="2"
-      role="region"
-      aria-label={`Firing ${firing.id}`}
-    >
-      <Flex justify="between" align="center">
-        <Text variant="title-x-small" weight="bold">
+    <RowDetail
+      label={`Firing ${firing.id}`}
+      title={
+        <>
           {firing.hook_name} for {firing.identity}
-        </Text>
+        </>
+      }
+      action={
         <Button size="small" variant="tertiary" onPress={props.onClose}>
           Close
         </Button>
-      </Flex>
+      }
+    >
       <Grid.Root columns={{ initial: '1', md: '3' }} gap="3">
         <Field label="Observed">{formatTime(firing.observed_at)}</Field>
         <Field label="Observed by">{firing.source}</Field>
         <Field label="Transaction">{firing.txn}</Field>
       </Grid.Root>
       <JsonBlock value={firing.sets} label={`SETs of firing ${firing.id}`} />
-    </Flex>
+    </RowDetail>
   );
 }
 
@@ -141,41 +139,36 @@ export function FiringsCard(props: { refreshKey?: number }) {
   const [selected, setSelected] = useState<HookFiring>();
 
   return (
-    <Card role="region" aria-label={t('hooks.firingsTitle')}>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          {t('hooks.firingsTitle')}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          <AsyncList
-            loadingLabel={t('hooks.firingsLoading')}
-            loading={firings.loading}
-            error={firings.error}
-            errorTitle={t('hooks.firingsLoadError')}
-            onRetry={firings.retry}
-            items={firings.value?.items}
-            empty={<Text color="secondary">{t('hooks.firingsEmpty')}</Text>}
-          >
-            {items => (
-              <Table
-                columnConfig={columns}
-                data={items}
-                isStale={firings.loading}
-                pagination={{ type: 'none' }}
-                rowConfig={{ onClick: f => setSelected(f) }}
-              />
-            )}
-          </AsyncList>
-          {selected && (
-            <FiringDetail
-              firing={selected}
-              onClose={() => setSelected(undefined)}
+    <SectionCard
+      title={t('hooks.firingsTitle')}
+      heading="h3"
+      regionLabel={t('hooks.firingsTitle')}
+    >
+      <Flex direction="column" gap="4">
+        <AsyncList
+          load={firings}
+          items={firings.value?.items}
+          loadingLabel={t('hooks.firingsLoading')}
+          errorTitle={t('hooks.firingsLoadError')}
+          empty={<Text color="secondary">{t('hooks.firingsEmpty')}</Text>}
+        >
+          {items => (
+            <Table
+              columnConfig={columns}
+              data={items}
+              isStale={firings.loading}
+              pagination={{ type: 'none' }}
+              rowConfig={{ onClick: f => setSelected(f) }}
             />
           )}
-        </Flex>
-      </CardBody>
-    </Card>
+        </AsyncList>
+        {selected && (
+          <FiringDetail
+            firing={selected}
+            onClose={() => setSelected(undefined)}
+          />
+        )}
+      </Flex>
+    </SectionCard>
   );
 }

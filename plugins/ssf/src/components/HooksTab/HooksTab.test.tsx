@@ -30,7 +30,8 @@ import {
   lifecycleStatus,
   mockSsfApi,
 } from '../../__testUtils__/fixtures';
-import { renderTab } from '../../__testUtils__/render';
+import { openDialog, press, typeIn } from '../../__testUtils__/interactions';
+import { tabRender } from '../../__testUtils__/render';
 import { HooksTab } from './HooksTab';
 
 jest.setTimeout(30_000);
@@ -56,29 +57,9 @@ function hooksApi(overrides: Partial<SsfApi> = {}) {
   });
 }
 
-function render(
-  api: SsfApi,
-  authorize:
-    | AuthorizeResult.ALLOW
-    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-) {
-  return renderTab(<HooksTab />, { api, authorize });
-}
+const render = tabRender(<HooksTab />);
 
-async function press(name: string | RegExp) {
-  const button = await screen.findByRole('button', { name });
-  await waitFor(() => expect(button).toBeEnabled());
-  await userEvent.click(button);
-}
-
-async function openCreateDialog() {
-  const buttons = await screen.findAllByRole('button', {
-    name: 'Create hook',
-  });
-  await waitFor(() => expect(buttons[0]).toBeEnabled());
-  await userEvent.click(buttons[0]);
-  return within(await screen.findByRole('dialog'));
-}
+const openCreateDialog = () => openDialog('Create hook');
 
 async function replaceText(field: HTMLElement, text: string) {
   await userEvent.clear(field);
@@ -182,7 +163,7 @@ describe('HooksTab', () => {
   });
 
   it('disables every button for users without ssf.hook.manage, saying why', async () => {
-    render(hooksApi(), AuthorizeResult.DENY);
+    render(hooksApi(), { authorize: AuthorizeResult.DENY });
     const del = await screen.findByRole('button', {
       name: 'Delete lifecycle-suspended-session-revoked',
     });
@@ -211,10 +192,7 @@ describe('HooksTab', () => {
         form.getByText('Choose the event type to emit'),
       ).toBeInTheDocument();
 
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Name/ }),
-        'Suspended Users',
-      );
+      await typeIn(form, /Name/, 'Suspended Users');
       await replaceText(
         form.getByRole('textbox', { name: /Attribute path/ }),
         LIFECYCLE_PATH,
@@ -247,22 +225,13 @@ describe('HooksTab', () => {
       });
       render(api);
       const form = await openCreateDialog();
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Name/ }),
-        'lifecycle-suspended',
-      );
+      await typeIn(form, /Name/, 'lifecycle-suspended');
       await replaceText(
         form.getByRole('textbox', { name: /Attribute path/ }),
         LIFECYCLE_PATH,
       );
-      await userEvent.type(
-        form.getByRole('textbox', { name: /^From/ }),
-        'active',
-      );
-      await userEvent.type(
-        form.getByRole('textbox', { name: /^To/ }),
-        'suspended|terminated',
-      );
+      await typeIn(form, /^From/, 'active');
+      await typeIn(form, /^To/, 'suspended|terminated');
       await userEvent.click(form.getByRole('button', { name: /Event type/ }));
       await userEvent.click(
         await screen.findByRole('option', { name: 'session-revoked' }),
@@ -315,10 +284,7 @@ describe('HooksTab', () => {
       });
       render(api);
       const form = await openCreateDialog();
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Name/ }),
-        'case-insensitive',
-      );
+      await typeIn(form, /Name/, 'case-insensitive');
       await replaceText(
         form.getByRole('textbox', { name: /Attribute path/ }),
         LIFECYCLE_PATH,
@@ -363,10 +329,7 @@ describe('HooksTab', () => {
       });
       render(api);
       const form = await openCreateDialog();
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Name/ }),
-        'offboarding',
-      );
+      await typeIn(form, /Name/, 'offboarding');
       await userEvent.click(
         form.getByRole('radio', { name: /removed from the catalog/ }),
       );
@@ -400,8 +363,7 @@ describe('HooksTab', () => {
         replaceHook: async () => disabled,
       });
       render(api);
-      await press(`Edit ${disabled.name}`);
-      const form = within(await screen.findByRole('dialog'));
+      const form = await openDialog(`Edit ${disabled.name}`);
       const description = form.getByRole('textbox', { name: /Description/ });
       await userEvent.clear(description);
       await userEvent.type(description, 'Changed');
@@ -436,8 +398,9 @@ describe('HooksTab', () => {
       ),
     ).toBeInTheDocument();
 
-    await press('Delete lifecycle-suspended-session-revoked');
-    const dialog = within(await screen.findByRole('dialog'));
+    const dialog = await openDialog(
+      'Delete lifecycle-suspended-session-revoked',
+    );
     expect(dialog.getByText(/Delete lifecycle-suspended/)).toBeInTheDocument();
     expect(api.deleteHook).not.toHaveBeenCalled();
     await userEvent.click(dialog.getByRole('button', { name: 'Delete' }));
@@ -450,8 +413,7 @@ describe('HooksTab', () => {
       await screen.findByRole('button', {
         name: 'Edit lifecycle-suspended-session-revoked',
       });
-      await press('Dry run');
-      return within(await screen.findByRole('dialog'));
+      return openDialog('Dry run');
     }
 
     it('sends the change and shows each event that would be emitted', async () => {
@@ -489,18 +451,9 @@ describe('HooksTab', () => {
         await dialog.findByText("Enter the user's email address"),
       ).toBeInTheDocument();
 
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /User email/ }),
-        'jdoe@example.com',
-      );
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /Value before/ }),
-        'active',
-      );
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /Value after/ }),
-        'suspended',
-      );
+      await typeIn(dialog, /User email/, 'jdoe@example.com');
+      await typeIn(dialog, /Value before/, 'active');
+      await typeIn(dialog, /Value after/, 'suspended');
       await userEvent.click(
         dialog.getByRole('button', { name: 'Run dry run' }),
       );
@@ -540,10 +493,7 @@ describe('HooksTab', () => {
         }),
       });
       const dialog = await openDryRun(api);
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /User email/ }),
-        'jdoe@example.com',
-      );
+      await typeIn(dialog, /User email/, 'jdoe@example.com');
       await userEvent.click(
         dialog.getByRole('radio', { name: /removed from the catalog/ }),
       );
@@ -569,10 +519,7 @@ describe('HooksTab', () => {
         },
       });
       const dialog = await openDryRun(api);
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /User email/ }),
-        'jdoe@example.com',
-      );
+      await typeIn(dialog, /User email/, 'jdoe@example.com');
       await userEvent.click(
         dialog.getByRole('button', { name: 'Run dry run' }),
       );

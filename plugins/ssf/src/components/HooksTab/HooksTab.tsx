@@ -24,11 +24,10 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { LifecycleHook, ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
 import {
-  AsyncList,
   ConfirmDialog,
-  EmptyState,
   ErrorPanel,
   PermissionButton,
+  TabList,
   TabToolbar,
   useSsfSignal,
 } from '../common';
@@ -129,21 +128,7 @@ export function HooksTab() {
       {actionError && (
         <ErrorPanel title={t('hooks.changeError')} error={actionError} />
       )}
-      <AsyncList
-        loadingLabel={t('hooks.loading')}
-        loading={hooks.loading}
-        error={hooks.error}
-        errorTitle={t('hooks.loadError')}
-        onRetry={hooks.retry}
-        items={hooks.value}
-        empty={
-          <EmptyState
-            title={t('hooks.emptyTitle')}
-            description={t('hooks.emptyDescription')}
-            action={createButton}
-          />
-        }
-      >
+      <TabList messages="hooks" load={hooks} createAction={createButton}>
         {items => (
           <HooksTable
             hooks={items}
@@ -153,7 +138,7 @@ export function HooksTab() {
             onDelete={setDeleting}
           />
         )}
-      </AsyncList>
+      </TabList>
       <FiringsCard refreshKey={refreshKey + firingsKey} />
       {editing && (
         <HookFormDialog

@@ -15,10 +15,10 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Grid, Text } from '@backstage/ui';
+import { Flex, Grid } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
 import { ssfTranslationRef } from '../../translation';
-import { DetailHeader, Field, formatTime } from '../common';
+import { DetailHeader, Field, SectionCard, formatTime } from '../common';
 import { ProviderIngestionChart } from './ProviderIngestionChart';
 import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { useProviderActions } from './useProviderActions';
@@ -49,37 +49,30 @@ export function ProviderDetailView(props: {
         {actions.buttons(p)}
       </DetailHeader>
       {actions.feedback}
-      <Card>
-        <CardHeader>
-          <Text as="h3" variant="title-small" weight="bold">
-            {t('providerDetail.settings')}
-          </Text>
-        </CardHeader>
-        <CardBody>
-          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-            <Field label={t('providerDetail.fields.id')}>{p.id}</Field>
-            <Field label={t('providerDetail.fields.status')}>
-              {p.status === 'ACTIVE'
-                ? t('providers.active')
-                : t('providers.inactive')}
+      <SectionCard title={t('providerDetail.settings')} heading="h3">
+        <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+          <Field label={t('providerDetail.fields.id')}>{p.id}</Field>
+          <Field label={t('providerDetail.fields.status')}>
+            {p.status === 'ACTIVE'
+              ? t('providers.active')
+              : t('providers.inactive')}
+          </Field>
+          <Field label={t('providerDetail.fields.issuer')}>
+            {p.settings.issuer}
+          </Field>
+          {p.settings.well_known_url && (
+            <Field label={t('providerDetail.fields.wellKnownUrl')}>
+              {p.settings.well_known_url}
             </Field>
-            <Field label={t('providerDetail.fields.issuer')}>
-              {p.settings.issuer}
-            </Field>
-            {p.settings.well_known_url && (
-              <Field label={t('providerDetail.fields.wellKnownUrl')}>
-                {p.settings.well_known_url}
-              </Field>
-            )}
-            <Field label={t('providerDetail.fields.jwksUrl')}>
-              {p.settings.jwks_url}
-            </Field>
-            <Field label={t('providerDetail.fields.lastVerification')}>
-              {formatTime(p.remote_stream?.last_verified_at)}
-            </Field>
-          </Grid.Root>
-        </CardBody>
-      </Card>
+          )}
+          <Field label={t('providerDetail.fields.jwksUrl')}>
+            {p.settings.jwks_url}
+          </Field>
+          <Field label={t('providerDetail.fields.lastVerification')}>
+            {formatTime(p.remote_stream?.last_verified_at)}
+          </Field>
+        </Grid.Root>
+      </SectionCard>
       <ProviderIngestionChart providerId={p.id} />
       <ProviderRemoteStream key={p.id} provider={p} onChanged={onChanged} />
       {actions.dialogs}

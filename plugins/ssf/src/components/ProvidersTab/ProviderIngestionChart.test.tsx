@@ -17,11 +17,8 @@
 import { screen, within } from '@testing-library/react';
 import { mockSsfApi } from '../../__testUtils__/fixtures';
 import { HOUR, hourlyDay } from '../../__testUtils__/history';
-import {
-  MockSignalApi,
-  historyFetch,
-  renderLive,
-} from '../../__testUtils__/live';
+import { renderTab } from '../../__testUtils__/render';
+import { MockSignalApi } from '../../__testUtils__/signals';
 import { ProviderIngestionChart } from './ProviderIngestionChart';
 
 jest.setTimeout(30_000);
@@ -36,25 +33,18 @@ function day(last: Array<[number, number]>) {
 
 describe('ProviderIngestionChart', () => {
   it('draws accepted and rejected SETs per hour and the rejections by error', async () => {
-    const fetch = historyFetch(url =>
-      url.pathname === '/api/ssf/received-events/history'
-        ? {
-            bucket_seconds: HOUR,
-            buckets: day([[7, 3]]),
-            rejected_by_err: { invalid_key: 1, invalid_issuer: 2 },
-          }
-        : undefined,
-    );
-    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
-      api: mockSsfApi(),
-      fetch,
+    const api = mockSsfApi({
+      getProviderHistory: async () => ({
+        bucket_seconds: HOUR,
+        buckets: day([[7, 3]]),
+        rejected_by_err: { invalid_key: 1, invalid_issuer: 2 },
+      }),
     });
+    renderTab(<ProviderIngestionChart providerId="sse1abc" />, { api });
     expect(
       await screen.findByText('Last 24 hours: 7 accepted, 3 rejected'),
     ).toBeInTheDocument();
-    const url = new URL(fetch.mock.calls[0][0] as string);
-    expect(url.searchParams.get('provider_id')).toBe('sse1abc');
-    expect(url.searchParams.get('hours')).toBe('24');
+    expect(api.getProviderHistory).toHaveBeenCalledWith('sse1abc', 24);
     const bars = within(screen.getByRole('img')).getAllByTestId('chart-bar');
     expect(bars[23].querySelector('title')?.textContent).toMatch(
       /: 7 accepted, 3 rejected$/,
@@ -76,13 +66,14 @@ describe('ProviderIngestionChart', () => {
   });
 
   it('says when nothing was rejected', async () => {
-    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
-      api: mockSsfApi(),
-      fetch: historyFetch(() => ({
-        bucket_seconds: HOUR,
-        buckets: day([[4, 0]]),
-        rejected_by_err: {},
-      })),
+    renderTab(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi({
+        getProviderHistory: async () => ({
+          bucket_seconds: HOUR,
+          buckets: day([[4, 0]]),
+          rejected_by_err: {},
+        }),
+      }),
     });
     expect(
       await screen.findByText('None of its SETs was rejected.'),
@@ -90,13 +81,14 @@ describe('ProviderIngestionChart', () => {
   });
 
   it('has an empty state for a quiet provider', async () => {
-    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
-      api: mockSsfApi(),
-      fetch: historyFetch(() => ({
-        bucket_seconds: HOUR,
-        buckets: day([]),
-        rejected_by_err: {},
-      })),
+    renderTab(<ProviderIngestionChart providerId="sse1abc" />, {
+      api: mockSsfApi({
+        getProviderHistory: async () => ({
+          bucket_seconds: HOUR,
+          buckets: day([]),
+          rejected_by_err: {},
+        }),
+      }),
     });
     expect(
       await screen.findByText(
@@ -111,15 +103,16 @@ describe('ProviderIngestionChart', () => {
 
   it('reads again on a SET from this provider only', async () => {
     let accepted = 1;
-    const fetch = historyFetch(() => ({
-      bucket_seconds: HOUR,
-      buckets: day([[accepted, 0]]),
-      rejected_by_err: {},
-    }));
+    const api = mockSsfApi({
+      getProviderHistory: async () => ({
+        bucket_seconds: HOUR,
+        buckets: day([[accepted, 0]]),
+        rejected_by_err: {},
+      }),
+    });
     const signals = new MockSignalApi();
-    renderLive(<ProviderIngestionChart providerId="sse1abc" />, {
-      api: mockSsfApi(),
-      fetch,
+    renderTab(<ProviderIngestionChart providerId="sse1abc" />, {
+      api,
       signals,
     });
     expect(
@@ -131,7 +124,7 @@ describe('ProviderIngestionChart', () => {
       providerId: 'other',
     });
     await new Promise(r => setTimeout(r, 400));
-    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(api.getProviderHistory).toHaveBeenCalledTimes(1);
     signals.publish('ssf:received-events', {
       kind: 'received',
       providerId: 'sse1abc',

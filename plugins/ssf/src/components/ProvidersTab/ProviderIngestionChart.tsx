@@ -19,10 +19,10 @@ import { Flex, Text } from '@backstage/ui';
 import { useId } from 'react';
 import { ssfTranslationRef } from '../../translation';
 import {
+  HISTORY_HOURS,
   HistoryChartCard,
   HourlyBarChart,
-  useProviderHistory,
-  useSsfSignal,
+  useHistory,
 } from '../common';
 
 /**
@@ -99,11 +99,11 @@ export function RejectedByErr(props: { counts: Record<string, number> }) {
 export function ProviderIngestionChart(props: { providerId: string }) {
   const { providerId } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
-  const history = useProviderHistory(providerId);
-  useSsfSignal('ssf:received-events', messages => {
-    if (messages.some(m => m.providerId === providerId)) {
-      history.reload();
-    }
+  const history = useHistory({
+    read: api => api.getProviderHistory(providerId, HISTORY_HOURS),
+    deps: [providerId],
+    channel: 'ssf:received-events',
+    isAbout: m => m.providerId === providerId,
   });
 
   return (

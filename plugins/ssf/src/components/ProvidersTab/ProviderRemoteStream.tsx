@@ -16,18 +16,8 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Alert, Button, Flex, Grid, Text } from '@backstage/ui';
 import {
-  Alert,
-  Button,
-  Card,
-  CardBody,
-  CardHeader,
-  Flex,
-  Grid,
-  Text,
-} from '@backstage/ui';
-import {
-  DELIVERY_METHODS,
   SecurityEventsProvider,
   SecurityEventsProviderRemoteStream,
   StreamStatus,
@@ -43,19 +33,31 @@ import {
   ErrorPanel,
   Field,
   PermissionButton,
+  SectionCard,
   eventTypeLabel,
   formatTime,
 } from '../common';
 import { StatusText } from '../StreamsTab/StatusText';
+import { deliveryMethodLabel } from '../StreamsTab/StreamDetails';
 import { RemoteStreamEventsDialog } from './RemoteStreamEventsDialog';
 
 const STATUSES: readonly string[] = ['enabled', 'paused', 'disabled'];
 
-function deliveryLabel(method: string): string {
-  if (method === DELIVERY_METHODS.push) return 'Push';
-  if (method === DELIVERY_METHODS.poll) return 'Poll';
-  return method;
-}
+/** The status changes the card offers, and what it says once one is made. */
+const STATUS_CHANGES = [
+  {
+    status: 'paused',
+    label: 'remoteStream.pause',
+    purpose: 'to pause remote streams',
+    done: 'The stream is paused at the transmitter.',
+  },
+  {
+    status: 'enabled',
+    label: 'remoteStream.enable',
+    purpose: 'to enable remote streams',
+    done: 'The stream is enabled at the transmitter.',
+  },
+] as const;
 
 function list(values: string[] | undefined): string {
   if (!values) return '—';
@@ -124,15 +126,13 @@ export function ProviderRemoteStream(props: {
       return 'The status was read from the transmitter.';
     });
 
-  const setStatus = (status: StreamStatusValue) =>
+  const setStatus = (change: (typeof STATUS_CHANGES)[number]) =>
     act(async () => {
       applyStatus(
-        await ssfApi.setProviderRemoteStreamStatus(provider.id, status),
+        await ssfApi.setProviderRemoteStreamStatus(provider.id, change.status),
       );
       onChanged();
-      return status === 'paused'
-        ? 'The stream is paused at the transmitter.'
-        : 'The stream is enabled at the transmitter.';
+      return change.done;
     });
 
   const manage = {
@@ -143,134 +143,121 @@ export function ProviderRemoteStream(props: {
   const status = stream?.status;
 
   return (
-    <Card>
-      <CardHeader>
-        <Flex justify="between" align="center" gap="3">
-          <Text as="h3" variant="title-small" weight="bold">
-            {t('remoteStream.title', { name: provider.name })}
+    <SectionCard
+      title={t('remoteStream.title', { name: provider.name })}
+      heading="h3"
+      actions={
+        onClose && (
+          <Button size="small" variant="tertiary" onPress={onClose}>
+            {t('common.close')}
+          </Button>
+        )
+      }
+    >
+      <Flex direction="column" gap="4">
+        {!streamId ? (
+          <Text as="p" color="secondary">
+            {t('remoteStream.none', { name: provider.name })}
           </Text>
-          {onClose && (
-            <Button size="small" variant="tertiary" onPress={onClose}>
-              {t('common.close')}
-            </Button>
-          )}
-        </Flex>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          {!streamId ? (
-            <Text as="p" color="secondary">
-              {t('remoteStream.none', { name: provider.name })}
-            </Text>
-          ) : (
-            <>
-              <Flex gap="2">
-                <Button
-                  size="small"
-                  variant="secondary"
-                  iconStart={<RiRefreshLine />}
-                  onPress={refreshStatus}
-                >
-                  {t('remoteStream.refreshStatus')}
-                </Button>
+        ) : (
+          <>
+            <Flex gap="2">
+              <Button
+                size="small"
+                variant="secondary"
+                iconStart={<RiRefreshLine />}
+                onPress={refreshStatus}
+              >
+                {t('remoteStream.refreshStatus')}
+              </Button>
+              {STATUS_CHANGES.map(change => (
                 <PermissionButton
+                  key={change.status}
                   {...manage}
-                  purpose="to pause remote streams"
+                  purpose={change.purpose}
                   disabledReason={
-                    status === 'paused'
-                      ? 'The stream is already paused.'
+                    status === change.status
+                      ? `The stream is already ${change.status}.`
                       : undefined
                   }
-                  onPress={() => setStatus('paused')}
+                  onPress={() => setStatus(change)}
                 >
-                  {t('remoteStream.pause')}
+                  {t(change.label)}
                 </PermissionButton>
-                <PermissionButton
-                  {...manage}
-                  purpose="to enable remote streams"
-                  disabledReason={
-                    status === 'enabled'
-                      ? 'The stream is already enabled.'
-                      : undefined
-                  }
-                  onPress={() => setStatus('enabled')}
-                >
-                  {t('remoteStream.enable')}
-                </PermissionButton>
-                <PermissionButton
-                  {...manage}
-                  purpose="to change the events of remote streams"
-                  onPress={() => setEditing(true)}
-                >
-                  {t('remoteStream.editEvents')}
-                </PermissionButton>
-              </Flex>
-              {read.loading && (
-                <Text as="p" color="secondary" role="status">
-                  {t('remoteStream.reading')}
-                </Text>
-              )}
-              {read.error && (
-                <ErrorPanel
-                  title="Could not read the stream at the transmitter; showing what was last recorded"
-                  error={read.error}
-                  onRetry={readStream}
-                />
-              )}
-              {notice && (
-                <Alert status="success" icon title={notice} role="status" />
-              )}
-              {actionError && (
-                <ErrorPanel
-                  title="The transmitter did not change the stream"
-                  error={actionError}
-                />
-              )}
-            </>
-          )}
-          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-            <Field label="Stream ID">{streamId ?? '—'}</Field>
-            <Field label="Status">
-              {status && STATUSES.includes(status) ? (
-                <StatusText status={status as StreamStatusValue} />
-              ) : (
-                status ?? 'unknown'
-              )}
-              {stream?.reason ? ` — ${stream.reason}` : ''}
-              {stream?.status_updated_at
-                ? ` (${formatTime(stream.status_updated_at)})`
-                : ''}
-            </Field>
-            <Field label="Audience">
-              {stream?.aud ? [stream.aud].flat().join(', ') : '—'}
-            </Field>
-            <Field label="Description">{stream?.description || '—'}</Field>
-            <Field label="Delivery">
-              {stream?.delivery
-                ? [
-                    deliveryLabel(stream.delivery.method),
-                    stream.delivery.endpoint_url,
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')
-                : '—'}
-            </Field>
-            <Field label="Events requested">
-              {list(stream?.events_requested)}
-            </Field>
-            <Field label="Events delivered">
-              {list(stream?.events_delivered)}
-            </Field>
-            <Field label="Last verification">
-              {formatTime(stream?.last_verified_at)}
-            </Field>
-            <Field label="Last poll">
-              {formatTime(stream?.last_poll_at)}
-              {stream?.last_poll_error ? ` — ${stream.last_poll_error}` : ''}
-            </Field>
-          </Grid.Root>
-        </Flex>
-      </CardBody>
+              ))}
+              <PermissionButton
+                {...manage}
+                purpose="to change the events of remote streams"
+                onPress={() => setEditing(true)}
+              >
+                {t('remoteStream.editEvents')}
+              </PermissionButton>
+            </Flex>
+            {read.loading && (
+              <Text as="p" color="secondary" role="status">
+                {t('remoteStream.reading')}
+              </Text>
+            )}
+            {read.error && (
+              <ErrorPanel
+                title="Could not read the stream at the transmitter; showing what was last recorded"
+                error={read.error}
+                onRetry={readStream}
+              />
+            )}
+            {notice && (
+              <Alert status="success" icon title={notice} role="status" />
+            )}
+            {actionError && (
+              <ErrorPanel
+                title="The transmitter did not change the stream"
+                error={actionError}
+              />
+            )}
+          </>
+        )}
+        <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+          <Field label="Stream ID">{streamId ?? '—'}</Field>
+          <Field label="Status">
+            {status && STATUSES.includes(status) ? (
+              <StatusText status={status as StreamStatusValue} />
+            ) : (
+              status ?? 'unknown'
+            )}
+            {stream?.reason ? ` — ${stream.reason}` : ''}
+            {stream?.status_updated_at
+              ? ` (${formatTime(stream.status_updated_at)})`
+              : ''}
+          </Field>
+          <Field label="Audience">
+            {stream?.aud ? [stream.aud].flat().join(', ') : '—'}
+          </Field>
+          <Field label="Description">{stream?.description || '—'}</Field>
+          <Field label="Delivery">
+            {stream?.delivery
+              ? [
+                  deliveryMethodLabel(stream.delivery.method),
+                  stream.delivery.endpoint_url,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')
+              : '—'}
+          </Field>
+          <Field label="Events requested">
+            {list(stream?.events_requested)}
+          </Field>
+          <Field label="Events delivered">
+            {list(stream?.events_delivered)}
+          </Field>
+          <Field label="Last verification">
+            {formatTime(stream?.last_verified_at)}
+          </Field>
+          <Field label="Last poll">
+            {formatTime(stream?.last_poll_at)}
+            {stream?.last_poll_error ? ` — ${stream.last_poll_error}` : ''}
+          </Field>
+        </Grid.Root>
+      </Flex>
       {editing && (
         <RemoteStreamEventsDialog
           provider={provider}
@@ -284,6 +271,6 @@ export function ProviderRemoteStream(props: {
           }}
         />
       )}
-    </Card>
+    </SectionCard>
   );
 }

@@ -17,40 +17,37 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { SsfApi } from '../../api';
-import { SsfRequestError } from '../../api/errors';
-import { mockSsfApi, provider } from '../../__testUtils__/fixtures';
-import { HistoryControls, renderTab } from '../../__testUtils__/render';
+import { failsWith, mockSsfApi, provider } from '../../__testUtils__/fixtures';
+import {
+  openDialog,
+  press,
+  pressInDialog,
+  typeIn,
+} from '../../__testUtils__/interactions';
+import { currentPath, tabRender } from '../../__testUtils__/render';
 import { ProvidersTab } from './ProvidersTab';
 
 jest.setTimeout(30_000);
 
-function render(
-  api: SsfApi,
-  authorize:
-    | AuthorizeResult.ALLOW
-    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-) {
-  return renderTab(<ProvidersTab />, { api, authorize, tab: 'providers' });
-}
+const render = tabRender(<ProvidersTab />, 'providers');
+
+/** An inactive provider known by its issuer and JWKS URL, without a stream. */
+const entra = provider({
+  id: 'sse2',
+  name: 'Entra',
+  status: 'INACTIVE',
+  settings: {
+    issuer: 'https://entra.example.com',
+    jwks_url: 'https://entra.example.com/keys',
+  },
+  remote_stream: undefined,
+});
 
 describe('ProvidersTab', () => {
   it('lists providers with issuer, status and last verification', async () => {
     render(
       mockSsfApi({
-        listProviders: async () => [
-          provider(),
-          provider({
-            id: 'sse2',
-            name: 'Entra',
-            status: 'INACTIVE',
-            settings: {
-              issuer: 'https://entra.example.com',
-              jwks_url: 'https://entra.example.com/keys',
-            },
-            remote_stream: undefined,
-          }),
-        ],
+        listProviders: async () => [provider(), entra],
       }),
     );
     expect(await screen.findByText('Okta')).toBeInTheDocument();
@@ -81,12 +78,7 @@ describe('ProvidersTab', () => {
   it('shows backend errors in words', async () => {
     render(
       mockSsfApi({
-        listProviders: async () => {
-          throw new SsfRequestError(
-            'You do not have permission to do this',
-            403,
-          );
-        },
+        listProviders: failsWith('You do not have permission to do this', 403),
       }),
     );
     expect(
@@ -103,12 +95,7 @@ describe('ProvidersTab', () => {
       createProvider: async () => provider(),
     });
     render(api);
-    const add = (
-      await screen.findAllByRole('button', { name: 'Add provider' })
-    )[0];
-    await waitFor(() => expect(add).toBeEnabled());
-    await userEvent.click(add);
-    const form = within(await screen.findByRole('dialog'));
+    const form = await openDialog('Add provider');
     await userEvent.click(form.getByRole('button', { name: 'Add' }));
     expect(await form.findByText('Enter a name')).toBeInTheDocument();
     expect(form.getByText('Enter the well-known URL')).toBeInTheDocument();
@@ -117,15 +104,9 @@ describe('ProvidersTab', () => {
     expect(
       form.queryByRole('textbox', { name: /Well-known URL/ }),
     ).not.toBeInTheDocument();
-    await userEvent.type(form.getByRole('textbox', { name: /Name/ }), 'Okta');
-    await userEvent.type(
-      form.getByRole('textbox', { name: /Issuer/ }),
-      'https://okta.example.com',
-    );
-    await userEvent.type(
-      form.getByRole('textbox', { name: /JWKS URL/ }),
-      'ftp://okta.example.com/keys',
-    );
+    await typeIn(form, /Name/, 'Okta');
+    await typeIn(form, /Issuer/, 'https://okta.example.com');
+    await typeIn(form, /JWKS URL/, 'ftp://okta.example.com/keys');
     await userEvent.type(form.getByLabelText('Bearer secret'), 'short');
     await userEvent.click(form.getByRole('button', { name: 'Add' }));
     expect(
@@ -157,23 +138,17 @@ describe('ProvidersTab', () => {
   it('shows the seed error body of a refused create in words', async () => {
     const api = mockSsfApi({
       listProviders: async () => [],
-      createProvider: async () => {
-        throw new SsfRequestError(
-          'Api validation failed: settings: issuer is already used by provider Okta',
-          400,
-        );
-      },
+      createProvider: failsWith(
+        'Api validation failed: settings: issuer is already used by provider Okta',
+        400,
+      ),
     });
     render(api);
-    const add = (
-      await screen.findAllByRole('button', { name: 'Add provider' })
-    )[0];
-    await waitFor(() => expect(add).toBeEnabled());
-    await userEvent.click(add);
-    const form = within(await screen.findByRole('dialog'));
-    await userEvent.type(form.getByRole('textbox', { name: /Name/ }), 'Okta');
-    await userEvent.type(
-      form.getByRole('textbox', { name: /Well-known URL/ }),
+    const form = await openDialog('Add provider');
+    await typeIn(form, /Name/, 'Okta');
+    await typeIn(
+      form,
+      /Well-known URL/,
       'https://okta.example.com/.well-known/ssf-configuration',
     );
     await userEvent.click(form.getByRole('button', { name: 'Add' }));
@@ -189,11 +164,7 @@ describe('ProvidersTab', () => {
       deleteProvider: async () => {},
     });
     render(api);
-    const deactivate = await screen.findByRole('button', {
-      name: 'Deactivate Okta',
-    });
-    await waitFor(() => expect(deactivate).toBeEnabled());
-    await userEvent.click(deactivate);
+    await press('Deactivate Okta');
     await waitFor(() =>
       expect(api.setProviderActive).toHaveBeenCalledWith('sse1abc', false),
     );
@@ -202,18 +173,16 @@ describe('ProvidersTab', () => {
     ).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Delete Okta' }));
-    const dialog = within(await screen.findByRole('dialog'));
-    await userEvent.click(dialog.getByRole('button', { name: 'Delete' }));
+    await pressInDialog('Delete');
     await waitFor(() =>
       expect(api.deleteProvider).toHaveBeenCalledWith('sse1abc'),
     );
   });
 
   it('disables management for users without the permission, saying why', async () => {
-    render(
-      mockSsfApi({ listProviders: async () => [provider()] }),
-      AuthorizeResult.DENY,
-    );
+    render(mockSsfApi({ listProviders: async () => [provider()] }), {
+      authorize: AuthorizeResult.DENY,
+    });
     const del = await screen.findByRole('button', { name: 'Delete Okta' });
     await waitFor(() => expect(del).toBeDisabled());
     expect(del).toHaveAccessibleDescription(
@@ -222,26 +191,13 @@ describe('ProvidersTab', () => {
   });
 
   describe('provider URLs', () => {
-    const currentPath = () =>
-      screen.getByRole('status', { name: 'Current path' }).textContent;
-
     it('opens a provider from its row at its own URL; the row buttons act in place', async () => {
       const api = mockSsfApi({
         listProviders: async () => [provider()],
         setProviderActive: async () => provider({ status: 'INACTIVE' }),
       });
-      renderTab(
-        <>
-          <ProvidersTab />
-          <HistoryControls />
-        </>,
-        { api, tab: 'providers' },
-      );
-      const deactivate = await screen.findByRole('button', {
-        name: 'Deactivate Okta',
-      });
-      await waitFor(() => expect(deactivate).toBeEnabled());
-      await userEvent.click(deactivate);
+      render(api);
+      await press('Deactivate Okta');
       expect(
         await screen.findByText('Okta is now inactive.'),
       ).toBeInTheDocument();
@@ -265,27 +221,12 @@ describe('ProvidersTab', () => {
 
     it('shows a provider opened straight from its URL, with its settings', async () => {
       let resolve: (v: ReturnType<typeof provider>[]) => void = () => {};
-      renderTab(<ProvidersTab />, {
-        api: mockSsfApi({
-          listProviders: () => new Promise(r => (resolve = r)),
-        }),
-        tab: 'providers',
-        url: '/ssf/providers/sse2',
-      });
+      render(
+        mockSsfApi({ listProviders: () => new Promise(r => (resolve = r)) }),
+        { url: '/ssf/providers/sse2' },
+      );
       expect(screen.getByText('Loading the provider…')).toBeInTheDocument();
-      resolve([
-        provider(),
-        provider({
-          id: 'sse2',
-          name: 'Entra',
-          status: 'INACTIVE',
-          settings: {
-            issuer: 'https://entra.example.com',
-            jwks_url: 'https://entra.example.com/keys',
-          },
-          remote_stream: undefined,
-        }),
-      ]);
+      resolve([provider(), entra]);
       const toolbar = await screen.findByRole('toolbar', {
         name: 'Provider actions',
       });
@@ -304,17 +245,9 @@ describe('ProvidersTab', () => {
     });
 
     it('says so when the provider of a URL does not exist', async () => {
-      renderTab(
-        <>
-          <ProvidersTab />
-          <HistoryControls />
-        </>,
-        {
-          api: mockSsfApi({ listProviders: async () => [provider()] }),
-          tab: 'providers',
-          url: '/ssf/providers/gone',
-        },
-      );
+      render(mockSsfApi({ listProviders: async () => [provider()] }), {
+        url: '/ssf/providers/gone',
+      });
       expect(
         await screen.findByText('This provider no longer exists'),
       ).toBeInTheDocument();
@@ -336,24 +269,14 @@ describe('ProvidersTab', () => {
           providers = [];
         }),
       });
-      renderTab(
-        <>
-          <ProvidersTab />
-          <HistoryControls />
-        </>,
-        { api, tab: 'providers', url: '/ssf/providers/sse1abc' },
-      );
+      render(api, { url: '/ssf/providers/sse1abc' });
       const toolbar = await screen.findByRole('toolbar', {
         name: 'Provider actions',
       });
       const del = within(toolbar).getByRole('button', { name: 'Delete Okta' });
       await waitFor(() => expect(del).toBeEnabled());
       await userEvent.click(del);
-      await userEvent.click(
-        within(await screen.findByRole('dialog')).getByRole('button', {
-          name: 'Delete',
-        }),
-      );
+      await pressInDialog('Delete');
       expect(await screen.findByText('No providers yet')).toBeInTheDocument();
       expect(api.deleteProvider).toHaveBeenCalledWith('sse1abc');
       expect(currentPath()).toBe('/ssf/providers');

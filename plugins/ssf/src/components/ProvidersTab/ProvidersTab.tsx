@@ -27,10 +27,9 @@ import useAsyncRetry, { AsyncStateRetry } from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
 import {
-  AsyncList,
   DetailFallback,
-  EmptyState,
   PermissionButton,
+  TabList,
   TabToolbar,
   useSsfLinks,
 } from '../common';
@@ -81,21 +80,7 @@ function ProvidersListView(props: { providers: ProvidersLoad }) {
         {addButton}
       </TabToolbar>
       {actions.feedback}
-      <AsyncList
-        loadingLabel={t('providers.loading')}
-        loading={providers.loading}
-        error={providers.error}
-        errorTitle={t('providers.loadError')}
-        onRetry={providers.retry}
-        items={providers.value}
-        empty={
-          <EmptyState
-            title={t('providers.emptyTitle')}
-            description={t('providers.emptyDescription')}
-            action={addButton}
-          />
-        }
-      >
+      <TabList messages="providers" load={providers} createAction={addButton}>
         {items => (
           <Table
             columnConfig={providerColumns(t, actions.buttons)}
@@ -107,7 +92,7 @@ function ProvidersListView(props: { providers: ProvidersLoad }) {
             rowConfig={{ getHref: p => links.provider(p.id) }}
           />
         )}
-      </AsyncList>
+      </TabList>
       {actions.dialogs}
     </Flex>
   );

@@ -16,7 +16,7 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Button, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Button, Flex, Text } from '@backstage/ui';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
 import { ssfTranslationRef } from '../../translation';
@@ -25,6 +25,7 @@ import {
   Field,
   JwsView,
   LoadingState,
+  SectionCard,
   eventTypeLabel,
   formatTime,
 } from '../common';
@@ -38,46 +39,41 @@ export function EventPanel(props: { eventId: string; onClose: () => void }) {
     [ssfApi, props.eventId],
   );
   return (
-    <Card role="region" aria-label="Received event">
-      <CardHeader>
-        <Flex justify="between" align="center">
-          <Text as="h3" variant="title-small" weight="bold">
-            {t('receivedEvents.eventTitle', { id: props.eventId })}
-          </Text>
-          <Button size="small" variant="tertiary" onPress={props.onClose}>
-            {t('common.close')}
-          </Button>
+    <SectionCard
+      title={t('receivedEvents.eventTitle', { id: props.eventId })}
+      heading="h3"
+      regionLabel="Received event"
+      actions={
+        <Button size="small" variant="tertiary" onPress={props.onClose}>
+          {t('common.close')}
+        </Button>
+      }
+    >
+      {event.loading && (
+        <LoadingState label={t('receivedEvents.eventLoading')} />
+      )}
+      {event.error && (
+        <ErrorPanel
+          title={t('receivedEvents.eventLoadError')}
+          error={event.error}
+          onRetry={event.retry}
+        />
+      )}
+      {event.value && (
+        <Flex direction="column" gap="3">
+          <Field label="Event types">
+            {event.value.event_types.map(eventTypeLabel).join(', ')}
+          </Field>
+          <Field label="Issuer">{event.value.iss}</Field>
+          <Field label="Received">{formatTime(event.value.received_at)}</Field>
+          {event.value.handler_error && (
+            <Field label="Handler error">
+              <Text color="danger">{event.value.handler_error}</Text>
+            </Field>
+          )}
+          <JwsView jws={event.value.set} />
         </Flex>
-      </CardHeader>
-      <CardBody>
-        {event.loading && (
-          <LoadingState label={t('receivedEvents.eventLoading')} />
-        )}
-        {event.error && (
-          <ErrorPanel
-            title={t('receivedEvents.eventLoadError')}
-            error={event.error}
-            onRetry={event.retry}
-          />
-        )}
-        {event.value && (
-          <Flex direction="column" gap="3">
-            <Field label="Event types">
-              {event.value.event_types.map(eventTypeLabel).join(', ')}
-            </Field>
-            <Field label="Issuer">{event.value.iss}</Field>
-            <Field label="Received">
-              {formatTime(event.value.received_at)}
-            </Field>
-            {event.value.handler_error && (
-              <Field label="Handler error">
-                <Text color="danger">{event.value.handler_error}</Text>
-              </Field>
-            )}
-            <JwsView jws={event.value.set} />
-          </Flex>
-        )}
-      </CardBody>
-    </Card>
+      )}
+    </SectionCard>
   );
 }

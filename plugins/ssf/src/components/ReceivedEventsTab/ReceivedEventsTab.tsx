@@ -123,12 +123,10 @@ export function ReceivedEventsTab() {
         }}
       />
       <AsyncList
-        loadingLabel={t('receivedEvents.loading')}
-        loading={events.loading}
-        error={events.error}
-        errorTitle={t('receivedEvents.loadError')}
-        onRetry={events.retry}
+        load={events}
         items={events.value?.items}
+        loadingLabel={t('receivedEvents.loading')}
+        errorTitle={t('receivedEvents.loadError')}
         empty={
           // A later page can come back empty; only the first says so.
           page === 0 && (

@@ -19,12 +19,13 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ssfApiRef } from '../../api';
+import { pageApi } from '../../__testUtils__/fixtures';
 import {
-  adminStream,
-  mockSsfApi,
-  provider,
-} from '../../__testUtils__/fixtures';
-import { HistoryControls } from '../../__testUtils__/render';
+  findStreamDetail,
+  openProviderFromTab,
+  openStreamFromList,
+} from '../../__testUtils__/pageSteps';
+import { HistoryControls, currentPath } from '../../__testUtils__/render';
 import { rootRouteRef } from '../../routes';
 import { SsfLegacyPage } from './SsfLegacyPage';
 
@@ -41,18 +42,7 @@ function renderLegacyPage(url: string) {
     </>,
     {
       apis: [
-        [
-          ssfApiRef,
-          mockSsfApi({
-            listStreams: async () => [
-              adminStream(),
-              adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
-            ],
-            listReceiverProfiles: async () => [],
-            listStreamSets: async () => ({ items: [], total: 0 }),
-            listProviders: async () => [provider()],
-          }),
-        ],
+        [ssfApiRef, pageApi()],
         mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
       ],
       mountedRoutes: { '/ssf': rootRouteRef },
@@ -62,34 +52,19 @@ function renderLegacyPage(url: string) {
   );
 }
 
-const currentPath = () =>
-  screen.getByRole('status', { name: 'Current path' }).textContent;
-
 describe('SsfLegacyPage', () => {
   it('renders a stream opened straight from its URL', async () => {
     renderLegacyPage('/ssf/streams/stream-2');
-    expect(
-      await screen.findByRole('toolbar', { name: 'Stream actions' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('heading', { name: 'receiver-b' }),
-    ).toBeInTheDocument();
+    expect(await findStreamDetail('receiver-b')).toBeInTheDocument();
     expect(screen.getByText('Shared Signals')).toBeInTheDocument();
   });
 
   it('opens on the first tab, and links tabs, streams and providers to their URLs', async () => {
     renderLegacyPage('/ssf');
-    await userEvent.click(await screen.findByText('receiver-a'));
-    expect(
-      await screen.findByRole('toolbar', { name: 'Stream actions' }),
-    ).toBeInTheDocument();
+    await openStreamFromList();
     expect(currentPath()).toBe('/ssf/streams/stream-1');
 
-    await userEvent.click(screen.getByRole('tab', { name: 'Providers' }));
-    await userEvent.click(await screen.findByText('Okta'));
-    expect(
-      await screen.findByText('Remote stream of Okta'),
-    ).toBeInTheDocument();
+    await openProviderFromTab();
     expect(currentPath()).toBe('/ssf/providers/sse1abc');
 
     await userEvent.click(screen.getByRole('button', { name: 'History back' }));

@@ -17,11 +17,8 @@
 import { screen, within } from '@testing-library/react';
 import { mockSsfApi } from '../../__testUtils__/fixtures';
 import { HOUR, hourlyDay } from '../../__testUtils__/history';
-import {
-  MockSignalApi,
-  historyFetch,
-  renderLive,
-} from '../../__testUtils__/live';
+import { renderTab } from '../../__testUtils__/render';
+import { MockSignalApi } from '../../__testUtils__/signals';
 import { StreamDeliveryChart } from './StreamDeliveryChart';
 
 jest.setTimeout(30_000);
@@ -37,29 +34,22 @@ function day(last: Array<[number, number, number]>) {
 
 describe('StreamDeliveryChart', () => {
   it('asks for the stream over the last 24 hours and draws its hours', async () => {
-    const fetch = historyFetch(url =>
-      url.pathname === '/api/ssf/admin/streams/history'
-        ? {
-            bucket_seconds: HOUR,
-            buckets: day([
-              [5, 2, 1],
-              [3, 0, 0],
-            ]),
-          }
-        : undefined,
-    );
-    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
-      api: mockSsfApi(),
-      fetch,
+    const api = mockSsfApi({
+      getStreamHistory: async () => ({
+        bucket_seconds: HOUR,
+        buckets: day([
+          [5, 2, 1],
+          [3, 0, 0],
+        ]),
+      }),
     });
+    renderTab(<StreamDeliveryChart streamId="stream-1" />, { api });
     expect(
       await screen.findByText(
         'Last 24 hours: 8 delivered, 2 failed attempts, 1 dead-lettered',
       ),
     ).toBeInTheDocument();
-    const url = new URL(fetch.mock.calls[0][0] as string);
-    expect(url.searchParams.get('stream_id')).toBe('stream-1');
-    expect(url.searchParams.get('hours')).toBe('24');
+    expect(api.getStreamHistory).toHaveBeenCalledWith('stream-1', 24);
 
     const chart = screen.getByRole('img', {
       name: /^Deliveries in the last 24 hours\. Last 24 hours: 8 delivered/,
@@ -89,9 +79,13 @@ describe('StreamDeliveryChart', () => {
   });
 
   it('says so when nothing happened in the window', async () => {
-    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
-      api: mockSsfApi(),
-      fetch: historyFetch(() => ({ bucket_seconds: HOUR, buckets: day([]) })),
+    renderTab(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi({
+        getStreamHistory: async () => ({
+          bucket_seconds: HOUR,
+          buckets: day([]),
+        }),
+      }),
     });
     expect(
       await screen.findByText(
@@ -102,9 +96,12 @@ describe('StreamDeliveryChart', () => {
   });
 
   it('shows the error when the history cannot be read', async () => {
-    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
-      api: mockSsfApi(),
-      fetch: historyFetch(() => undefined),
+    renderTab(<StreamDeliveryChart streamId="stream-1" />, {
+      api: mockSsfApi({
+        getStreamHistory: async () => {
+          throw new Error('not found');
+        },
+      }),
     });
     expect(
       await screen.findByText('Could not load the history'),
@@ -113,25 +110,23 @@ describe('StreamDeliveryChart', () => {
 
   it('reads the history again when its stream is signalled, not for another', async () => {
     let delivered = 4;
-    const fetch = historyFetch(() => ({
-      bucket_seconds: HOUR,
-      buckets: day([[delivered, 0, 0]]),
-    }));
-    const signals = new MockSignalApi();
-    renderLive(<StreamDeliveryChart streamId="stream-1" />, {
-      api: mockSsfApi(),
-      fetch,
-      signals,
+    const api = mockSsfApi({
+      getStreamHistory: async () => ({
+        bucket_seconds: HOUR,
+        buckets: day([[delivered, 0, 0]]),
+      }),
     });
+    const signals = new MockSignalApi();
+    renderTab(<StreamDeliveryChart streamId="stream-1" />, { api, signals });
     expect(
       await screen.findByText(/^Last 24 hours: 4 delivered/),
     ).toBeVisible();
-    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(api.getStreamHistory).toHaveBeenCalledTimes(1);
 
     delivered = 9;
     signals.publish('ssf:streams', { kind: 'stream', streamId: 'stream-2' });
     await new Promise(r => setTimeout(r, 400));
-    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(api.getStreamHistory).toHaveBeenCalledTimes(1);
 
     // A burst costs one read.
     signals.publish('ssf:streams', { kind: 'stream', streamId: 'stream-1' });
@@ -139,6 +134,6 @@ describe('StreamDeliveryChart', () => {
     expect(
       await screen.findByText(/^Last 24 hours: 9 delivered/),
     ).toBeVisible();
-    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(api.getStreamHistory).toHaveBeenCalledTimes(2);
   });
 });

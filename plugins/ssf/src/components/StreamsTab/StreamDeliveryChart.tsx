@@ -17,10 +17,10 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { ssfTranslationRef } from '../../translation';
 import {
+  HISTORY_HOURS,
   HistoryChartCard,
   HourlyBarChart,
-  useSsfSignal,
-  useStreamHistory,
+  useHistory,
 } from '../common';
 
 /**
@@ -30,11 +30,11 @@ import {
 export function StreamDeliveryChart(props: { streamId: string }) {
   const { streamId } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
-  const history = useStreamHistory(streamId);
-  useSsfSignal('ssf:streams', messages => {
-    if (messages.some(m => m.streamId === streamId)) {
-      history.reload();
-    }
+  const history = useHistory({
+    read: api => api.getStreamHistory(streamId, HISTORY_HOURS),
+    deps: [streamId],
+    channel: 'ssf:streams',
+    isAbout: m => m.streamId === streamId,
   });
 
   return (

@@ -15,53 +15,52 @@
  */
 
 import { screen, waitFor } from '@testing-library/react';
+import { StreamVerification } from '../../api';
 import { adminStream, mockSsfApi } from '../../__testUtils__/fixtures';
 import { renderTab } from '../../__testUtils__/render';
 import { StreamDetailView } from './StreamDetailView';
 
 jest.setTimeout(30_000);
 
+/**
+ * Renders the detail of a stream whose last verification (state `abc`) is
+ * `verification`, and returns its `onChanged` once the detail shows.
+ */
+async function renderVerified(
+  verification: Omit<StreamVerification, 'state' | 'requested_at'>,
+) {
+  const onChanged = jest.fn();
+  renderTab(
+    <StreamDetailView
+      stream={adminStream({
+        last_verification: {
+          state: 'abc',
+          requested_at: '2026-11-22T09:00:00.000Z',
+          ...verification,
+        },
+      })}
+      onBack={() => {}}
+      onChanged={onChanged}
+    />,
+    { api: mockSsfApi() },
+  );
+  expect(await screen.findByText('abc')).toBeInTheDocument();
+  return onChanged;
+}
+
 describe('StreamDetailView', () => {
   it('looks again while a requested verification is not yet delivered', async () => {
-    const onChanged = jest.fn();
-    renderTab(
-      <StreamDetailView
-        stream={adminStream({
-          last_verification: {
-            state: 'abc',
-            requested_at: '2026-11-22T09:00:00.000Z',
-            status: 'pending',
-          },
-        })}
-        onBack={() => {}}
-        onChanged={onChanged}
-      />,
-      { api: mockSsfApi() },
-    );
-    expect(await screen.findByText('abc')).toBeInTheDocument();
+    const onChanged = await renderVerified({ status: 'pending' });
     await waitFor(() => expect(onChanged).toHaveBeenCalled(), {
       timeout: 5000,
     });
   });
 
   it('does not poll once the verification is settled', async () => {
-    const onChanged = jest.fn();
-    renderTab(
-      <StreamDetailView
-        stream={adminStream({
-          last_verification: {
-            state: 'abc',
-            requested_at: '2026-11-22T09:00:00.000Z',
-            status: 'delivered',
-            delivered_at: '2026-11-22T09:00:01.000Z',
-          },
-        })}
-        onBack={() => {}}
-        onChanged={onChanged}
-      />,
-      { api: mockSsfApi() },
-    );
-    expect(await screen.findByText('abc')).toBeInTheDocument();
+    const onChanged = await renderVerified({
+      status: 'delivered',
+      delivered_at: '2026-11-22T09:00:01.000Z',
+    });
     await new Promise(r => setTimeout(r, 2500));
     expect(onChanged).not.toHaveBeenCalled();
   });

@@ -15,11 +15,11 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Grid, Text } from '@backstage/ui';
+import { Grid } from '@backstage/ui';
 import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { Field, eventTypeLabel, formatTime } from '../common';
+import { Field, SectionCard, eventTypeLabel, formatTime } from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StatusText } from './StatusText';
 
@@ -38,57 +38,48 @@ export function StreamDetails(props: {
   const { stream: s, profiles } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          {t('streamDetail.configuration')}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-          <Field label="Stream ID">{s.stream_id}</Field>
-          <Field label="Client ID">{s.client_id}</Field>
-          <Field label="Status">
-            <StatusText status={s.status} />
-            {s.reason ? ` — ${s.reason}` : ''}
-          </Field>
-          <Field label="Receiver profile">
-            {receiverProfileTitle(streamProfileId(s), profiles)}
-          </Field>
-          <Field label="Description">{s.description || '—'}</Field>
-          <Field label="Delivery">
-            {deliveryMethodLabel(s.delivery.method)} · {s.delivery.endpoint_url}
-          </Field>
-          <Field label="Audience">{[s.aud].flat().join(', ')}</Field>
-          <Field label="Events requested">
-            {s.events_requested.map(eventTypeLabel).join(', ') || 'none'}
-          </Field>
-          <Field label="Events delivered">
-            {s.events_delivered.map(eventTypeLabel).join(', ') || 'none'}
-          </Field>
-          <Field label="Minimum verification interval">
-            {s.min_verification_interval} s
-          </Field>
-          <Field label="SETs pending / held">
-            {s.stats.pending} / {s.stats.held}
-          </Field>
-          <Field label="SETs delivered">{s.stats.delivered}</Field>
-          <Field label="SETs dead-lettered / dropped">
-            {s.stats.dead} / {s.stats.dropped}
-          </Field>
-          <Field label="Last delivered">
-            {formatTime(s.last_delivered_at)}
-          </Field>
-          <Field label="Last error">
-            {s.last_error
-              ? `${s.last_error.message} (${formatTime(s.last_error.at)})`
-              : '—'}
-          </Field>
-          <Field label="Created / updated">
-            {formatTime(s.created_at)} / {formatTime(s.updated_at)}
-          </Field>
-        </Grid.Root>
-      </CardBody>
-    </Card>
+    <SectionCard title={t('streamDetail.configuration')} heading="h3">
+      <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+        <Field label="Stream ID">{s.stream_id}</Field>
+        <Field label="Client ID">{s.client_id}</Field>
+        <Field label="Status">
+          <StatusText status={s.status} />
+          {s.reason ? ` — ${s.reason}` : ''}
+        </Field>
+        <Field label="Receiver profile">
+          {receiverProfileTitle(streamProfileId(s), profiles)}
+        </Field>
+        <Field label="Description">{s.description || '—'}</Field>
+        <Field label="Delivery">
+          {deliveryMethodLabel(s.delivery.method)} · {s.delivery.endpoint_url}
+        </Field>
+        <Field label="Audience">{[s.aud].flat().join(', ')}</Field>
+        <Field label="Events requested">
+          {s.events_requested.map(eventTypeLabel).join(', ') || 'none'}
+        </Field>
+        <Field label="Events delivered">
+          {s.events_delivered.map(eventTypeLabel).join(', ') || 'none'}
+        </Field>
+        <Field label="Minimum verification interval">
+          {s.min_verification_interval} s
+        </Field>
+        <Field label="SETs pending / held">
+          {s.stats.pending} / {s.stats.held}
+        </Field>
+        <Field label="SETs delivered">{s.stats.delivered}</Field>
+        <Field label="SETs dead-lettered / dropped">
+          {s.stats.dead} / {s.stats.dropped}
+        </Field>
+        <Field label="Last delivered">{formatTime(s.last_delivered_at)}</Field>
+        <Field label="Last error">
+          {s.last_error
+            ? `${s.last_error.message} (${formatTime(s.last_error.at)})`
+            : '—'}
+        </Field>
+        <Field label="Created / updated">
+          {formatTime(s.created_at)} / {formatTime(s.updated_at)}
+        </Field>
+      </Grid.Root>
+    </SectionCard>
   );
 }

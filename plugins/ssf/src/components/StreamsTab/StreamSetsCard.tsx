@@ -16,9 +16,6 @@
 
 import { useApi } from '@backstage/core-plugin-api';
 import {
-  Card,
-  CardBody,
-  CardHeader,
   CellText,
   ColumnConfig,
   Flex,
@@ -34,6 +31,8 @@ import {
   ErrorPanel,
   JwsView,
   PermissionButton,
+  RowDetail,
+  SectionCard,
   eventTypeLabel,
   formatTime,
 } from '../common';
@@ -125,80 +124,66 @@ export function StreamSetsCard(props: {
   };
 
   return (
-    <Card>
-      <CardHeader>
-        <Flex
-          justify="between"
-          align="center"
-          gap="3"
-          style={{ flexWrap: 'wrap' }}
-        >
-          <Text as="h3" variant="title-small" weight="bold">
-            Recent SETs
-          </Text>
-          <Select
-            aria-label="Filter SETs by state"
-            options={STATE_OPTIONS}
-            value={filter.value ?? 'all'}
-            onChange={v => filter.onChange((v as StateFilter) ?? 'all')}
+    <SectionCard
+      title="Recent SETs"
+      heading="h3"
+      actions={
+        <Select
+          aria-label="Filter SETs by state"
+          options={STATE_OPTIONS}
+          value={filter.value ?? 'all'}
+          onChange={v => filter.onChange((v as StateFilter) ?? 'all')}
+        />
+      }
+    >
+      <Flex direction="column" gap="4">
+        {tableProps.error ? (
+          <ErrorPanel
+            title="Could not load the stream's SETs"
+            error={tableProps.error}
+            onRetry={reload}
           />
-        </Flex>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          {tableProps.error ? (
-            <ErrorPanel
-              title="Could not load the stream's SETs"
-              error={tableProps.error}
-              onRetry={reload}
-            />
-          ) : (
-            <Table
-              {...tableProps}
-              columnConfig={columns}
-              rowConfig={{ onClick: s => setSelected(s) }}
-              emptyState={
-                <Text>
-                  No SETs match. Events appear here once the transmitter emits
-                  one for this stream; send a verification to create one now.
-                </Text>
-              }
-            />
-          )}
-          {selected && (
-            <Flex
-              direction="column"
-              gap="2"
-              role="region"
-              aria-label={`SET ${selected.jti}`}
-            >
-              <Flex justify="between" align="center">
-                <Text variant="title-x-small" weight="bold">
-                  SET {selected.jti}
-                </Text>
-                {selected.state === 'dead' && (
-                  <PermissionButton
-                    permission={ssfStreamManagePermission}
-                    purpose="to redeliver SETs"
-                    size="small"
-                    variant="secondary"
-                    onPress={() => redeliverOne(selected)}
-                  >
-                    Redeliver this SET
-                  </PermissionButton>
-                )}
-              </Flex>
-              {redeliverError && (
-                <ErrorPanel
-                  title="The SET could not be redelivered"
-                  error={redeliverError}
-                />
-              )}
-              <JwsView jws={selected.set} />
-            </Flex>
-          )}
-        </Flex>
-      </CardBody>
-    </Card>
+        ) : (
+          <Table
+            {...tableProps}
+            columnConfig={columns}
+            rowConfig={{ onClick: s => setSelected(s) }}
+            emptyState={
+              <Text>
+                No SETs match. Events appear here once the transmitter emits one
+                for this stream; send a verification to create one now.
+              </Text>
+            }
+          />
+        )}
+        {selected && (
+          <RowDetail
+            label={`SET ${selected.jti}`}
+            title={<>SET {selected.jti}</>}
+            action={
+              selected.state === 'dead' && (
+                <PermissionButton
+                  permission={ssfStreamManagePermission}
+                  purpose="to redeliver SETs"
+                  size="small"
+                  variant="secondary"
+                  onPress={() => redeliverOne(selected)}
+                >
+                  Redeliver this SET
+                </PermissionButton>
+              )
+            }
+          >
+            {redeliverError && (
+              <ErrorPanel
+                title="The SET could not be redelivered"
+                error={redeliverError}
+              />
+            )}
+            <JwsView jws={selected.set} />
+          </RowDetail>
+        )}
+      </Flex>
+    </SectionCard>
   );
 }

@@ -20,7 +20,7 @@ import { ssfStreamManagePermission } from '@shared-signals/plugin-ssf-common';
 import { RiAddLine } from '@remixicon/react';
 import { AdminStream, ReceiverProfile } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { AsyncList, EmptyState, PermissionButton, TabToolbar } from '../common';
+import { AsyncLoad, PermissionButton, TabList, TabToolbar } from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StreamRow, streamColumns } from './streamColumns';
 
@@ -29,15 +29,13 @@ export function StreamsList(props: {
   streams?: AdminStream[];
   /** The profiles the transmitter lists, for the streams' profile titles. */
   profiles?: ReceiverProfile[];
-  loading: boolean;
-  error?: Error;
-  onRetry: () => void;
+  /** The streams' load, for its state and for Refresh and Retry. */
+  load: AsyncLoad;
   onCreate: () => void;
   /** Where a stream's row leads: the stream in detail. */
   streamHref: (streamId: string) => string;
 }) {
-  const { streams, profiles, loading, error, onRetry, onCreate, streamHref } =
-    props;
+  const { streams, profiles, load, onCreate, streamHref } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
   const rows: StreamRow[] | undefined = streams?.map(s => ({
     ...s,
@@ -57,35 +55,26 @@ export function StreamsList(props: {
 
   return (
     <Flex direction="column" gap="4">
-      <TabToolbar intro={t('streams.intro')} onRefresh={onRetry}>
+      <TabToolbar intro={t('streams.intro')} onRefresh={load.retry}>
         {createButton}
       </TabToolbar>
-      <AsyncList
-        loadingLabel={t('streams.loading')}
-        loading={loading}
-        error={error}
-        errorTitle={t('streams.loadError')}
-        onRetry={onRetry}
+      <TabList
+        messages="streams"
+        load={load}
         items={rows}
-        empty={
-          <EmptyState
-            title={t('streams.emptyTitle')}
-            description={t('streams.emptyDescription')}
-            action={createButton}
-          />
-        }
+        createAction={createButton}
       >
         {items => (
           <Table
             columnConfig={streamColumns(t)}
             data={items}
-            isStale={loading}
+            isStale={load.loading}
             pagination={{ type: 'none' }}
             // A link, so a stream opens in a new tab too and has its URL.
             rowConfig={{ getHref: s => streamHref(s.stream_id) }}
           />
         )}
-      </AsyncList>
+      </TabList>
     </Flex>
   );
 }

@@ -23,40 +23,34 @@ import {
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AdminStream, SsfApi } from '../../api';
-import { HistoryControls, renderTab } from '../../__testUtils__/render';
-import { SsfRequestError } from '../../api/errors';
 import {
   OKTA_INGESTED,
   adminStream,
+  failsWith,
   mockSsfApi,
   receiverProfiles,
   streamSet,
 } from '../../__testUtils__/fixtures';
+import {
+  Within,
+  openDialog,
+  openDialogIn,
+  pressInDialog,
+  toggleOptions,
+  typeIn,
+} from '../../__testUtils__/interactions';
+import { findStreamDetail } from '../../__testUtils__/pageSteps';
+import { currentPath, tabRender } from '../../__testUtils__/render';
 import { StreamsTab } from './StreamsTab';
 
 jest.setTimeout(30_000);
 
-function render(
-  api: SsfApi,
-  authorize:
-    | AuthorizeResult.ALLOW
-    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-) {
-  return renderTab(<StreamsTab />, { api, authorize, tab: 'streams' });
-}
+const render = tabRender(<StreamsTab />, 'streams');
 
-async function openCreateDialog() {
-  const button = await screen.findByRole('button', { name: 'Create stream' });
-  await waitFor(() => expect(button).toBeEnabled());
-  await userEvent.click(button);
-  return screen.findByRole('dialog');
-}
+const openCreateDialog = () => openDialog('Create stream');
 
 /** Picks a receiver profile in the create form, by its title. */
-async function chooseProfile(
-  form: ReturnType<typeof within>,
-  title: string | RegExp,
-) {
+async function chooseProfile(form: Within, title: string | RegExp) {
   await userEvent.click(form.getByRole('button', { name: /Receiver profile/ }));
   await userEvent.click(await screen.findByRole('option', { name: title }));
   await waitFor(() =>
@@ -116,9 +110,7 @@ describe('StreamsTab', () => {
 
   it('shows backend errors in words, with a retry', async () => {
     const api = mockSsfApi({
-      listStreams: async () => {
-        throw new SsfRequestError('You do not have permission to do this', 403);
-      },
+      listStreams: failsWith('You do not have permission to do this', 403),
     });
     render(api);
     expect(
@@ -133,7 +125,9 @@ describe('StreamsTab', () => {
   });
 
   it('disables create for users without the manage permission, saying why', async () => {
-    render(mockSsfApi({ listStreams: async () => [] }), AuthorizeResult.DENY);
+    render(mockSsfApi({ listStreams: async () => [] }), {
+      authorize: AuthorizeResult.DENY,
+    });
     await screen.findByText('No streams yet');
     const buttons = screen.getAllByRole('button', { name: 'Create stream' });
     for (const button of buttons) {
@@ -148,18 +142,14 @@ describe('StreamsTab', () => {
     it('validates like the backend and sends nothing invalid', async () => {
       const api = mockSsfApi({ listStreams: async () => [] });
       render(api);
-      const dialog = await openCreateDialog();
-      const form = within(dialog);
+      const form = await openCreateDialog();
 
       await userEvent.click(form.getByRole('button', { name: 'Create' }));
       expect(
         await form.findByText('Enter the URL the transmitter pushes events to'),
       ).toBeInTheDocument();
 
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Endpoint URL/ }),
-        'http://receiver.example.com/events',
-      );
+      await typeIn(form, /Endpoint URL/, 'http://receiver.example.com/events');
       await userEvent.type(
         form.getByLabelText('Authorization header'),
         'Bearer a{Enter}',
@@ -174,12 +164,8 @@ describe('StreamsTab', () => {
     it('refuses an authorization header with unsendable characters and a long description', async () => {
       const api = mockSsfApi({ listStreams: async () => [] });
       render(api);
-      const dialog = await openCreateDialog();
-      const form = within(dialog);
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Endpoint URL/ }),
-        'https://receiver.example.com/events',
-      );
+      const form = await openCreateDialog();
+      await typeIn(form, /Endpoint URL/, 'https://receiver.example.com/events');
       // Characters a header value cannot carry are refused before sending.
       await userEvent.type(
         form.getByLabelText('Authorization header'),
@@ -206,30 +192,17 @@ describe('StreamsTab', () => {
         createStream: async () => adminStream(),
       });
       render(api);
-      const dialog = await openCreateDialog();
-      const form = within(dialog);
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Client ID/ }),
-        'receiver-a',
-      );
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Endpoint URL/ }),
-        'https://receiver.example.com/events',
-      );
+      const form = await openCreateDialog();
+      await typeIn(form, /Client ID/, 'receiver-a');
+      await typeIn(form, /Endpoint URL/, 'https://receiver.example.com/events');
       await userEvent.type(
         form.getByLabelText('Authorization header'),
         'Bearer s3cret',
       );
-      await userEvent.click(
-        form.getByRole('button', { name: /Events requested/ }),
-      );
-      await userEvent.click(
-        await screen.findByRole('option', { name: 'session-revoked' }),
-      );
-      await userEvent.click(
-        screen.getByRole('option', { name: 'account-disabled' }),
-      );
-      await userEvent.keyboard('{Escape}');
+      await toggleOptions(form, /Events requested/, [
+        'session-revoked',
+        'account-disabled',
+      ]);
       await userEvent.click(form.getByRole('button', { name: 'Create' }));
 
       await waitFor(() =>
@@ -255,16 +228,13 @@ describe('StreamsTab', () => {
     it('keeps the dialog open with the backend refusal in words', async () => {
       const api = mockSsfApi({
         listStreams: async () => [],
-        createStream: async () => {
-          throw new SsfRequestError(
-            'Client receiver-a already has stream stream-1',
-            409,
-          );
-        },
+        createStream: failsWith(
+          'Client receiver-a already has stream stream-1',
+          409,
+        ),
       });
       render(api);
-      const dialog = await openCreateDialog();
-      const form = within(dialog);
+      const form = await openCreateDialog();
       await userEvent.click(form.getByRole('radio', { name: /Poll/ }));
       expect(
         form.queryByRole('textbox', { name: /Endpoint URL/ }),
@@ -295,7 +265,7 @@ describe('StreamsTab', () => {
 
     it('offers every listed profile, SSF 1.0 first and chosen', async () => {
       render(profilesApi());
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       const picker = form.getByRole('button', { name: /Receiver profile/ });
       await waitFor(() => expect(picker).toHaveTextContent('SSF 1.0 receiver'));
       expect(
@@ -313,7 +283,7 @@ describe('StreamsTab', () => {
     it('creates an Okta stream from the org URL alone', async () => {
       const api = profilesApi();
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       await chooseProfile(form, /Okta Identity Threat Protection/);
 
       // The SSF delivery fields make no sense for Okta: it is a push to the org.
@@ -326,10 +296,7 @@ describe('StreamsTab', () => {
       expect(
         form.getByText(/Needs SETs signed with RS256\./),
       ).toBeInTheDocument();
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Okta org URL/ }),
-        'https://acme.okta.com',
-      );
+      await typeIn(form, /Okta org URL/, 'https://acme.okta.com');
       expect(
         form.getByText(
           /pushed to https:\/\/acme\.okta\.com\/security\/api\/v1\/security-events/,
@@ -361,27 +328,15 @@ describe('StreamsTab', () => {
     it('sends only the event types the admin kept for Okta', async () => {
       const api = profilesApi();
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       await chooseProfile(form, /Okta Identity Threat Protection/);
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Okta org URL/ }),
-        'https://acme.oktapreview.com',
-      );
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Client ID/ }),
-        'okta-preview',
-      );
-      await userEvent.click(
-        form.getByRole('button', { name: /Events requested/ }),
-      );
-      for (const name of [
+      await typeIn(form, /Okta org URL/, 'https://acme.oktapreview.com');
+      await typeIn(form, /Client ID/, 'okta-preview');
+      await toggleOptions(form, /Events requested/, [
         'session-revoked',
         'device-compliance-change',
         'identifier-changed',
-      ]) {
-        await userEvent.click(await screen.findByRole('option', { name }));
-      }
-      await userEvent.keyboard('{Escape}');
+      ]);
       await userEvent.click(form.getByRole('button', { name: 'Create' }));
       await waitFor(() =>
         expect(api.createStream).toHaveBeenCalledWith(
@@ -401,7 +356,7 @@ describe('StreamsTab', () => {
     it('says what is wrong with a bad org URL and sends nothing', async () => {
       const api = profilesApi();
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       await chooseProfile(form, /Okta Identity Threat Protection/);
 
       await userEvent.click(form.getByRole('button', { name: 'Create' }));
@@ -432,20 +387,15 @@ describe('StreamsTab', () => {
 
     it('shows the backend refusal of an Okta stream in words', async () => {
       const api = profilesApi({
-        createStream: async () => {
-          throw new SsfRequestError(
-            "receiver_profile 'okta' needs SETs signed with RS256, but this transmitter signs with ES256 (ssf.transmitter.signing.algorithm)",
-            400,
-          );
-        },
+        createStream: failsWith(
+          "receiver_profile 'okta' needs SETs signed with RS256, but this transmitter signs with ES256 (ssf.transmitter.signing.algorithm)",
+          400,
+        ),
       });
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       await chooseProfile(form, /Okta Identity Threat Protection/);
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Okta org URL/ }),
-        'https://acme.okta.com',
-      );
+      await typeIn(form, /Okta org URL/, 'https://acme.okta.com');
       await userEvent.click(form.getByRole('button', { name: 'Create' }));
       expect(
         await form.findByText('The stream could not be created'),
@@ -458,12 +408,9 @@ describe('StreamsTab', () => {
     it("creates a stream with another profile on the plain form, with that profile's events", async () => {
       const api = profilesApi();
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       await chooseProfile(form, /Acme XDR/);
-      await userEvent.type(
-        form.getByRole('textbox', { name: /Endpoint URL/ }),
-        'https://xdr.acme.example/ssf',
-      );
+      await typeIn(form, /Endpoint URL/, 'https://xdr.acme.example/ssf');
       await userEvent.click(
         form.getByRole('button', { name: /Events requested/ }),
       );
@@ -492,12 +439,10 @@ describe('StreamsTab', () => {
 
     it('still creates SSF streams when the profiles cannot be loaded', async () => {
       const api = profilesApi({
-        listReceiverProfiles: async () => {
-          throw new SsfRequestError('Service unavailable', 503);
-        },
+        listReceiverProfiles: failsWith('Service unavailable', 503),
       });
       render(api);
-      const form = within(await openCreateDialog());
+      const form = await openCreateDialog();
       expect(
         await form.findByText(/The receiver profiles could not be loaded/),
       ).toBeInTheDocument();
@@ -620,18 +565,9 @@ describe('StreamsTab', () => {
       expect(
         screen.getByText('Receiver profile').parentElement!,
       ).toHaveTextContent('Okta Identity Threat Protection');
-      await userEvent.click(
-        within(toolbar).getByRole('button', { name: 'Edit' }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
+      const dialog = await openDialogIn(toolbar, 'Edit');
       expect(dialog.getByRole('radio', { name: /Poll/ })).toBeDisabled();
-      await userEvent.click(
-        dialog.getByRole('button', { name: /Events requested/ }),
-      );
-      await userEvent.click(
-        await screen.findByRole('option', { name: 'user-risk-change' }),
-      );
-      await userEvent.keyboard('{Escape}');
+      await toggleOptions(dialog, /Events requested/, ['user-risk-change']);
       await userEvent.click(dialog.getByRole('button', { name: 'Save' }));
       await waitFor(() =>
         expect(api.updateStream).toHaveBeenCalledWith({
@@ -646,22 +582,14 @@ describe('StreamsTab', () => {
 
     it('verifies a stream and shows a rate limit in words', async () => {
       const api = detailApi({
-        verifyStream: async () => {
-          throw new SsfRequestError(
-            'Verification was requested less than 30 seconds ago',
-            429,
-          );
-        },
+        verifyStream: failsWith(
+          'Verification was requested less than 30 seconds ago',
+          429,
+        ),
       });
       const toolbar = await openDetail(api);
-      await userEvent.click(
-        within(toolbar).getByRole('button', { name: 'Verify' }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /State/ }),
-        'xyz',
-      );
+      const dialog = await openDialogIn(toolbar, 'Verify');
+      await typeIn(dialog, /State/, 'xyz');
       await userEvent.click(
         dialog.getByRole('button', { name: 'Send verification' }),
       );
@@ -690,17 +618,9 @@ describe('StreamsTab', () => {
         }),
       });
       const toolbar = await openDetail(api);
-      await userEvent.click(
-        within(toolbar).getByRole('button', {
-          name: 'Enable / pause / disable',
-        }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
+      const dialog = await openDialogIn(toolbar, 'Enable / pause / disable');
       await userEvent.click(dialog.getByRole('radio', { name: /Paused/ }));
-      await userEvent.type(
-        dialog.getByRole('textbox', { name: /Reason/ }),
-        'maintenance',
-      );
+      await typeIn(dialog, /Reason/, 'maintenance');
       await userEvent.click(
         dialog.getByRole('button', { name: 'Change status' }),
       );
@@ -721,12 +641,7 @@ describe('StreamsTab', () => {
         redeliverStreamSets: async () => ({ redelivered: 1 }),
       });
       const toolbar = await openDetail(api);
-      await userEvent.click(
-        within(toolbar).getByRole('button', {
-          name: 'Redeliver dead-lettered (1)',
-        }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
+      const dialog = await openDialogIn(toolbar, 'Redeliver dead-lettered (1)');
       await userEvent.click(dialog.getByRole('button', { name: 'Redeliver' }));
       expect(
         await screen.findByText('1 SET(s) queued for redelivery.'),
@@ -737,10 +652,7 @@ describe('StreamsTab', () => {
     it('deletes a stream only after confirmation', async () => {
       const api = detailApi({ deleteStream: async () => {} });
       const toolbar = await openDetail(api);
-      await userEvent.click(
-        within(toolbar).getByRole('button', { name: 'Delete' }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
+      const dialog = await openDialogIn(toolbar, 'Delete');
       expect(dialog.getByText(/This cannot be undone/)).toBeInTheDocument();
       await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
       expect(api.deleteStream).not.toHaveBeenCalled();
@@ -748,11 +660,7 @@ describe('StreamsTab', () => {
       await userEvent.click(
         within(toolbar).getByRole('button', { name: 'Delete' }),
       );
-      await userEvent.click(
-        within(await screen.findByRole('dialog')).getByRole('button', {
-          name: 'Delete',
-        }),
-      );
+      await pressInDialog('Delete');
       await waitFor(() =>
         expect(api.deleteStream).toHaveBeenCalledWith('stream-1'),
       );
@@ -761,10 +669,7 @@ describe('StreamsTab', () => {
     it('edits a stream without echoing the authorization header', async () => {
       const api = detailApi({ updateStream: async () => adminStream() });
       const toolbar = await openDetail(api);
-      await userEvent.click(
-        within(toolbar).getByRole('button', { name: 'Edit' }),
-      );
-      const dialog = within(await screen.findByRole('dialog'));
+      const dialog = await openDialogIn(toolbar, 'Edit');
       expect(dialog.getByLabelText('Authorization header')).toHaveValue('');
       const description = dialog.getByRole('textbox', { name: /Description/ });
       await userEvent.clear(description);
@@ -779,7 +684,7 @@ describe('StreamsTab', () => {
     });
 
     it('disables the actions for users without the manage permission', async () => {
-      render(detailApi(), AuthorizeResult.DENY);
+      render(detailApi(), { authorize: AuthorizeResult.DENY });
       await userEvent.click(await screen.findByText('receiver-a'));
       const toolbar = await screen.findByRole('toolbar', {
         name: 'Stream actions',
@@ -793,9 +698,6 @@ describe('StreamsTab', () => {
   });
 
   describe('stream URLs', () => {
-    const currentPath = () =>
-      screen.getByRole('status', { name: 'Current path' }).textContent;
-
     function withStreams(overrides: Partial<SsfApi> = {}) {
       return mockSsfApi({
         listStreams: async () => [adminStream()],
@@ -806,13 +708,7 @@ describe('StreamsTab', () => {
 
     it('opens a stream at its own URL, and goes back and forward through the history', async () => {
       const api = withStreams();
-      renderTab(
-        <>
-          <StreamsTab />
-          <HistoryControls />
-        </>,
-        { api, tab: 'streams' },
-      );
+      render(api);
       await userEvent.click(await screen.findByText('receiver-a'));
       await screen.findByRole('toolbar', { name: 'Stream actions' });
       expect(currentPath()).toBe('/ssf/streams/stream-1');
@@ -845,37 +741,22 @@ describe('StreamsTab', () => {
 
     it('renders a stream opened straight from its URL once the list has loaded', async () => {
       let resolve: (streams: AdminStream[]) => void = () => {};
-      renderTab(<StreamsTab />, {
-        api: withStreams({
-          listStreams: () => new Promise(r => (resolve = r)),
-        }),
-        tab: 'streams',
-        url: '/ssf/streams/stream-2',
-      });
+      render(
+        withStreams({ listStreams: () => new Promise(r => (resolve = r)) }),
+        { url: '/ssf/streams/stream-2' },
+      );
       expect(screen.getByText('Loading the stream…')).toBeInTheDocument();
       resolve([
         adminStream(),
         adminStream({ stream_id: 'stream-2', client_id: 'receiver-b' }),
       ]);
-      const toolbar = await screen.findByRole('toolbar', {
-        name: 'Stream actions',
-      });
-      expect(toolbar).toBeInTheDocument();
-      expect(
-        screen.getByRole('heading', { name: 'receiver-b' }),
-      ).toBeInTheDocument();
+      expect(await findStreamDetail('receiver-b')).toBeInTheDocument();
       expect(screen.getByText('stream-2')).toBeInTheDocument();
       expect(screen.queryByText('stream-1')).not.toBeInTheDocument();
     });
 
     it('says so when the stream of a URL does not exist, and leads to the list', async () => {
-      renderTab(
-        <>
-          <StreamsTab />
-          <HistoryControls />
-        </>,
-        { api: withStreams(), tab: 'streams', url: '/ssf/streams/gone' },
-      );
+      render(withStreams(), { url: '/ssf/streams/gone' });
       expect(
         await screen.findByText('This stream no longer exists'),
       ).toBeInTheDocument();
@@ -891,15 +772,9 @@ describe('StreamsTab', () => {
 
     it('shows a failed load on a stream URL, with a retry', async () => {
       const api = withStreams({
-        listStreams: async () => {
-          throw new SsfRequestError('Service unavailable', 503);
-        },
+        listStreams: failsWith('Service unavailable', 503),
       });
-      renderTab(<StreamsTab />, {
-        api,
-        tab: 'streams',
-        url: '/ssf/streams/stream-1',
-      });
+      render(api, { url: '/ssf/streams/stream-1' });
       expect(
         await screen.findByText('Could not load the streams'),
       ).toBeInTheDocument();
@@ -918,24 +793,14 @@ describe('StreamsTab', () => {
           streams = [];
         }),
       });
-      renderTab(
-        <>
-          <StreamsTab />
-          <HistoryControls />
-        </>,
-        { api, tab: 'streams', url: '/ssf/streams/stream-1' },
-      );
+      render(api, { url: '/ssf/streams/stream-1' });
       const toolbar = await screen.findByRole('toolbar', {
         name: 'Stream actions',
       });
       await userEvent.click(
         within(toolbar).getByRole('button', { name: 'Delete' }),
       );
-      await userEvent.click(
-        within(await screen.findByRole('dialog')).getByRole('button', {
-          name: 'Delete',
-        }),
-      );
+      await pressInDialog('Delete');
       expect(await screen.findByText('No streams yet')).toBeInTheDocument();
       expect(currentPath()).toBe('/ssf/streams');
       // The stream's URL was replaced, so there is nothing to go back to.

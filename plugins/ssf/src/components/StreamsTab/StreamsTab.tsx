@@ -75,9 +75,7 @@ function StreamsListView(props: {
       <StreamsList
         streams={streams.value}
         profiles={profiles.profiles}
-        loading={streams.loading}
-        error={streams.error}
-        onRetry={streams.retry}
+        load={streams}
         onCreate={() => setCreating(true)}
         streamHref={links.stream}
       />

@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
-import { Card, CardBody, CardHeader, Grid, Text } from '@backstage/ui';
+import { Grid, Text } from '@backstage/ui';
 import { StreamVerification } from '../../api';
-import { Field, formatTime } from '../common';
+import { Field, SectionCard, formatTime } from '../common';
 
 function outcome(v: StreamVerification): {
   text: string;
@@ -38,35 +38,28 @@ function outcome(v: StreamVerification): {
 export function VerificationCard(props: { verification?: StreamVerification }) {
   const { verification } = props;
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          Verification
+    <SectionCard title="Verification" heading="h3">
+      {verification ? (
+        <Grid.Root columns={{ initial: '1', md: '2' }} gap="3">
+          <Field label="Result">
+            <Text color={outcome(verification).color}>
+              {outcome(verification).text}
+            </Text>
+          </Field>
+          <Field label="State">{verification.state || '—'}</Field>
+          <Field label="Requested">
+            {formatTime(verification.requested_at)}
+          </Field>
+          <Field label="Delivered">
+            {formatTime(verification.delivered_at)}
+          </Field>
+        </Grid.Root>
+      ) : (
+        <Text color="secondary">
+          No verification has been requested for this stream yet. Use Verify to
+          send one.
         </Text>
-      </CardHeader>
-      <CardBody>
-        {verification ? (
-          <Grid.Root columns={{ initial: '1', md: '2' }} gap="3">
-            <Field label="Result">
-              <Text color={outcome(verification).color}>
-                {outcome(verification).text}
-              </Text>
-            </Field>
-            <Field label="State">{verification.state || '—'}</Field>
-            <Field label="Requested">
-              {formatTime(verification.requested_at)}
-            </Field>
-            <Field label="Delivered">
-              {formatTime(verification.delivered_at)}
-            </Field>
-          </Grid.Root>
-        ) : (
-          <Text color="secondary">
-            No verification has been requested for this stream yet. Use Verify
-            to send one.
-          </Text>
-        )}
-      </CardBody>
-    </Card>
+      )}
+    </SectionCard>
   );
 }

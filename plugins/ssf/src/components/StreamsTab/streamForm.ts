@@ -159,53 +159,78 @@ export function defaultOktaClientId(orgUrl: string): string | undefined {
   }
 }
 
-function orgUrlError(
-  value: string,
-  allowInsecureUrls: boolean,
-): string | undefined {
-  const trimmed = value.trim();
-  if (!trimmed) {
-    return 'Enter the URL of the Okta org, such as https://acme.okta.com';
-  }
-  if (trimmed.length > MAX_URL_LENGTH) {
-    return `The URL must be at most ${MAX_URL_LENGTH} characters`;
-  }
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return 'Enter an absolute URL, such as https://acme.okta.com';
-  }
-  if (url.protocol === 'http:') {
-    // A local stand-in for Okta on a development portal is the only use.
-    if (!(allowInsecureUrls && LOOPBACK_HOSTS.has(url.hostname))) {
-      return 'The Okta org URL must use https (http is only accepted for localhost on development portals)';
-    }
-  } else if (url.protocol !== 'https:') {
-    return 'The Okta org URL must start with https://, such as https://acme.okta.com';
-  }
-  if (url.username || url.password) {
-    return 'The Okta org URL must not contain a user name or password';
-  }
-  if (url.pathname !== '/' || url.search || url.hash) {
-    return `Enter the org URL only, without a path, query or fragment, such as ${url.origin}`;
-  }
-  if (OKTA_ADMIN_HOST.test(url.hostname)) {
-    return `This is the Admin Console address; use the org URL without "-admin", such as https://${url.hostname.replace(
-      '-admin.',
-      '.',
-    )}`;
-  }
-  return undefined;
-}
+/** A URL field of the form: its words, and its own checks of the URL. */
+type UrlField = {
+  /** What to say when the field is empty. */
+  missing: string;
+  /** An absolute URL of the kind the field takes, for the error's words. */
+  example: string;
+  /** What is wrong with the (absolute) URL, if anything. */
+  check(url: URL, allowInsecureUrls: boolean): string | undefined;
+};
 
-function endpointUrlError(
+/** The URL of the Okta org an Okta stream pushes to. */
+const ORG_URL: UrlField = {
+  missing: 'Enter the URL of the Okta org, such as https://acme.okta.com',
+  example: 'https://acme.okta.com',
+  check(url, allowInsecureUrls) {
+    if (url.protocol === 'http:') {
+      // A local stand-in for Okta on a development portal is the only use.
+      if (!(allowInsecureUrls && LOOPBACK_HOSTS.has(url.hostname))) {
+        return 'The Okta org URL must use https (http is only accepted for localhost on development portals)';
+      }
+    } else if (url.protocol !== 'https:') {
+      return 'The Okta org URL must start with https://, such as https://acme.okta.com';
+    }
+    if (url.username || url.password) {
+      return 'The Okta org URL must not contain a user name or password';
+    }
+    if (url.pathname !== '/' || url.search || url.hash) {
+      return `Enter the org URL only, without a path, query or fragment, such as ${url.origin}`;
+    }
+    if (OKTA_ADMIN_HOST.test(url.hostname)) {
+      return `This is the Admin Console address; use the org URL without "-admin", such as https://${url.hostname.replace(
+        '-admin.',
+        '.',
+      )}`;
+    }
+    return undefined;
+  },
+};
+
+/** The endpoint a push stream delivers to. */
+const ENDPOINT_URL: UrlField = {
+  missing: 'Enter the URL the transmitter pushes events to',
+  example: 'https://receiver.example.com/events',
+  check(url, allowInsecureUrls) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      return 'The URL must start with https://';
+    }
+    if (url.protocol === 'http:' && !allowInsecureUrls) {
+      return 'The URL must use https (http is only accepted by development portals)';
+    }
+    if (url.username || url.password) {
+      return 'The URL must not contain a user name or password; use the authorization header';
+    }
+    if (url.hash) {
+      return 'The URL must not contain a fragment (#…)';
+    }
+    return undefined;
+  },
+};
+
+/**
+ * What is wrong with the value of a URL field: empty, too long for the
+ * backend, not an absolute URL, or what the field's own checks find.
+ */
+function urlFieldError(
+  field: UrlField,
   value: string,
   allowInsecureUrls: boolean,
 ): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) {
-    return 'Enter the URL the transmitter pushes events to';
+    return field.missing;
   }
   if (trimmed.length > MAX_URL_LENGTH) {
     return `The URL must be at most ${MAX_URL_LENGTH} characters`;
@@ -214,21 +239,9 @@ function endpointUrlError(
   try {
     url = new URL(trimmed);
   } catch {
-    return 'Enter an absolute URL, such as https://receiver.example.com/events';
+    return `Enter an absolute URL, such as ${field.example}`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return 'The URL must start with https://';
-  }
-  if (url.protocol === 'http:' && !allowInsecureUrls) {
-    return 'The URL must use https (http is only accepted by development portals)';
-  }
-  if (url.username || url.password) {
-    return 'The URL must not contain a user name or password; use the authorization header';
-  }
-  if (url.hash) {
-    return 'The URL must not contain a fragment (#…)';
-  }
-  return undefined;
+  return field.check(url, allowInsecureUrls);
 }
 
 /** Checks the form the way the backend will, field by field. */
@@ -237,6 +250,7 @@ export function validateStreamForm(
   options: StreamFormOptions,
 ): StreamFormErrors {
   const errors: StreamFormErrors = {};
+  const { allowInsecureUrls } = options;
   const layout =
     options.mode === 'create' ? streamFormLayout(values.profile) : 'ssf';
   if (
@@ -249,7 +263,7 @@ export function validateStreamForm(
     errors.description = `The description must be at most ${MAX_DESCRIPTION_LENGTH} characters (it has ${values.description.length})`;
   }
   if (layout === 'okta') {
-    const urlError = orgUrlError(values.orgUrl, options.allowInsecureUrls);
+    const urlError = urlFieldError(ORG_URL, values.orgUrl, allowInsecureUrls);
     if (urlError) {
       errors.orgUrl = urlError;
     }
@@ -257,9 +271,10 @@ export function validateStreamForm(
       errors.events = 'Choose at least one event type for the Okta org';
     }
   } else if (values.method === 'push') {
-    const urlError = endpointUrlError(
+    const urlError = urlFieldError(
+      ENDPOINT_URL,
       values.endpointUrl,
-      options.allowInsecureUrls,
+      allowInsecureUrls,
     );
     if (urlError) {
       errors.endpointUrl = urlError;

@@ -15,9 +15,9 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Flex, Text } from '@backstage/ui';
 import { ssfTranslationRef } from '../../translation';
-import { CopyButton, JsonBlock } from '../common';
+import { CopyButton, JsonBlock, SectionCard } from '../common';
 
 const EXTERNAL_ACCESS_SNIPPET = `backend:
   auth:
@@ -41,56 +41,47 @@ export function ConnectReceiverCard(props: {
 }) {
   const { t } = useTranslationRef(ssfTranslationRef);
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h2" variant="title-small" weight="bold">
-          {t('transmitter.connectTitle')}
+    <SectionCard title={t('transmitter.connectTitle')} heading="h2">
+      <Flex direction="column" gap="3">
+        <Text as="p">
+          1. Register the receiver as an OAuth 2.0 client with your
+          authorization server, and let Backstage accept its access tokens with{' '}
+          <code>backend.auth.externalAccess</code> in app-config. The
+          token&apos;s subject is the receiver&apos;s client ID and owns its
+          stream; keep <code>accessRestrictions</code> so the token opens
+          nothing but this plugin.
         </Text>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="3">
-          <Text as="p">
-            1. Register the receiver as an OAuth 2.0 client with your
-            authorization server, and let Backstage accept its access tokens
-            with <code>backend.auth.externalAccess</code> in app-config. The
-            token&apos;s subject is the receiver&apos;s client ID and owns its
-            stream; keep <code>accessRestrictions</code> so the token opens
-            nothing but this plugin.
-          </Text>
-          <Flex justify="end">
-            <CopyButton
-              value={EXTERNAL_ACCESS_SNIPPET}
-              label="externalAccess configuration"
-            />
-          </Flex>
-          <JsonBlock
+        <Flex justify="end">
+          <CopyButton
             value={EXTERNAL_ACCESS_SNIPPET}
             label="externalAccess configuration"
           />
-          <Text as="p">
-            2. Give the receiver the configuration URL. It reads the transmitter
-            metadata there and creates its stream with{' '}
-            <code>POST /streams</code>, using its access token.
-          </Text>
-          <Flex align="center" gap="2" style={{ flexWrap: 'wrap' }}>
-            <code style={{ overflowWrap: 'anywhere' }}>
-              {props.wellKnownUrl}
-            </code>
-            <CopyButton value={props.wellKnownUrl} label="configuration URL" />
-          </Flex>
-          <Flex align="center" gap="2" style={{ flexWrap: 'wrap' }}>
-            <code style={{ overflowWrap: 'anywhere' }}>{props.pluginUrl}</code>
-            <CopyButton
-              value={props.pluginUrl}
-              label="configuration URL below the plugin"
-            />
-          </Flex>
-          <Text as="p">
-            3. Or create the stream for the receiver yourself in the Streams
-            tab, with its client ID as the owner.
-          </Text>
         </Flex>
-      </CardBody>
-    </Card>
+        <JsonBlock
+          value={EXTERNAL_ACCESS_SNIPPET}
+          label="externalAccess configuration"
+        />
+        <Text as="p">
+          2. Give the receiver the configuration URL. It reads the transmitter
+          metadata there and creates its stream with <code>POST /streams</code>,
+          using its access token.
+        </Text>
+        <Flex align="center" gap="2" style={{ flexWrap: 'wrap' }}>
+          <code style={{ overflowWrap: 'anywhere' }}>{props.wellKnownUrl}</code>
+          <CopyButton value={props.wellKnownUrl} label="configuration URL" />
+        </Flex>
+        <Flex align="center" gap="2" style={{ flexWrap: 'wrap' }}>
+          <code style={{ overflowWrap: 'anywhere' }}>{props.pluginUrl}</code>
+          <CopyButton
+            value={props.pluginUrl}
+            label="configuration URL below the plugin"
+          />
+        </Flex>
+        <Text as="p">
+          3. Or create the stream for the receiver yourself in the Streams tab,
+          with its client ID as the owner.
+        </Text>
+      </Flex>
+    </SectionCard>
   );
 }

@@ -15,18 +15,10 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import {
-  Card,
-  CardBody,
-  CardHeader,
-  Flex,
-  Table,
-  CellText,
-  Text,
-} from '@backstage/ui';
+import { Flex, Table, CellText, Text } from '@backstage/ui';
 import { JsonWebKeySet } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { CopyButton, JsonBlock } from '../common';
+import { CopyButton, JsonBlock, SectionCard } from '../common';
 
 type KeyRow = { id: string; kty: string; alg: string; use: string };
 
@@ -56,26 +48,20 @@ export function JwksCard(props: { jwks: JsonWebKeySet; jwksUri: string }) {
     use: typeof key.use === 'string' ? key.use : '—',
   }));
   return (
-    <Card>
-      <CardHeader>
-        <Flex justify="between" align="center">
-          <Text as="h2" variant="title-small" weight="bold">
-            {t('transmitter.keysTitle')}
-          </Text>
-          <CopyButton value={props.jwksUri} label="JWKS URL" />
-        </Flex>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          <Table
-            columnConfig={columns}
-            data={rows}
-            pagination={{ type: 'none' }}
-            emptyState={<Text>{t('transmitter.noKeys')}</Text>}
-          />
-          <JsonBlock value={props.jwks} label="JWKS JSON" />
-        </Flex>
-      </CardBody>
-    </Card>
+    <SectionCard
+      title={t('transmitter.keysTitle')}
+      heading="h2"
+      actions={<CopyButton value={props.jwksUri} label="JWKS URL" />}
+    >
+      <Flex direction="column" gap="4">
+        <Table
+          columnConfig={columns}
+          data={rows}
+          pagination={{ type: 'none' }}
+          emptyState={<Text>{t('transmitter.noKeys')}</Text>}
+        />
+        <JsonBlock value={props.jwks} label="JWKS JSON" />
+      </Flex>
+    </SectionCard>
   );
 }

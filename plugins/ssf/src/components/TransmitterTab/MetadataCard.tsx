@@ -16,9 +16,9 @@
 
 import { TransmitterMetadata } from '@shared-signals/plugin-ssf-common';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Grid, Text } from '@backstage/ui';
+import { Flex, Grid } from '@backstage/ui';
 import { ssfTranslationRef } from '../../translation';
-import { Field, JsonBlock } from '../common';
+import { Field, JsonBlock, SectionCard } from '../common';
 
 const DELIVERY_NAMES: Record<string, string> = {
   'urn:ietf:rfc:8935': 'Push (RFC 8935)',
@@ -30,41 +30,34 @@ export function MetadataCard(props: { metadata: TransmitterMetadata }) {
   const { metadata } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
   return (
-    <Card>
-      <CardHeader>
-        <Text as="h2" variant="title-small" weight="bold">
-          {t('transmitter.metadataTitle')}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="4">
-          <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-            <Field label="Issuer">{metadata.issuer}</Field>
-            <Field label="SSF version">{metadata.spec_version}</Field>
-            <Field label="Delivery methods">
-              {metadata.delivery_methods_supported
-                .map(m => DELIVERY_NAMES[m] ?? m)
-                .join(', ')}
-            </Field>
-            <Field label="Default subjects">
-              {metadata.default_subjects === 'ALL'
-                ? 'ALL (new streams receive events about every subject)'
-                : 'NONE (subjects must be added to a stream)'}
-            </Field>
-            <Field label="Stream configuration endpoint">
-              {metadata.configuration_endpoint}
-            </Field>
-            <Field label="Stream status endpoint">
-              {metadata.status_endpoint}
-            </Field>
-            <Field label="Verification endpoint">
-              {metadata.verification_endpoint}
-            </Field>
-            <Field label="JWKS URI">{metadata.jwks_uri}</Field>
-          </Grid.Root>
-          <JsonBlock value={metadata} label="Transmitter metadata JSON" />
-        </Flex>
-      </CardBody>
-    </Card>
+    <SectionCard title={t('transmitter.metadataTitle')} heading="h2">
+      <Flex direction="column" gap="4">
+        <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+          <Field label="Issuer">{metadata.issuer}</Field>
+          <Field label="SSF version">{metadata.spec_version}</Field>
+          <Field label="Delivery methods">
+            {metadata.delivery_methods_supported
+              .map(m => DELIVERY_NAMES[m] ?? m)
+              .join(', ')}
+          </Field>
+          <Field label="Default subjects">
+            {metadata.default_subjects === 'ALL'
+              ? 'ALL (new streams receive events about every subject)'
+              : 'NONE (subjects must be added to a stream)'}
+          </Field>
+          <Field label="Stream configuration endpoint">
+            {metadata.configuration_endpoint}
+          </Field>
+          <Field label="Stream status endpoint">
+            {metadata.status_endpoint}
+          </Field>
+          <Field label="Verification endpoint">
+            {metadata.verification_endpoint}
+          </Field>
+          <Field label="JWKS URI">{metadata.jwks_uri}</Field>
+        </Grid.Root>
+        <JsonBlock value={metadata} label="Transmitter metadata JSON" />
+      </Flex>
+    </SectionCard>
   );
 }

@@ -18,6 +18,9 @@ import { ReactNode } from 'react';
 import { ErrorPanel } from './ErrorPanel';
 import { LoadingState } from './LoadingState';
 
+/** A load from the backend as `useAsyncRetry` gives it, and a way to retry. */
+export type AsyncLoad = { loading: boolean; error?: Error; retry: () => void };
+
 /**
  * A list fetched from the backend, in whichever of its states it is: the
  * error (with a retry), placeholder lines on the first load, what to show
@@ -25,25 +28,24 @@ import { LoadingState } from './LoadingState';
  * caller, while a reload runs).
  */
 export function AsyncList<T>(props: {
+  load: AsyncLoad;
+  items: T[] | undefined;
   /** What the placeholder announces, e.g. "Loading hooks…". */
   loadingLabel: string;
-  loading: boolean;
-  error?: Error;
   /** The error panel's title, e.g. "Could not load the hooks". */
   errorTitle: string;
-  onRetry?: () => void;
-  items: T[] | undefined;
   /** Shown when the list has loaded empty. */
   empty: ReactNode;
   children: (items: T[]) => ReactNode;
 }) {
-  const { loadingLabel, loading, error, errorTitle, onRetry, items, empty } =
-    props;
-  if (error) {
-    return <ErrorPanel title={errorTitle} error={error} onRetry={onRetry} />;
+  const { load, items, loadingLabel, errorTitle, empty } = props;
+  if (load.error) {
+    return (
+      <ErrorPanel title={errorTitle} error={load.error} onRetry={load.retry} />
+    );
   }
   if (!items) {
-    return loading ? <LoadingState label={loadingLabel} /> : null;
+    return load.loading ? <LoadingState label={loadingLabel} /> : null;
   }
   return <>{items.length === 0 ? empty : props.children(items)}</>;
 }

@@ -15,6 +15,7 @@
  */
 
 import { Button } from '@backstage/ui';
+import { AsyncLoad } from './AsyncList';
 import { EmptyState } from './EmptyState';
 import { ErrorPanel } from './ErrorPanel';
 import { LoadingState } from './LoadingState';
@@ -27,7 +28,7 @@ import { LoadingState } from './LoadingState';
  * bookmark reads the same on every tab.
  */
 export function DetailFallback(props: {
-  load: { loading: boolean; error?: Error; retry: () => void };
+  load: AsyncLoad;
   errorTitle: string;
   loadingLabel: string;
   notFoundTitle: string;

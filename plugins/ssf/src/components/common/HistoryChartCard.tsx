@@ -15,11 +15,11 @@
  */
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import { ReactNode } from 'react';
 import { ssfTranslationRef } from '../../translation';
 import { ErrorPanel } from './ErrorPanel';
 import { LoadingState } from './LoadingState';
+import { SectionCard } from './SectionCard';
 import { HistoryState } from './useHistory';
 
 /**
@@ -36,25 +36,18 @@ export function HistoryChartCard<T>(props: {
   const { title, history, children } = props;
   const { t } = useTranslationRef(ssfTranslationRef);
   return (
-    <Card role="region" aria-label={title}>
-      <CardHeader>
-        <Text as="h3" variant="title-small" weight="bold">
-          {title}
-        </Text>
-      </CardHeader>
-      <CardBody>
-        {history.error && (
-          <ErrorPanel
-            title={t('charts.loadError')}
-            error={history.error}
-            onRetry={history.reload}
-          />
-        )}
-        {!history.error && !history.value && history.loading && (
-          <LoadingState label={t('charts.loading')} lines={3} />
-        )}
-        {!history.error && history.value && children(history.value)}
-      </CardBody>
-    </Card>
+    <SectionCard title={title} heading="h3" regionLabel={title}>
+      {history.error && (
+        <ErrorPanel
+          title={t('charts.loadError')}
+          error={history.error}
+          onRetry={history.reload}
+        />
+      )}
+      {!history.error && !history.value && history.loading && (
+        <LoadingState label={t('charts.loading')} lines={3} />
+      )}
+      {!history.error && history.value && children(history.value)}
+    </SectionCard>
   );
 }

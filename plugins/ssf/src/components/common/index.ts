@@ -15,6 +15,7 @@
  */
 
 export { AsyncList } from './AsyncList';
+export type { AsyncLoad } from './AsyncList';
 export { ConfirmDialog } from './ConfirmDialog';
 export { CopyButton } from './CopyButton';
 export { DetailFallback } from './DetailFallback';
@@ -28,24 +29,17 @@ export { formatTime } from './formatTime';
 export { HistoryChartCard } from './HistoryChartCard';
 export { HourlyBarChart, niceStep } from './HourlyBarChart';
 export type { ChartBucket, ChartFill, ChartSeries } from './HourlyBarChart';
-export {
-  HISTORY_HOURS,
-  fetchHistory,
-  useProviderHistory,
-  useStreamHistory,
-} from './useHistory';
-export type {
-  HistoryState,
-  ProviderHistory,
-  ProviderHistoryBucket,
-  StreamHistory,
-  StreamHistoryBucket,
-} from './useHistory';
+export { HISTORY_HOURS, useHistory } from './useHistory';
+export type { HistoryState } from './useHistory';
 export { JsonBlock } from './JsonBlock';
 export { decodeJws } from './jws';
 export { JwsView } from './JwsView';
 export { LoadingState } from './LoadingState';
 export { PermissionButton } from './PermissionButton';
+export { RowDetail } from './RowDetail';
+export { SectionCard } from './SectionCard';
+export { TabList } from './TabList';
+export type { TabListMessages } from './TabList';
 export { TabToolbar } from './TabToolbar';
 export { useFormState } from './useFormState';
 export {

@@ -14,12 +14,8 @@
  * limitations under the License.
  */
 
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, SignalSubscriber } from '@backstage/plugin-signals-react';
 import { act } from '@testing-library/react';
-import { SsfApi } from '../api';
-import { SsfTabPath } from '../tabs';
-import { renderTab } from './render';
 
 /**
  * A signal API that delivers what the test publishes, as the signals
@@ -51,49 +47,4 @@ export class MockSignalApi implements SignalApi {
       }
     });
   }
-}
-
-/**
- * A `fetch` for the history routes: answers each request with `respond`'s
- * value for its URL as JSON (404 when it returns undefined).
- */
-export function historyFetch(respond: (url: URL) => unknown) {
-  return jest.fn(async (input: RequestInfo | URL) => {
-    const url = new URL(
-      typeof input === 'string' || input instanceof URL ? input : input.url,
-    );
-    const body = respond(url);
-    return body === undefined
-      ? new Response(JSON.stringify({ error: { message: 'not found' } }), {
-          status: 404,
-          headers: { 'content-type': 'application/json' },
-        })
-      : new Response(JSON.stringify(body), {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-        });
-  });
-}
-
-/**
- * Renders like `renderTab`, with the page's routes mounted at `/ssf`, and
- * in addition a signal API (left out: the signals plugin is not installed)
- * and a `fetch` for the routes the history charts read (none: every request
- * is refused).
- */
-export function renderLive(
-  element: JSX.Element,
-  options: {
-    api: SsfApi;
-    signals?: MockSignalApi;
-    fetch?: typeof fetch;
-    tab?: SsfTabPath;
-    url?: string;
-  },
-) {
-  return renderTab(element, {
-    ...options,
-    authorize: AuthorizeResult.ALLOW,
-    fetch: options.fetch ?? 'none',
-  });
 }
