@@ -38,8 +38,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { generateKeyPair, SignJWT } from 'jose';
 import { TransmitterEmitter } from '../src/transmitter/delivery/TransmitterEmitter';
+import { Knex } from 'knex';
 import {
   arg,
+  BenchTransmitter,
   buildTransmitter,
   Db,
   forkReceiver,
@@ -47,13 +49,13 @@ import {
   percentile,
   pgUrlOption,
   waitUntil,
+  withPushTransmitter,
 } from './harness';
 
 type Alg = 'RS256' | 'ES256';
 
 const SESSION_REVOKED =
   'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const PUSH = 'urn:ietf:rfc:8935';
 const POLL = 'urn:ietf:rfc:8936';
 
 const options = {
@@ -88,27 +90,17 @@ async function rawSignRate(alg: Alg, seconds = 3): Promise<number> {
   return n / ((performance.now() - start) / 1000);
 }
 
-interface Receiver {
-  url: string;
-  report(): Promise<{ arrivals: Record<string, number>; duplicates: number }>;
-  /** How many distinct SETs have arrived (cheap to ask often). */
-  count(): Promise<number>;
-  reset(): Promise<void>;
-  stop(): void;
-}
+/**
+ * The push receiver, in a process of its own: `count` is how many distinct
+ * SETs have arrived (cheap to ask often), `report` when each did.
+ */
+const startReceiver = () =>
+  forkReceiver<
+    { count: number },
+    { arrivals: Record<string, number>; duplicates: number }
+  >('deliveryReceiver.ts');
 
-async function startReceiver(): Promise<Receiver> {
-  const receiver = await forkReceiver('deliveryReceiver.ts');
-  return {
-    url: receiver.url,
-    report: () => receiver.ask('report'),
-    count: async () => (await receiver.ask<{ count: number }>('count')).count,
-    reset: async () => {
-      await receiver.ask('reset');
-    },
-    stop: receiver.stop,
-  };
-}
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /**
  * Emits `count` events as a burst from many producers: `parallel` emit()
@@ -137,24 +129,38 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 // ---------------------------------------------------------------- runs
 
-async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
-  const { knex, drop } = await openDatabase(db, options);
-  try {
-    const t = await buildTransmitter(knex, { algorithm: alg });
-    await t.addStream({
-      method: PUSH,
+/**
+ * Runs `run` with a transmitter signing with `alg` on a fresh `db` database,
+ * pushing to `receiver` (emptied first).
+ */
+function withPushStream<T>(
+  db: Db,
+  alg: Alg,
+  receiver: Receiver,
+  run: (t: BenchTransmitter, knex: Knex) => Promise<T>,
+) {
+  return withPushTransmitter(
+    db,
+    options,
+    {
       endpointUrl: receiver.url,
       events: [SESSION_REVOKED],
-    });
-    await receiver.reset();
-    t.worker.start();
+      algorithm: alg,
+      prepare: () => receiver.reset(),
+    },
+    run,
+  );
+}
+
+function pushRun(db: Db, alg: Alg, receiver: Receiver) {
+  return withPushStream(db, alg, receiver, async (t, knex) => {
     const start = performance.now();
     await emitMany(t.emitter, options.sets);
     const emitted = performance.now();
     // Watch the receiver first: counting outbox rows every few milliseconds
     // would itself load the database being measured.
     await waitUntil(
-      async () => (await receiver.count()) >= options.sets,
+      async () => (await receiver.count()).count >= options.sets,
       300_000,
     );
     await waitUntil(async () => {
@@ -172,9 +178,7 @@ async function pushRun(db: Db, alg: Alg, receiver: Receiver) {
       received: Object.keys(arrivals).length,
       duplicates,
     };
-  } finally {
-    await drop();
-  }
+  });
 }
 
 async function pollRun(db: Db) {
@@ -209,17 +213,8 @@ async function pollRun(db: Db) {
   }
 }
 
-async function latencyRun(db: Db, receiver: Receiver) {
-  const { knex, drop } = await openDatabase(db, options);
-  try {
-    const t = await buildTransmitter(knex, { algorithm: 'RS256' });
-    await t.addStream({
-      method: PUSH,
-      endpointUrl: receiver.url,
-      events: [SESSION_REVOKED],
-    });
-    await receiver.reset();
-    t.worker.start();
+function latencyRun(db: Db, receiver: Receiver) {
+  return withPushStream(db, 'RS256', receiver, async t => {
     const emittedAt = new Map<string, number>();
     const total = options.rate * options.rateSeconds;
     const interval = 1000 / options.rate;
@@ -257,9 +252,7 @@ async function latencyRun(db: Db, receiver: Receiver) {
       p99: percentile(latencies, 99),
       count: latencies.length,
     };
-  } finally {
-    await drop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- main

@@ -19,50 +19,23 @@
 // answers 202 and records when each SET arrived. The parent asks for the
 // arrivals over IPC.
 
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { claimsOf, servePushReceiver } from './pushReceiverProcess';
 
 const arrivals = new Map<string, number>();
 let duplicates = 0;
 
-function jtiOf(jws: string): string {
-  const payload = jws.split('.')[1] ?? '';
-  try {
-    return String(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti);
-  } catch {
-    return '';
-  }
-}
-
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', c => chunks.push(c));
-  req.on('end', () => {
-    const jti = jtiOf(Buffer.concat(chunks).toString());
+servePushReceiver({
+  received(body) {
+    const claims = claimsOf(body);
+    const jti = claims ? String(claims.jti) : '';
     if (arrivals.has(jti)) duplicates += 1;
     arrivals.set(jti, performance.timeOrigin + performance.now());
-    res.writeHead(202);
-    res.end();
-  });
-});
-server.keepAliveTimeout = 30_000;
-
-server.listen(0, '127.0.0.1', () => {
-  process.send!({ port: (server.address() as AddressInfo).port });
-});
-
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'count') {
-    process.send!({ count: arrivals.size });
-  } else if (message.type === 'report') {
-    process.send!({ arrivals: Object.fromEntries(arrivals), duplicates });
-  } else if (message.type === 'reset') {
+  },
+  count: () => ({ count: arrivals.size }),
+  report: () => ({ arrivals: Object.fromEntries(arrivals), duplicates }),
+  reset() {
     arrivals.clear();
     duplicates = 0;
-    process.send!({ reset: true });
-  } else if (message.type === 'exit') {
-    server.close();
-    process.exit(0);
-  }
+  },
 });

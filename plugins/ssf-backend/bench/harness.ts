@@ -138,10 +138,11 @@ export async function openDatabase(
 }
 
 /**
- * Forks a receiver script of this folder and talks to it: `ask(type)` sends
- * a command and resolves with the answer; the first message is `{port}`.
+ * Forks a receiver script of this folder (see pushReceiverProcess.ts) and
+ * talks to it: each command resolves with the receiver's answer, `Count`
+ * and `Report` being those of `count` and `report`.
  */
-export async function forkReceiver(file: string) {
+export async function forkReceiver<Count, Report>(file: string) {
   const child: ChildProcess = fork(path.join(__dirname, file), [], {
     execArgv: [
       '--require',
@@ -168,7 +169,11 @@ export async function forkReceiver(file: string) {
   const { port } = await next<{ port: number }>();
   return {
     url: `http://127.0.0.1:${port}/events`,
-    ask,
+    count: () => ask<Count>('count'),
+    report: () => ask<Report>('report'),
+    reset: async () => {
+      await ask('reset');
+    },
     stop: () => child.send({ type: 'exit' }),
   };
 }
@@ -233,4 +238,40 @@ export async function buildTransmitter(
     addStream,
     close,
   };
+}
+
+/** The transmitter's pieces, as buildTransmitter assembles them. */
+export type BenchTransmitter = Awaited<ReturnType<typeof buildTransmitter>>;
+
+/**
+ * Runs `run` on a fresh `db` database (dropped afterwards) with the
+ * transmitter's pieces, signing with `algorithm`, one enabled stream pushing
+ * `events` to `endpointUrl`, and the delivery worker started. `prepare`
+ * runs on the pieces before the stream is added and the worker started.
+ */
+export async function withPushTransmitter<T>(
+  db: Db,
+  database: Parameters<typeof openDatabase>[1],
+  stream: {
+    endpointUrl: string;
+    events: string[];
+    algorithm?: 'RS256' | 'ES256';
+    prepare?: (t: BenchTransmitter) => Promise<unknown>;
+  },
+  run: (t: BenchTransmitter, knex: Knex) => Promise<T>,
+): Promise<T> {
+  const { knex, drop } = await openDatabase(db, database);
+  try {
+    const t = await buildTransmitter(knex, { algorithm: stream.algorithm });
+    await stream.prepare?.(t);
+    await t.addStream({
+      method: 'urn:ietf:rfc:8935',
+      endpointUrl: stream.endpointUrl,
+      events: stream.events,
+    });
+    t.worker.start();
+    return await run(t, knex);
+  } finally {
+    await drop();
+  }
 }

@@ -19,8 +19,8 @@
 // (startTestBackend: the real root HTTP router and middleware, mock auth),
 // on SQLite or PostgreSQL, with one provider whose JWKS the bench serves.
 
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ssfPlugin } from '../src/plugin';
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { ssfBackendFeatures } from '../src/__testUtils__/ssfBackendFeatures';
 import { openDatabase } from './harness';
 
 interface Options {
@@ -38,23 +38,20 @@ async function main() {
     sqliteFile: true,
     sqliteWal: true,
   });
+  // The permissions mock allows, as startTestBackend's default one does.
   const backend = await startTestBackend({
-    features: [
-      ssfPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { baseUrl: 'http://localhost:7007' },
-          ssf: {
-            receiver: {
-              audience: options.audience,
-              allowInsecureUrls: true,
-              allowPrivateNetworks: true,
-            },
+    features: ssfBackendFeatures({
+      knex,
+      config: {
+        ssf: {
+          receiver: {
+            audience: options.audience,
+            allowInsecureUrls: true,
+            allowPrivateNetworks: true,
           },
         },
-      }),
-    ],
+      },
+    }),
   });
   const port = backend.server.port();
   const res = await fetch(

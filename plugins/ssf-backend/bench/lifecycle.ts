@@ -81,18 +81,17 @@ import { SnapshotStore } from '../src/identityHooks/identities/SnapshotStore';
 import { IdentityHookEngine } from '../src/identityHooks/IdentityHookEngine';
 import {
   arg,
+  BenchTransmitter,
   benchTransmitterConfig,
-  buildTransmitter,
   Db,
   forkReceiver,
-  openDatabase,
   percentile,
   pgUrlOption,
   quietLogger,
   waitUntil,
+  withPushTransmitter,
 } from './harness';
 
-const PUSH = 'urn:ietf:rfc:8935';
 const LIFECYCLE_ANNOTATION = 'ssf.io/lifecycle';
 // The lifecycle config's defaults (ssf.lifecycle.catalog.*).
 const MAX_REMOVED_FRACTION = 0.25;
@@ -263,34 +262,20 @@ interface Arrival {
   at: number;
 }
 
-interface Receiver {
-  url: string;
-  count(): Promise<{ count: number; duplicates: number; lastAt: number }>;
-  report(): Promise<{ arrivals: Arrival[]; duplicates: number }>;
-  reset(): Promise<void>;
-  stop(): void;
-}
+/** The push receiver, in a process of its own (lifecycleReceiver.ts). */
+const startReceiver = () =>
+  forkReceiver<
+    { count: number; duplicates: number; lastAt: number },
+    { arrivals: Arrival[]; duplicates: number }
+  >('lifecycleReceiver.ts');
 
-async function startReceiver(): Promise<Receiver> {
-  const receiver = await forkReceiver('lifecycleReceiver.ts');
-  return {
-    url: receiver.url,
-    count: () => receiver.ask('count'),
-    report: () => receiver.ask('report'),
-    reset: async () => {
-      await receiver.ask('reset');
-    },
-    stop: receiver.stop,
-  };
-}
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /**
- * The transmitter's pieces, with the signing threads started, jose loaded
- * and the key fetched before anything is measured, as in a backend that has
- * been up a while.
+ * Starts the transmitter's signing threads, loads jose and fetches the key
+ * before anything is measured, as in a backend that has been up a while.
  */
-async function warmTransmitter(knex: Knex) {
-  const t = await buildTransmitter(knex);
+async function warm(t: BenchTransmitter) {
   await Promise.all(
     Array.from({ length: 4 * os.availableParallelism() }, () =>
       t.signer.sign({
@@ -303,7 +288,6 @@ async function warmTransmitter(knex: Knex) {
       }),
     ),
   );
-  return t;
 }
 
 // ---------------------------------------------------------------- catalog
@@ -484,21 +468,13 @@ async function lifecycleRun(
   users: number,
   receiver: Receiver,
 ): Promise<RunFigures> {
-  const { knex, drop } = await openDatabase(db, {
-    pgUrl: options.pgUrl,
-    sqliteFile: true,
-  });
-  try {
-    const t = await warmTransmitter(knex);
-    await t.addStream({
-      method: PUSH,
-      endpointUrl: receiver.url,
-      events: [
-        CAEP_EVENT_TYPES.sessionRevoked,
-        RISC_EVENT_TYPES.accountDisabled,
-      ],
-    });
-    t.worker.start();
+  const stream = {
+    endpointUrl: receiver.url,
+    events: [CAEP_EVENT_TYPES.sessionRevoked, RISC_EVENT_TYPES.accountDisabled],
+    prepare: warm,
+  };
+  const database = { pgUrl: options.pgUrl, sqliteFile: true };
+  return withPushTransmitter(db, database, stream, async (t, knex) => {
     const sql = options.sqlStats ? new SqlStats(knex) : undefined;
     // Built before anything is measured: the catalog's memory, not ours.
     const catalog = new FakeCatalog(users);
@@ -509,14 +485,20 @@ async function lifecycleRun(
       catalog,
     );
 
+    /** A phase's log line: its label, how long it took, the RSS it added. */
+    const phaseLine = (
+      label: string,
+      p: { seconds: number; extraRss: number },
+    ) => `${label} ${p.seconds.toFixed(2)} s, +${fmtMb(p.extraRss)} RSS`;
+
     // 1. First run: baseline snapshots, no events.
     const first = await measured(() => reconciler.reconcile());
     log(
       db,
       users,
-      `first run ${first.seconds.toFixed(2)} s, +${fmtMb(
-        first.extraRss,
-      )} RSS, ${first.value.added} added, ${first.value.events} events`,
+      `${phaseLine('first run', first)}, ${first.value.added} added, ${
+        first.value.events
+      } events`,
     );
 
     sql?.print('the first run');
@@ -526,11 +508,9 @@ async function lifecycleRun(
     log(
       db,
       users,
-      `no changes ${unchanged.seconds.toFixed(2)} s, +${fmtMb(
-        unchanged.extraRss,
-      )} RSS, ${unchanged.value.changed} changed, ${
-        unchanged.value.events
-      } events`,
+      `${phaseLine('no changes', unchanged)}, ${
+        unchanged.value.changed
+      } changed, ${unchanged.value.events} events`,
     );
 
     sql?.print('the run with no changes');
@@ -555,9 +535,7 @@ async function lifecycleRun(
     log(
       db,
       users,
-      `${fmtInt(changedCount)} changed ${changed.seconds.toFixed(
-        2,
-      )} s, +${fmtMb(changed.extraRss)} RSS, ${
+      `${phaseLine(`${fmtInt(changedCount)} changed`, changed)}, ${
         changed.value.changed
       } changed, ${changed.value.events} events, all ${
         delivery.count
@@ -639,9 +617,7 @@ async function lifecycleRun(
       },
       latency,
     };
-  } finally {
-    await drop();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- output

@@ -21,9 +21,7 @@
 // reconcileOne does not hand back the jti). The parent asks over IPC for the
 // count so far (cheap, for waiting) or the full list.
 
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { claimsOf, servePushReceiver } from './pushReceiverProcess';
 
 interface Arrival {
   jti: string;
@@ -37,51 +35,28 @@ let duplicates = 0;
 let lastAt = 0;
 
 function parse(jws: string, at: number): Arrival {
-  const payload = jws.split('.')[1] ?? '';
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    return {
-      jti: String(claims.jti),
-      email: String(claims.sub_id?.email ?? ''),
-      eventType: Object.keys(claims.events ?? {})[0] ?? '',
-      at,
-    };
-  } catch {
-    return { jti: '', email: '', eventType: '', at };
-  }
+  const claims = claimsOf(jws);
+  if (!claims) return { jti: '', email: '', eventType: '', at };
+  return {
+    jti: String(claims.jti),
+    email: String(claims.sub_id?.email ?? ''),
+    eventType: Object.keys(claims.events ?? {})[0] ?? '',
+    at,
+  };
 }
 
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', c => chunks.push(c));
-  req.on('end', () => {
-    const at = performance.timeOrigin + performance.now();
-    const arrival = parse(Buffer.concat(chunks).toString(), at);
+servePushReceiver({
+  received(body, at) {
+    const arrival = parse(body, at);
     if (arrivals.has(arrival.jti)) duplicates += 1;
     arrivals.set(arrival.jti, arrival);
     lastAt = at;
-    res.writeHead(202);
-    res.end();
-  });
-});
-server.keepAliveTimeout = 30_000;
-
-server.listen(0, '127.0.0.1', () => {
-  process.send!({ port: (server.address() as AddressInfo).port });
-});
-
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'count') {
-    process.send!({ count: arrivals.size, duplicates, lastAt });
-  } else if (message.type === 'report') {
-    process.send!({ arrivals: [...arrivals.values()], duplicates, lastAt });
-  } else if (message.type === 'reset') {
+  },
+  count: () => ({ count: arrivals.size, duplicates, lastAt }),
+  report: () => ({ arrivals: [...arrivals.values()], duplicates, lastAt }),
+  reset() {
     arrivals.clear();
     duplicates = 0;
     lastAt = 0;
-    process.send!({ reset: true });
-  } else if (message.type === 'exit') {
-    server.close();
-    process.exit(0);
-  }
+  },
 });

@@ -18,10 +18,14 @@ import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { createServer } from 'node:net';
-import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
 import { startTestReceiver, waitFor } from './__testUtils__/receiver';
-import { clientAuth, startSsfBackend } from './__testUtils__/testBackend';
+import { SESSION_REVOKED } from './__testUtils__/specUris';
+import {
+  createPushStream,
+  emitEvent,
+  startSsfBackend,
+} from './__testUtils__/testBackend';
 import {
   addProvider,
   push,
@@ -30,9 +34,6 @@ import {
 import { TestTransmitter } from './receiver/__testUtils__/testTransmitter';
 
 jest.setTimeout(60_000);
-
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -106,29 +107,16 @@ describe('Prometheus scrape of the SSF metrics', () => {
         },
       });
       const stream = (
-        await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .send({
-            delivery: {
-              method: 'urn:ietf:rfc:8935',
-              endpoint_url: receiver.url,
-            },
-            events_requested: [SESSION_REVOKED],
-          })
-          .expect(201)
+        await createPushStream(server, 'client-a', receiver.url, [
+          SESSION_REVOKED,
+        ]).expect(201)
       ).body;
       const sep = await addProvider(server, transmitter);
 
-      await request(server)
-        .post('/api/ssf/emit')
-        .set('Authorization', clientAuth('plugin:hr-feed'))
-        .send({
-          type: SESSION_REVOKED,
-          subject: { format: 'email', email: 'alice@example.com' },
-          payload: {},
-        })
-        .expect(202);
+      await emitEvent(server, {
+        type: SESSION_REVOKED,
+        subject: { format: 'email', email: 'alice@example.com' },
+      }).expect(202);
       expect((await push(server, await transmitter.sign())).status).toBe(202);
 
       const scrape = async () => {

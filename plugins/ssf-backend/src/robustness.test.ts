@@ -15,11 +15,13 @@
  */
 
 import { Knex } from 'knex';
-import request from 'supertest';
 import { captureLogs } from './__testUtils__/capturedLogs';
-import { createTestDatabases } from './__testUtils__/databases';
+import { describeOnEachDatabase } from './__testUtils__/databases';
+import { SESSION_REVOKED } from './__testUtils__/specUris';
 import {
+  callerOf,
   clientAuth,
+  createPushStream,
   startSsfBackend,
   userAuth,
 } from './__testUtils__/testBackend';
@@ -29,7 +31,9 @@ jest.setTimeout(120_000);
 // Every JSON route, fed hostile input: always a 4xx with a message, never a
 // 5xx, never a change in any table, never a secret in a response or a log.
 
-const ROUTES: Array<[method: 'post' | 'put' | 'patch', path: string]> = [
+type Route = [method: 'post' | 'put' | 'patch', path: string];
+
+const ROUTES: Route[] = [
   ['post', '/api/ssf/streams'],
   ['put', '/api/ssf/streams'],
   ['patch', '/api/ssf/streams'],
@@ -137,83 +141,75 @@ async function snapshot(knex: Knex) {
   return out;
 }
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'robustness on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    it('answers hostile input on every route with a 4xx and a message, changing nothing', async () => {
-      const { lines, factory: logger } = captureLogs();
-      const { server, knex } = await startSsfBackend({
-        databases,
-        id,
-        extraFeatures: [logger],
-      });
-      // Something to protect: a stream with a secret header, and a provider.
-      const stream = (
-        await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .send({
-            delivery: {
-              method: 'urn:ietf:rfc:8935',
-              endpoint_url: 'https://receiver.example.com/ssf',
-              authorization_header: 'Bearer top-secret-receiver-credential',
-            },
-            events_requested: [
-              'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-            ],
-          })
-      ).body;
-      expect(stream.stream_id).toBeDefined();
-      const before = await snapshot(knex);
-
-      const answers: string[] = [];
-      for (const auth of [
-        clientAuth('client-a'),
-        userAuth(),
-        clientAuth('plugin:some-plugin'),
-      ]) {
-        for (const [method, path] of ROUTES) {
-          for (const [what, body] of HOSTILE_BODIES) {
-            const res = await request(server)
-              [method](path)
-              .set('Authorization', auth)
-              .set('Content-Type', 'application/json')
-              .send(body);
-            answers.push(res.text);
-            const outcome = {
-              route: `${method.toUpperCase()} ${path}`,
-              what,
-              status: res.status,
-            };
-            expect(outcome).toEqual({ ...outcome, status: expect.any(Number) });
-            if (res.status < 400 || res.status >= 500) {
-              throw new Error(
-                `${outcome.route} with ${what} answered ${
-                  res.status
-                }: ${res.text.slice(0, 300)}`,
-              );
-            }
-            expect(res.text.length).toBeGreaterThan(0);
-          }
-          const huge = await request(server)
-            [method](path)
-            .set('Authorization', auth)
-            .set('Content-Type', 'application/json')
-            .send(
-              JSON.stringify({ description: 'x'.repeat(hugeBodySize(path)) }),
-            );
-          expect({ path, status: huge.status }).toEqual({ path, status: 413 });
-        }
-      }
-
-      expect(await snapshot(knex)).toEqual(before);
-      // The log capture works: the stream's creation was audited through it.
-      expect(lines.some(l => l.includes('stream-mutate'))).toBe(true);
-      const everything = [...answers, ...lines].join('\n');
-      expect(everything).not.toContain('top-secret-receiver-credential');
-      expect(everything).not.toMatch(/"d":"[A-Za-z0-9_-]{20,}/); // no private JWK member
+describeOnEachDatabase('robustness', (databases, id) => {
+  it('answers hostile input on every route with a 4xx and a message, changing nothing', async () => {
+    const { lines, factory: logger } = captureLogs();
+    const { server, knex } = await startSsfBackend({
+      databases,
+      id,
+      extraFeatures: [logger],
     });
-  },
-);
+    // Something to protect: a stream with a secret header, and a provider.
+    const stream = (
+      await createPushStream(
+        server,
+        'client-a',
+        'https://receiver.example.com/ssf',
+        [SESSION_REVOKED],
+        {
+          delivery: {
+            authorization_header: 'Bearer top-secret-receiver-credential',
+          },
+        },
+      )
+    ).body;
+    expect(stream.stream_id).toBeDefined();
+    const before = await snapshot(knex);
+
+    const answers: string[] = [];
+    for (const auth of [
+      clientAuth('client-a'),
+      userAuth(),
+      clientAuth('plugin:some-plugin'),
+    ]) {
+      /** Sends `text` as it is, as JSON. */
+      const sendJson = (method: Route[0], path: string, text: string) =>
+        callerOf(server, auth)(method, path)
+          .set('Content-Type', 'application/json')
+          .send(text);
+      for (const [method, path] of ROUTES) {
+        for (const [what, body] of HOSTILE_BODIES) {
+          const res = await sendJson(method, path, body);
+          answers.push(res.text);
+          const outcome = {
+            route: `${method.toUpperCase()} ${path}`,
+            what,
+            status: res.status,
+          };
+          expect(outcome).toEqual({ ...outcome, status: expect.any(Number) });
+          if (res.status < 400 || res.status >= 500) {
+            throw new Error(
+              `${outcome.route} with ${what} answered ${
+                res.status
+              }: ${res.text.slice(0, 300)}`,
+            );
+          }
+          expect(res.text.length).toBeGreaterThan(0);
+        }
+        const huge = await sendJson(
+          method,
+          path,
+          JSON.stringify({ description: 'x'.repeat(hugeBodySize(path)) }),
+        );
+        expect({ path, status: huge.status }).toEqual({ path, status: 413 });
+      }
+    }
+
+    expect(await snapshot(knex)).toEqual(before);
+    // The log capture works: the stream's creation was audited through it.
+    expect(lines.some(l => l.includes('stream-mutate'))).toBe(true);
+    const everything = [...answers, ...lines].join('\n');
+    expect(everything).not.toContain('top-secret-receiver-credential');
+    expect(everything).not.toMatch(/"d":"[A-Za-z0-9_-]{20,}/); // no private JWK member
+  });
+});

@@ -18,13 +18,21 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import request from 'supertest';
 import { captureLogs } from './__testUtils__/capturedLogs';
-import { createTestDatabases } from './__testUtils__/databases';
+import { describeOnEachDatabase } from './__testUtils__/databases';
 import { startTestReceiver, waitFor } from './__testUtils__/receiver';
+import { POLL, PUSH, SESSION_REVOKED } from './__testUtils__/specUris';
 import {
+  callerOf,
   clientAuth,
+  createPushStream,
+  HttpMethod,
   startSsfBackend,
   userAuth,
 } from './__testUtils__/testBackend';
+import {
+  PROVIDER_ID_ROUTES,
+  PROVIDERS,
+} from './receiver/__testUtils__/receiverBackend';
 
 jest.setTimeout(120_000);
 
@@ -33,17 +41,15 @@ jest.setTimeout(120_000);
 // another's stream; secrets never leave the backend; outbound URLs that point
 // inside the network are refused.
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const PUSH = 'urn:ietf:rfc:8935';
-const POLL = 'urn:ietf:rfc:8936';
-const A = clientAuth('client-a');
-const B = clientAuth('client-b');
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+// The bodies sent to the routes of one provider, where there is one.
+const PROVIDER_BODIES: Record<string, object> = {
+  'put ': { name: 'p' },
+  'post /remote-stream': {},
+  'patch /remote-stream': {},
+};
 
 // [method, path, body]: every route a portal user manages something through.
-const MANAGEMENT_ROUTES: Array<[Method, string, object?]> = [
+const MANAGEMENT_ROUTES: Array<[HttpMethod, string, object?]> = [
   ['get', '/api/ssf/streams'],
   ['post', '/api/ssf/streams', { delivery: { method: POLL } }],
   ['put', '/api/ssf/streams', { stream_id: 'x', delivery: { method: POLL } }],
@@ -77,17 +83,11 @@ const MANAGEMENT_ROUTES: Array<[Method, string, object?]> = [
       },
     },
   ],
-  ['get', '/api/ssf/security-events-providers/ssep_x'],
-  ['put', '/api/ssf/security-events-providers/ssep_x', { name: 'p' }],
-  ['delete', '/api/ssf/security-events-providers/ssep_x'],
-  ['post', '/api/ssf/security-events-providers/ssep_x/lifecycle/activate'],
-  ['post', '/api/ssf/security-events-providers/ssep_x/lifecycle/deactivate'],
-  ['post', '/api/ssf/security-events-providers/ssep_x/poll'],
-  ['get', '/api/ssf/security-events-providers/ssep_x/remote-stream'],
-  ['post', '/api/ssf/security-events-providers/ssep_x/remote-stream', {}],
-  ['patch', '/api/ssf/security-events-providers/ssep_x/remote-stream', {}],
-  ['get', '/api/ssf/security-events-providers/ssep_x/remote-stream/status'],
-  ['delete', '/api/ssf/security-events-providers/ssep_x/remote-stream'],
+  ...PROVIDER_ID_ROUTES.map(([method, path]): [HttpMethod, string, object?] => [
+    method,
+    `${PROVIDERS}/ssep_x${path}`,
+    PROVIDER_BODIES[`${method} ${path}`],
+  ]),
   ['get', '/api/ssf/received-events'],
   ['get', '/api/ssf/received-events/1'],
   ['get', '/api/ssf/hooks'],
@@ -99,26 +99,17 @@ const MANAGEMENT_ROUTES: Array<[Method, string, object?]> = [
   ['get', '/api/ssf/lifecycle/status'],
 ];
 
-function call(server: any, method: Method, path: string, body?: object) {
-  const req = request(server)[method](path);
-  return body ? req.send(body) : req;
-}
-
-describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
-  const databases = createTestDatabases();
-
+describeOnEachDatabase('security', (databases, id) => {
   it('refuses a portal user without permission on every management route', async () => {
     const { server, backend } = await startSsfBackend({
       databases,
       id,
       permission: AuthorizeResult.DENY,
     });
+    const asGuest = callerOf(server, userAuth('user:default/guest'));
     const answers: string[] = [];
     for (const [method, path, body] of MANAGEMENT_ROUTES) {
-      const res = await call(server, method, path, body).set(
-        'Authorization',
-        userAuth('user:default/guest'),
-      );
+      const res = await asGuest(method, path, body);
       answers.push(`${method.toUpperCase()} ${path} → ${res.status}`);
     }
     expect(answers.filter(a => !a.endsWith('→ 403'))).toEqual([]);
@@ -127,15 +118,17 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
 
   it("never lets one receiver read, change, verify, poll or delete another's stream", async () => {
     const { server, backend } = await startSsfBackend({ databases, id });
-    const created = await request(server)
-      .post('/api/ssf/streams')
-      .set('Authorization', A)
-      .send({ events_requested: [SESSION_REVOKED], description: 'A' });
+    const asA = callerOf(server, clientAuth('client-a'));
+    const asB = callerOf(server, clientAuth('client-b'));
+    const created = await asA('post', '/api/ssf/streams', {
+      events_requested: [SESSION_REVOKED],
+      description: 'A',
+    });
     expect(created.status).toBe(201);
     const streamId = created.body.stream_id;
     const pollPath = new URL(created.body.delivery.endpoint_url).pathname;
     const subject = { format: 'email', email: 'x@example.com' };
-    const attempts: Array<[Method, string, object?]> = [
+    const attempts: Array<[HttpMethod, string, object?]> = [
       ['get', `/api/ssf/streams?stream_id=${streamId}`],
       [
         'put',
@@ -156,10 +149,7 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
       ['post', pollPath, { maxEvents: 10, returnImmediately: true }],
     ];
     for (const [method, path, body] of attempts) {
-      const res = await call(server, method, path, body).set(
-        'Authorization',
-        B,
-      );
+      const res = await asB(method, path, body);
       const refused = [403, 404].includes(res.status);
       expect({ method, path, refused }).toEqual({
         method,
@@ -168,17 +158,14 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
       });
     }
     // B sees no stream, and A's is untouched.
-    const listB = await request(server)
-      .get('/api/ssf/streams')
-      .set('Authorization', B);
+    const listB = await asB('get', '/api/ssf/streams');
     expect(listB.body).toEqual([]);
-    const mine = await request(server)
-      .get(`/api/ssf/streams?stream_id=${streamId}`)
-      .set('Authorization', A);
+    const mine = await asA('get', `/api/ssf/streams?stream_id=${streamId}`);
     expect(mine.body).toEqual(created.body);
-    const status = await request(server)
-      .get(`/api/ssf/streams/status?stream_id=${streamId}`)
-      .set('Authorization', A);
+    const status = await asA(
+      'get',
+      `/api/ssf/streams/status?stream_id=${streamId}`,
+    );
     expect(status.body.status).toBe('enabled');
     await backend.stop();
   });
@@ -212,77 +199,55 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
       responses.push(JSON.stringify(res.headers), res.text);
       return res;
     };
+    const asA = callerOf(server, clientAuth('client-a'));
+    const asAdmin = callerOf(server, userAuth());
     const created = await record(
-      request(server)
-        .post('/api/ssf/streams')
-        .set('Authorization', A)
-        .send({
-          delivery: {
-            method: PUSH,
-            endpoint_url: receiver.url,
-            authorization_header: headerSecret,
-          },
-          events_requested: [SESSION_REVOKED],
-        }),
+      asA('post', '/api/ssf/streams', {
+        delivery: {
+          method: PUSH,
+          endpoint_url: receiver.url,
+          authorization_header: headerSecret,
+        },
+        events_requested: [SESSION_REVOKED],
+      }),
     );
     const streamId = created.body.stream_id;
     await record(
-      request(server)
-        .post('/api/ssf/streams/verify')
-        .set('Authorization', A)
-        .send({ stream_id: streamId, state: 's' }),
+      asA('post', '/api/ssf/streams/verify', {
+        stream_id: streamId,
+        state: 's',
+      }),
     );
     await waitFor(() => receiver.received.length === 1, 10_000, 'verification');
     // The receiver did get the header: the secret is used, just never shown.
     expect(receiver.received[0].headers.authorization).toBe(headerSecret);
+    await record(asA('get', `/api/ssf/streams?stream_id=${streamId}`));
     await record(
-      request(server)
-        .get(`/api/ssf/streams?stream_id=${streamId}`)
-        .set('Authorization', A),
+      asA('patch', '/api/ssf/streams', {
+        stream_id: streamId,
+        description: 'changed',
+      }),
     );
+    await record(asAdmin('get', '/api/ssf/admin/streams'));
     await record(
-      request(server)
-        .patch('/api/ssf/streams')
-        .set('Authorization', A)
-        .send({ stream_id: streamId, description: 'changed' }),
-    );
-    await record(
-      request(server)
-        .get('/api/ssf/admin/streams')
-        .set('Authorization', userAuth()),
-    );
-    await record(
-      request(server)
-        .get(`/api/ssf/admin/streams/sets?stream_id=${streamId}`)
-        .set('Authorization', userAuth()),
+      asAdmin('get', `/api/ssf/admin/streams/sets?stream_id=${streamId}`),
     );
     await record(request(server).get('/api/ssf/jwks'));
     await record(request(server).get('/api/ssf/.well-known/ssf-configuration'));
     const provider = await record(
-      request(server)
-        .post('/api/ssf/security-events-providers')
-        .set('Authorization', userAuth())
-        .send({
-          name: 'secret-provider',
-          type: 'ssf',
-          settings: {
-            issuer: 'https://idp.example.com',
-            jwks_url: 'https://idp.example.com/jwks',
-          },
-          authorization_secret: providerSecret,
-        }),
+      asAdmin('post', PROVIDERS, {
+        name: 'secret-provider',
+        type: 'ssf',
+        settings: {
+          issuer: 'https://idp.example.com',
+          jwks_url: 'https://idp.example.com/jwks',
+        },
+        authorization_secret: providerSecret,
+      }),
     );
     expect(provider.status).toBe(200);
-    await record(
-      request(server)
-        .get(`/api/ssf/security-events-providers/${provider.body.id}`)
-        .set('Authorization', userAuth()),
-    );
-    await record(
-      request(server)
-        .get('/api/ssf/security-events-providers')
-        .set('Authorization', userAuth()),
-    );
+    await record(asAdmin('get', `${PROVIDERS}/${provider.body.id}`));
+    await record(asAdmin('get', PROVIDERS));
 
     const everything = [...responses, ...lines].join('\n');
     // The capture works: audit events and logs were seen.
@@ -302,6 +267,7 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
 
   it('refuses endpoint and JWKS URLs that point inside the network', async () => {
     const { server, backend } = await startSsfBackend({ databases, id });
+    const asAdmin = callerOf(server, userAuth());
     const inside = [
       'http://receiver.example.com/events', // not https
       'https://127.0.0.1/events',
@@ -316,28 +282,21 @@ describe.each(createTestDatabases().eachSupportedId())('security on %p', id => {
       'https://user:pass@receiver.example.com/events',
     ];
     for (const url of inside) {
-      const stream = await request(server)
-        .post('/api/ssf/streams')
-        .set('Authorization', A)
-        .send({
-          delivery: { method: PUSH, endpoint_url: url },
-          events_requested: [SESSION_REVOKED],
-        });
+      const stream = await createPushStream(server, 'client-a', url, [
+        SESSION_REVOKED,
+      ]);
       expect([url, stream.status]).toEqual([url, 400]);
-      const provider = await request(server)
-        .post('/api/ssf/security-events-providers')
-        .set('Authorization', userAuth())
-        .send({
+      for (const settings of [
+        { issuer: 'https://idp.example.com', jwks_url: url },
+        { well_known_url: url },
+      ]) {
+        const provider = await asAdmin('post', PROVIDERS, {
           name: 'p',
           type: 'ssf',
-          settings: { issuer: 'https://idp.example.com', jwks_url: url },
+          settings,
         });
-      expect([url, provider.status]).toEqual([url, 400]);
-      const wellKnown = await request(server)
-        .post('/api/ssf/security-events-providers')
-        .set('Authorization', userAuth())
-        .send({ name: 'p', type: 'ssf', settings: { well_known_url: url } });
-      expect([url, wellKnown.status]).toEqual([url, 400]);
+        expect([settings, provider.status]).toEqual([settings, 400]);
+      }
     }
     await backend.stop();
   });

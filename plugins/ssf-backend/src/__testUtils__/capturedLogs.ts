@@ -18,16 +18,19 @@ import { mockServices } from '@backstage/backend-test-utils';
 
 /**
  * A root logger for a test backend that keeps every line (message and
- * metadata, audit events included) so a test can scan them, e.g. for secrets.
+ * metadata, audit events included) so a test can scan them, e.g. for secrets;
+ * `messages` holds the messages alone.
  */
 export function captureLogs() {
   const lines: string[] = [];
+  const messages: string[] = [];
   const logger = mockServices.rootLogger.mock();
   for (const level of ['info', 'warn', 'error', 'debug'] as const) {
     logger[level].mockImplementation((message: string, meta?: unknown) => {
       lines.push(`${message} ${JSON.stringify(meta ?? {})}`);
+      messages.push(message);
     });
   }
   logger.child.mockImplementation(() => logger);
-  return { lines, factory: logger.factory };
+  return { lines, messages, factory: logger.factory };
 }

@@ -16,7 +16,6 @@
 
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
   TestDatabaseId,
   TestDatabases,
@@ -24,7 +23,9 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
-import { ssfPlugin } from '../plugin';
+import request from 'supertest';
+import { ssfBackendFeatures } from './ssfBackendFeatures';
+import { PUSH } from './specUris';
 
 /** An Authorization header for a receiver whose OAuth client ID is `clientId`. */
 export function clientAuth(clientId: string): string {
@@ -51,19 +52,67 @@ export async function startSsfBackend(options: {
   const knex = options.knex ?? (await options.databases.init(options.id));
   const backend = await startTestBackend({
     features: [
-      ssfPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { baseUrl: 'http://localhost:7007' },
-          ...options.config,
-        },
-      }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
+      ...ssfBackendFeatures({
+        knex,
+        config: options.config,
+        permission: options.permission,
       }),
       ...(options.extraFeatures ?? []),
     ],
   });
   return { backend, server: backend.server, knex };
+}
+
+/** What supertest takes: a test backend's HTTP server. */
+export type TestServer = Parameters<typeof request>[0];
+
+/** The HTTP methods of the SSF routes, as supertest names them. */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Requests to a test backend as one caller: each carries `authorization` as
+ * its Authorization header (none when undefined) and `body`, when given, as
+ * JSON.
+ */
+export function callerOf(server: TestServer, authorization?: string) {
+  return (method: HttpMethod, path: string, body?: object) => {
+    const req = request(server)[method](path);
+    if (authorization) req.set('Authorization', authorization);
+    return body === undefined ? req : req.send(body);
+  };
+}
+
+/**
+ * Creates a push stream (SSF 1.0 §8.1.1.1, RFC 8935 delivery) as the
+ * receiver whose client ID is `clientId`; `extra` adds or replaces members,
+ * its `delivery` members those of the delivery.
+ */
+export function createPushStream(
+  server: TestServer,
+  clientId: string,
+  endpointUrl: string,
+  eventsRequested: string[],
+  extra: { delivery?: object; [member: string]: unknown } = {},
+) {
+  const { delivery, ...members } = extra;
+  return request(server)
+    .post('/api/ssf/streams')
+    .set('Authorization', clientAuth(clientId))
+    .send({
+      delivery: { method: PUSH, endpoint_url: endpointUrl, ...delivery },
+      events_requested: eventsRequested,
+      ...members,
+    });
+}
+
+/** Emits an event through POST /emit as the backend plugin `plugin`. */
+export function emitEvent(
+  server: TestServer,
+  event: { type: string; subject: object; payload?: object },
+  plugin = 'plugin:hr-feed',
+) {
+  return request(server)
+    .post('/api/ssf/emit')
+    .set('Authorization', clientAuth(plugin))
+    .send({ payload: {}, ...event });
 }

@@ -15,14 +15,13 @@
  */
 
 import {
-  AuditorService,
   BackstageCredentials,
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
-import { JsonObject } from '@backstage/types';
+import { audited, AuditedOptions } from '../http/audited';
 import { authorizeUser } from '../http/userCallers';
 
 /**
@@ -61,30 +60,13 @@ function isUser(
  *
  * @internal
  */
-export async function auditedAction<T>(
-  options: {
-    auditor: AuditorService;
-    eventId: string;
-    action: string;
-    severityLevel?: 'low' | 'medium' | 'high' | 'critical';
-    meta: JsonObject;
-    successMeta?: (result: T) => JsonObject;
-  },
+export function auditedAction<T>(
+  options: Omit<AuditedOptions<T>, 'request'> & { action: string },
   fn: () => Promise<T>,
 ): Promise<T> {
-  const event = await options.auditor.createEvent({
-    eventId: options.eventId,
-    severityLevel: options.severityLevel ?? 'medium',
-    meta: { ...options.meta, via: `action:${options.action}` },
-  });
-  try {
-    const result = await fn();
-    await event.success(
-      options.successMeta ? { meta: options.successMeta(result) } : undefined,
-    );
-    return result;
-  } catch (error) {
-    await event.fail({ error: error as Error });
-    throw error;
-  }
+  const { action, ...event } = options;
+  return audited(
+    { ...event, meta: { ...event.meta, via: `action:${action}` } },
+    fn,
+  );
 }

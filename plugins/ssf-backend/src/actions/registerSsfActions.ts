@@ -30,8 +30,21 @@ import {
   updateStreamStatusRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
 import { parseInput } from '../http/validation';
-import { Receiver, toWireProvider, toWireReceivedEvent } from '../receiver';
-import { describeCaller, StreamCaller, Transmitter } from '../transmitter';
+import {
+  providerMeta,
+  providerMutationEvent,
+  Receiver,
+  toWireProvider,
+  toWireReceivedEvent,
+} from '../receiver';
+import {
+  createdStreamMeta,
+  statusChangeMeta,
+  StreamCaller,
+  streamMutationEvent,
+  streamVerifyEvent,
+  Transmitter,
+} from '../transmitter';
 import { actingUser, auditedAction } from './credentials';
 
 // As `GET /received-events` pages.
@@ -143,13 +156,8 @@ export function registerSsfActions(options: {
         {
           auditor,
           action: 'create-stream',
-          eventId: 'stream-mutate',
-          meta: { actionType: 'create', caller: describeCaller(caller) },
-          successMeta: s => ({
-            streamId: s.stream_id,
-            deliveryMethod: s.delivery.method,
-            receiverProfile: s.receiver_profile ?? 'ssf',
-          }),
+          ...streamMutationEvent('create', caller),
+          successMeta: createdStreamMeta,
         },
         () => transmitter.streams.create(caller, request),
       );
@@ -186,8 +194,7 @@ export function registerSsfActions(options: {
         {
           auditor,
           action: 'verify-stream',
-          eventId: 'stream-verify',
-          meta: { streamId: input.stream_id, caller: describeCaller(caller) },
+          ...streamVerifyEvent(input.stream_id, caller),
         },
         () => transmitter.verify(caller, input.stream_id, input.state),
       );
@@ -231,13 +238,8 @@ export function registerSsfActions(options: {
         {
           auditor,
           action: 'update-stream-status',
-          eventId: 'stream-mutate',
-          meta: { actionType: 'update-status', caller: describeCaller(caller) },
-          successMeta: r => ({
-            streamId: r.current.stream_id,
-            from: r.previous.status,
-            to: r.current.status,
-          }),
+          ...streamMutationEvent('update-status', caller),
+          successMeta: statusChangeMeta,
         },
         () => transmitter.streams.updateStatus(caller, request),
       );
@@ -371,13 +373,8 @@ export function registerSsfActions(options: {
         {
           auditor,
           action: 'create-provider',
-          eventId: 'provider-mutate',
-          meta: { actionType: 'create', actor, providerId: null },
-          successMeta: p => ({
-            providerId: p.id,
-            name: p.name,
-            issuer: p.issuer,
-          }),
+          ...providerMutationEvent('create', actor, null),
+          successMeta: providerMeta,
         },
         () => receiver.providers.create(request),
       );

@@ -109,3 +109,34 @@ export async function addToCounters(
   }
   await db(table).insert(rows).onConflict(keyColumns).merge(merge);
 }
+
+/** Counters older than the longest chart window (168 h) and a margin go. */
+const COUNTER_KEEP_MS = 8 * 24 * 3600 * 1000;
+const COUNTER_PRUNE_EVERY_MS = 3600 * 1000;
+
+/**
+ * Deletes a per-minute counter table's rows that no chart shows any more:
+ * called on every write, it deletes at most once an hour per instance.
+ *
+ * @internal
+ */
+export class CounterPruner {
+  readonly #table: string;
+  #prunedAt = 0;
+
+  constructor(table: string) {
+    this.#table = table;
+  }
+
+  async pruneNowAndThen(db: Knex | Knex.Transaction, now: Date) {
+    if (now.getTime() - this.#prunedAt < COUNTER_PRUNE_EVERY_MS) return;
+    this.#prunedAt = now.getTime();
+    await db(this.#table)
+      .where(
+        'minute',
+        '<',
+        epochMinute(new Date(now.getTime() - COUNTER_KEEP_MS)),
+      )
+      .delete();
+  }
+}

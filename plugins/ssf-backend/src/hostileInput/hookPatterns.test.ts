@@ -14,14 +14,19 @@
  * limitations under the License.
  */
 
-import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
+import { CREDENTIAL_CHANGE } from '../__testUtils__/specUris';
 import {
   clientAuth,
   startSsfBackend,
+  TestServer,
   userAuth,
 } from '../__testUtils__/testBackend';
+import {
+  hooksAdmin,
+  storedHookRows,
+} from '../identityHooks/__testUtils__/hooksAdmin';
 import { mutableCatalog } from '../identityHooks/__testUtils__/identityHooksBackend';
 
 jest.setTimeout(300_000);
@@ -38,8 +43,7 @@ jest.setTimeout(300_000);
 const ADMIN = userAuth();
 const HR_FEED = clientAuth('hr-feed');
 const PATH = 'metadata.labels.mfa';
-const CREDENTIAL_CHANGE =
-  'https://schemas.openid.net/secevent/caep/event-type/credential-change';
+const ANN = { format: 'email', email: 'ann@example.com' };
 // No {{to}}: a 4 kB value would not fit the payload's reason_admin.
 const TEMPLATE = { credential_type: 'app', change_type: 'delete' };
 
@@ -129,18 +133,23 @@ function jsonWith(body: object, json: string): string {
 
 type Answer = { what: string; status: number; text: string };
 
-async function hookRows(knex: Knex) {
-  return (await knex('ssf_lifecycle_hooks').select().orderBy('id')).map(r => ({
-    ...r,
-    enabled: Boolean(r.enabled),
-  }));
-}
+/** Sends `text` as it is, as JSON: deep JSON cannot go through JSON.stringify. */
+const sendJson = (
+  server: TestServer,
+  method: 'post' | 'put' | 'patch',
+  path: string,
+  auth: string,
+  text: string,
+) =>
+  request(server)
+    [method](path)
+    .set('Authorization', auth)
+    .set('Content-Type', 'application/json')
+    .send(text);
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'hostile hook patterns and templates on %p',
-  id => {
-    const databases = createTestDatabases();
-
+describeOnEachDatabase(
+  'hostile hook patterns and templates',
+  (databases, id) => {
     it('answers every catastrophic pattern, long value and deep template with a 400 or a completed 200, never a 5xx', async () => {
       const { server, backend, knex } = await startSsfBackend({
         databases,
@@ -152,6 +161,8 @@ describe.each(createTestDatabases().eachSupportedId())(
         },
         extraFeatures: [mutableCatalog().factory],
       });
+      const admin = hooksAdmin(server);
+      const hrFeed = hooksAdmin(server, HR_FEED);
       const answers: Answer[] = [];
       const record = async (what: string, call: Promise<request.Response>) => {
         const res = await call;
@@ -172,17 +183,14 @@ describe.each(createTestDatabases().eachSupportedId())(
           for (const key of ['from', 'to'] as const) {
             await record(
               `dry run ${key} pattern ${i} value ${j}`,
-              request(server)
-                .post('/api/ssf/hooks/dry-run')
-                .set('Authorization', ADMIN)
-                .send({
-                  change: {
-                    subject: { format: 'email', email: 'ann@example.com' },
-                    before: { [PATH]: key === 'from' ? value : 'x' },
-                    attributes: { [PATH]: key === 'to' ? value : 'y' },
-                  },
-                  hook: hook(`dry-${i}`, { [key]: pattern }, TEMPLATE),
-                }),
+              admin.dryRun({
+                change: {
+                  subject: ANN,
+                  before: { [PATH]: key === 'from' ? value : 'x' },
+                  attributes: { [PATH]: key === 'to' ? value : 'y' },
+                },
+                hook: hook(`dry-${i}`, { [key]: pattern }, TEMPLATE),
+              }),
             );
           }
         }
@@ -196,10 +204,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         for (const key of ['from', 'to'] as const) {
           const res = await record(
             `save ${key} pattern ${i}`,
-            request(server)
-              .post('/api/ssf/hooks')
-              .set('Authorization', ADMIN)
-              .send(hook(`p-${key}-${i}`, { [key]: pattern }, TEMPLATE)),
+            admin.create(hook(`p-${key}-${i}`, { [key]: pattern }, TEMPLATE)),
           );
           if (res.status === 201) saved.push(res.body.id);
         }
@@ -210,17 +215,14 @@ describe.each(createTestDatabases().eachSupportedId())(
       for (const round of [0, 1, 2]) {
         const res = await record(
           `identity changes round ${round}`,
-          request(server)
-            .post('/api/ssf/identity-changes')
-            .set('Authorization', HR_FEED)
-            .send({
-              changes: VALUES.map((_, k) => ({
-                subject: { format: 'email', email: `user${k}@example.com` },
-                attributes: {
-                  [PATH]: VALUES[(k + round) % VALUES.length],
-                },
-              })),
-            }),
+          hrFeed.identityChanges({
+            changes: VALUES.map((_, k) => ({
+              subject: { format: 'email', email: `user${k}@example.com` },
+              attributes: {
+                [PATH]: VALUES[(k + round) % VALUES.length],
+              },
+            })),
+          }),
         );
         expect(res.status).toBe(200);
         for (const result of res.body.results) fired += result.events.length;
@@ -230,34 +232,20 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(fired).toBeGreaterThan(0);
       await record(
         'identity change over the value limit',
-        request(server)
-          .post('/api/ssf/identity-changes')
-          .set('Authorization', HR_FEED)
-          .send({
-            changes: [
-              {
-                subject: { format: 'email', email: 'long@example.com' },
-                attributes: { [PATH]: TOO_LONG },
-              },
-            ],
-          }),
+        hrFeed.identityChanges({
+          changes: [
+            {
+              subject: { format: 'email', email: 'long@example.com' },
+              attributes: { [PATH]: TOO_LONG },
+            },
+          ],
+        }),
       );
 
       // 3. Deep and large templates, on every route that takes a hook:
       // refused, and nothing stored.
       const target = saved[0];
-      const before = await hookRows(knex);
-      const send = (
-        method: 'post' | 'put' | 'patch',
-        path: string,
-        auth: string,
-        text: string,
-      ) =>
-        request(server)
-          [method](path)
-          .set('Authorization', auth)
-          .set('Content-Type', 'application/json')
-          .send(text);
+      const before = await storedHookRows(knex);
       for (const [what, template] of HOSTILE_TEMPLATES) {
         const body = hook('hostile-template', { to: 'on' }, '@@JSON@@');
         for (const [method, path, sent] of [
@@ -273,10 +261,7 @@ describe.each(createTestDatabases().eachSupportedId())(
             '/api/ssf/hooks/dry-run',
             jsonWith(
               {
-                change: {
-                  subject: { format: 'email', email: 'ann@example.com' },
-                  attributes: { [PATH]: 'on' },
-                },
+                change: { subject: ANN, attributes: { [PATH]: 'on' } },
                 hook: body,
               },
               template,
@@ -285,7 +270,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         ] as const) {
           const res = await record(
             `${what} template on ${method} ${path}`,
-            send(method, path, ADMIN, sent),
+            sendJson(server, method, path, ADMIN, sent),
           );
           expect({ what, method, path, status: res.status }).toEqual({
             what,
@@ -297,7 +282,6 @@ describe.each(createTestDatabases().eachSupportedId())(
         }
       }
       // Deep input elsewhere in the same routers.
-      const ann = { format: 'email', email: 'ann@example.com' };
       for (const [what, path, auth, text] of [
         [
           'a 10,000-level subject',
@@ -313,7 +297,7 @@ describe.each(createTestDatabases().eachSupportedId())(
           '/api/ssf/identity-changes',
           HR_FEED,
           jsonWith(
-            { changes: [{ subject: ann, attributes: '@@JSON@@' }] },
+            { changes: [{ subject: ANN, attributes: '@@JSON@@' }] },
             deepObject(10_000),
           ),
         ],
@@ -322,15 +306,18 @@ describe.each(createTestDatabases().eachSupportedId())(
           '/api/ssf/hooks/dry-run',
           ADMIN,
           jsonWith(
-            { change: { subject: ann, attributes: '@@JSON@@' } },
+            { change: { subject: ANN, attributes: '@@JSON@@' } },
             deepArray(10_000),
           ),
         ],
       ] as const) {
-        const res = await record(what, send('post', path, auth, text));
+        const res = await record(
+          what,
+          sendJson(server, 'post', path, auth, text),
+        );
         expect({ what, status: res.status }).toEqual({ what, status: 400 });
       }
-      expect(await hookRows(knex)).toEqual(before);
+      expect(await storedHookRows(knex)).toEqual(before);
 
       // Every answer a completed 200/201 or a 400 that says why.
       const bad = answers.filter(
@@ -369,9 +356,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         '/api/ssf/.well-known/ssf-configuration',
       );
       expect(metadata.status).toBe(200);
-      const hooks = await request(server)
-        .get('/api/ssf/hooks')
-        .set('Authorization', ADMIN);
+      const hooks = await admin.list();
       expect(hooks.status).toBe(200);
       await backend.stop();
     });

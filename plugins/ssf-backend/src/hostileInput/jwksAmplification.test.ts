@@ -14,14 +14,16 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { userAuth } from '../__testUtils__/testBackend';
+import { useCleanups } from '../__testUtils__/cleanups';
+import { describeOnEachDatabase, rowCount } from '../__testUtils__/databases';
+import { TestServer } from '../__testUtils__/testBackend';
 import {
   BrokenKeyServer,
   KeyEndpointFailure,
 } from '../receiver/__testUtils__/brokenKeyServer';
 import {
+  asAdmin,
+  PROVIDERS,
   push,
   startReceiverBackend,
 } from '../receiver/__testUtils__/receiverBackend';
@@ -43,165 +45,143 @@ jest.setTimeout(120_000);
 // receiver/__testUtils__/brokenKeyServer.ts.
 
 const BURST = 40;
-const BASE = '/api/ssf/security-events-providers';
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'JWKS amplification on %p',
-  id => {
-    const databases = createTestDatabases();
-    let transmitter: TestTransmitter;
+describeOnEachDatabase('JWKS amplification', (databases, id) => {
+  let transmitter: TestTransmitter;
 
-    beforeAll(async () => {
-      transmitter = await TestTransmitter.start();
+  beforeAll(async () => {
+    transmitter = await TestTransmitter.start();
+  });
+  afterAll(async () => {
+    await transmitter.close();
+  });
+
+  const cleanUp = useCleanups();
+  /** A key server failing as told, closed after the test. */
+  async function brokenKeys(failure: KeyEndpointFailure) {
+    const broken = await BrokenKeyServer.start(failure);
+    cleanUp(() => broken.close());
+    return broken;
+  }
+
+  async function start() {
+    return startReceiverBackend({
+      databases,
+      id,
+      receiver: {
+        keys: {
+          refetchCooldown: { minutes: 5 },
+          fetchTimeout: { milliseconds: 500 },
+        },
+      },
     });
-    afterAll(async () => {
-      await transmitter.close();
-    });
+  }
 
-    async function start() {
-      return startReceiverBackend({
-        databases,
-        id,
-        receiver: {
-          keys: {
-            refetchCooldown: { minutes: 5 },
-            fetchTimeout: { milliseconds: 500 },
-          },
+  /** A burst of unauthenticated SETs, half with made-up key ids; their answers. */
+  async function burst(server: TestServer, iss: string) {
+    const sets = await Promise.all(
+      Array.from({ length: BURST }, (_, i) =>
+        transmitter.sign(
+          { iss },
+          i % 2 ? { header: { kid: `made-up-${i}` } } : { forge: true },
+        ),
+      ),
+    );
+    return Promise.all(sets.map(set => push(server, set)));
+  }
+
+  function expectAllRefused(
+    answers: Array<{
+      status: number;
+      body: any;
+      text: string;
+      headers?: any;
+    }>,
+  ) {
+    const outcomes = answers.map(a => `${a.status} ${a.body?.err}`);
+    // Every one the deliberate "come back later", none a crash.
+    expect(outcomes).toEqual(answers.map(() => '503 temporarily_unavailable'));
+    for (const a of answers) {
+      expect(Number(a.headers?.['retry-after'])).toBeGreaterThan(0);
+    }
+  }
+
+  it.each<KeyEndpointFailure>(['error', 'hang', 'invalid-json', 'not-a-jwks'])(
+    'a burst of %p JWKS answers costs one outbound fetch per cooldown',
+    async failure => {
+      const broken = await brokenKeys(failure);
+      const { server, knex } = await start();
+      const created = await asAdmin(server).post(PROVIDERS, {
+        name: `broken ${failure}`,
+        type: 'ssf',
+        settings: {
+          issuer: transmitter.issuer,
+          jwks_url: broken.jwksUrl,
         },
       });
-    }
+      expect(created.status).toBe(200);
+      expect(broken.totalRequests).toBe(0);
 
-    /** A burst of unauthenticated SETs, half with made-up key ids; their answers. */
-    async function burst(server: Parameters<typeof push>[0], iss: string) {
-      const sets = await Promise.all(
-        Array.from({ length: BURST }, (_, i) =>
-          transmitter.sign(
-            { iss },
-            i % 2 ? { header: { kid: `made-up-${i}` } } : { forge: true },
-          ),
-        ),
-      );
-      return Promise.all(sets.map(set => push(server, set)));
-    }
-
-    function expectAllRefused(
-      answers: Array<{
-        status: number;
-        body: any;
-        text: string;
-        headers?: any;
-      }>,
-    ) {
-      const outcomes = answers.map(a => `${a.status} ${a.body?.err}`);
-      // Every one the deliberate "come back later", none a crash.
-      expect(outcomes).toEqual(
-        answers.map(() => '503 temporarily_unavailable'),
-      );
-      for (const a of answers) {
-        expect(Number(a.headers?.['retry-after'])).toBeGreaterThan(0);
+      const answers = await burst(server, transmitter.issuer);
+      expect(broken.jwksRequests).toBe(1);
+      // Later ones within the cooldown, one by one and in a burst again.
+      for (let i = 0; i < 10; i++) {
+        answers.push(await push(server, await transmitter.sign()));
       }
-    }
+      answers.push(...(await burst(server, transmitter.issuer)));
+      // 90 unauthenticated SETs, one outbound request.
+      expect(broken.totalRequests).toBe(1);
+      expectAllRefused(answers);
 
-    it.each<KeyEndpointFailure>([
-      'error',
-      'hang',
-      'invalid-json',
-      'not-a-jwks',
-    ])(
-      'a burst of %p JWKS answers costs one outbound fetch per cooldown',
-      async failure => {
-        const broken = await BrokenKeyServer.start(failure);
-        try {
-          const { server, knex } = await start();
-          const created = await request(server)
-            .post(BASE)
-            .set('Authorization', userAuth())
-            .send({
-              name: `broken ${failure}`,
-              type: 'ssf',
-              settings: {
-                issuer: transmitter.issuer,
-                jwks_url: broken.jwksUrl,
-              },
-            });
-          expect(created.status).toBe(200);
-          expect(broken.totalRequests).toBe(0);
+      expect(await rowCount(knex, 'ssf_received_events')).toBe(0);
+    },
+  );
 
-          const answers = await burst(server, transmitter.issuer);
-          expect(broken.jwksRequests).toBe(1);
-          // Later ones within the cooldown, one by one and in a burst again.
-          for (let i = 0; i < 10; i++) {
-            answers.push(await push(server, await transmitter.sign()));
-          }
-          answers.push(...(await burst(server, transmitter.issuer)));
-          // 90 unauthenticated SETs, one outbound request.
-          expect(broken.totalRequests).toBe(1);
-          expectAllRefused(answers);
-
-          const [{ n }] = await knex('ssf_received_events').count({ n: '*' });
-          expect(Number(n)).toBe(0);
-        } finally {
-          await broken.close();
-        }
-      },
-    );
-
-    it('counts the well-known metadata read with the JWKS, both bounded', async () => {
-      const broken = await BrokenKeyServer.start('error');
-      try {
-        const { server } = await start();
-        const created = await request(server)
-          .post(BASE)
-          .set('Authorization', userAuth())
-          .send({
-            name: 'broken well-known',
-            type: 'ssf',
-            settings: { well_known_url: broken.wellKnownUrl },
-          });
-        expect(created.status).toBe(200);
-        // Creating the provider read its metadata, once.
-        expect(broken.metadataRequests).toBe(1);
-        broken.metadataFailure = 'error';
-
-        const answers = await burst(server, broken.issuer);
-        answers.push(...(await burst(server, broken.issuer)));
-        // One key fetch: the metadata (failing; the last known jwks_uri is
-        // used) and the JWKS (failing), nothing more.
-        expect(broken.metadataRequests).toBe(2);
-        expect(broken.jwksRequests).toBe(1);
-        expect(broken.totalRequests).toBe(3);
-        expectAllRefused(answers);
-      } finally {
-        await broken.close();
-      }
+  it('counts the well-known metadata read with the JWKS, both bounded', async () => {
+    const broken = await brokenKeys('error');
+    const { server } = await start();
+    const created = await asAdmin(server).post(PROVIDERS, {
+      name: 'broken well-known',
+      type: 'ssf',
+      settings: { well_known_url: broken.wellKnownUrl },
     });
+    expect(created.status).toBe(200);
+    // Creating the provider read its metadata, once.
+    expect(broken.metadataRequests).toBe(1);
+    broken.metadataFailure = 'error';
 
-    it('keeps the bound per provider: one failing JWKS does not stop another provider', async () => {
-      const broken = await BrokenKeyServer.start('error');
-      const healthy = await TestTransmitter.start();
-      try {
-        const { server } = await start();
-        for (const [name, settings] of [
-          ['broken', { issuer: transmitter.issuer, jwks_url: broken.jwksUrl }],
-          ['healthy', { issuer: healthy.issuer, jwks_url: healthy.jwksUrl }],
-        ] as const) {
-          const res = await request(server)
-            .post(BASE)
-            .set('Authorization', userAuth())
-            .send({ name, type: 'ssf', settings });
-          expect(res.status).toBe(200);
-        }
-        const answers = await burst(server, transmitter.issuer);
-        answers.push(...(await burst(server, transmitter.issuer)));
-        const good = await push(server, await healthy.sign());
-        expect(good.status).toBe(202);
-        expect(broken.jwksRequests).toBe(1);
-        expect(healthy.jwksRequests).toBe(1);
-        expectAllRefused(answers);
-      } finally {
-        await healthy.close();
-        await broken.close();
-      }
-    });
-  },
-);
+    const answers = await burst(server, broken.issuer);
+    answers.push(...(await burst(server, broken.issuer)));
+    // One key fetch: the metadata (failing; the last known jwks_uri is
+    // used) and the JWKS (failing), nothing more.
+    expect(broken.metadataRequests).toBe(2);
+    expect(broken.jwksRequests).toBe(1);
+    expect(broken.totalRequests).toBe(3);
+    expectAllRefused(answers);
+  });
+
+  it('keeps the bound per provider: one failing JWKS does not stop another provider', async () => {
+    const broken = await brokenKeys('error');
+    const healthy = await TestTransmitter.start();
+    cleanUp(() => healthy.close());
+    const { server } = await start();
+    for (const [name, settings] of [
+      ['broken', { issuer: transmitter.issuer, jwks_url: broken.jwksUrl }],
+      ['healthy', { issuer: healthy.issuer, jwks_url: healthy.jwksUrl }],
+    ] as const) {
+      const res = await asAdmin(server).post(PROVIDERS, {
+        name,
+        type: 'ssf',
+        settings,
+      });
+      expect(res.status).toBe(200);
+    }
+    const answers = await burst(server, transmitter.issuer);
+    answers.push(...(await burst(server, transmitter.issuer)));
+    const good = await push(server, await healthy.sign());
+    expect(good.status).toBe(202);
+    expect(broken.jwksRequests).toBe(1);
+    expect(healthy.jwksRequests).toBe(1);
+    expectAllRefused(answers);
+  });
+});

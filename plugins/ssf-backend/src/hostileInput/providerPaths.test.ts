@@ -15,10 +15,14 @@
  */
 
 import { Knex } from 'knex';
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { clientAuth, userAuth } from '../__testUtils__/testBackend';
-import { startReceiverBackend } from '../receiver/__testUtils__/receiverBackend';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
+import { callerOf, clientAuth, userAuth } from '../__testUtils__/testBackend';
+import {
+  asAdmin,
+  PROVIDER_ID_ROUTES,
+  PROVIDERS,
+  startReceiverBackend,
+} from '../receiver/__testUtils__/receiverBackend';
 import { TestTransmitter } from '../receiver/__testUtils__/testTransmitter';
 
 jest.setTimeout(120_000);
@@ -26,26 +30,6 @@ jest.setTimeout(120_000);
 // Every provider route that takes an id, with an id that does not decode:
 // always a 4xx in the provider API's error body (`errorCode`, `errorSummary`,
 // `errorLink`, `errorId`, `errorCauses`), never a 5xx, never a change.
-
-const BASE = '/api/ssf/security-events-providers';
-
-const ID_ROUTES: Array<
-  [method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string]
-> = [
-  ['get', ''],
-  ['put', ''],
-  ['delete', ''],
-  ['post', '/lifecycle/activate'],
-  ['post', '/lifecycle/deactivate'],
-  ['post', '/poll'],
-  ['get', '/remote-stream'],
-  ['post', '/remote-stream'],
-  ['patch', '/remote-stream'],
-  ['delete', '/remote-stream'],
-  ['get', '/remote-stream/status'],
-  ['post', '/remote-stream/status'],
-  ['post', '/remote-stream/verify'],
-];
 
 // Path segments decodeURIComponent refuses: "%" not followed by two hex
 // digits (RFC 3986 §2.1), and octets that are not UTF-8 (RFC 3629 §3:
@@ -116,68 +100,56 @@ function problemWith(
   return res.text.length < 2048 ? undefined : 'a 400 quoting too much';
 }
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'malformed provider paths on %p',
-  id => {
-    const databases = createTestDatabases();
+describeOnEachDatabase('malformed provider paths', (databases, id) => {
+  it('answers a malformed id on every provider route with a 4xx in the provider API body, changing nothing', async () => {
+    const transmitter = await TestTransmitter.start();
+    try {
+      const { server, knex } = await startReceiverBackend({ databases, id });
+      // Something to protect.
+      const created = await asAdmin(server).post(PROVIDERS, {
+        name: 'p',
+        type: 'okta',
+        settings: {
+          issuer: transmitter.issuer,
+          jwks_url: transmitter.jwksUrl,
+        },
+      });
+      expect(created.status).toBe(200);
+      const before = await snapshot(knex);
 
-    it('answers a malformed id on every provider route with a 4xx in the provider API body, changing nothing', async () => {
-      const transmitter = await TestTransmitter.start();
-      try {
-        const { server, knex } = await startReceiverBackend({ databases, id });
-        // Something to protect.
-        const created = await request(server)
-          .post(BASE)
-          .set('Authorization', userAuth())
-          .send({
-            name: 'p',
-            type: 'okta',
-            settings: {
-              issuer: transmitter.issuer,
-              jwks_url: transmitter.jwksUrl,
-            },
-          });
-        expect(created.status).toBe(200);
-        const before = await snapshot(knex);
-
-        const failures: string[] = [];
-        const admin = userAuth();
-        for (const auth of [admin, clientAuth('client-a'), undefined]) {
-          for (const bad of MALFORMED) {
-            for (const [method, path] of ID_ROUTES) {
-              const req = request(server)
-                [method](`${BASE}/${bad}${path}`)
-                .set('Content-Type', 'application/json');
-              if (auth) req.set('Authorization', auth);
-              const res = await req.send(
-                method === 'get' || method === 'delete' ? '' : '{}',
+      const failures: string[] = [];
+      const admin = userAuth();
+      for (const auth of [admin, clientAuth('client-a'), undefined]) {
+        for (const bad of MALFORMED) {
+          for (const [method, path] of PROVIDER_ID_ROUTES) {
+            const res = await callerOf(server, auth)(
+              method,
+              `${PROVIDERS}/${bad}${path}`,
+            )
+              .set('Content-Type', 'application/json')
+              .send(method === 'get' || method === 'delete' ? '' : '{}');
+            const route = `${method.toUpperCase()} ${PROVIDERS}/${bad.slice(
+              0,
+              24,
+            )}${path} (${auth ? 'auth' : 'none'})`;
+            // An admin learns what is wrong; every caller gets a 4xx in
+            // the provider API's body, never a 5xx.
+            const problem = problemWith(
+              res,
+              auth === admin ? [400] : [400, 401, 403],
+            );
+            if (problem) {
+              failures.push(
+                `${route}: ${problem}: ${res.status} ${res.text.slice(0, 200)}`,
               );
-              const route = `${method.toUpperCase()} ${BASE}/${bad.slice(
-                0,
-                24,
-              )}${path} (${auth ? 'auth' : 'none'})`;
-              // An admin learns what is wrong; every caller gets a 4xx in
-              // the provider API's body, never a 5xx.
-              const problem = problemWith(
-                res,
-                auth === admin ? [400] : [400, 401, 403],
-              );
-              if (problem) {
-                failures.push(
-                  `${route}: ${problem}: ${res.status} ${res.text.slice(
-                    0,
-                    200,
-                  )}`,
-                );
-              }
             }
           }
         }
-        expect(failures).toEqual([]);
-        expect(await snapshot(knex)).toEqual(before);
-      } finally {
-        await transmitter.close();
       }
-    });
-  },
-);
+      expect(failures).toEqual([]);
+      expect(await snapshot(knex)).toEqual(before);
+    } finally {
+      await transmitter.close();
+    }
+  });
+});

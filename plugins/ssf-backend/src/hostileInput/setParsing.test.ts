@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase, rowCount } from '../__testUtils__/databases';
 import {
   addProvider,
   push,
@@ -333,85 +333,80 @@ const CASES: Case[] = [
   ],
 ];
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'hostile SETs on %p',
-  id => {
-    const databases = createTestDatabases();
-    let transmitter: TestTransmitter;
-    useTestTransmitter(t => (transmitter = t));
+describeOnEachDatabase('hostile SETs', (databases, id) => {
+  let transmitter: TestTransmitter;
+  useTestTransmitter(t => (transmitter = t));
 
-    it('answers every malformed SET with 400 {err, description}, stores nothing, and refuses bad headers before fetching keys', async () => {
-      const { server, knex } = await startReceiverBackend({
-        databases,
-        id,
-        receiver: {
-          maxSetBytes: MAX_SET_BYTES,
-          keys: { refetchCooldown: { seconds: 0 } },
-        },
-      });
-      await addProvider(server, transmitter);
-
-      const failures: string[] = [];
-      // Those refused on their header first, while the provider's keys have
-      // never been fetched: none of them may fetch them.
-      const ordered = [...CASES.filter(c => c[3]), ...CASES.filter(c => !c[3])];
-      for (const [what, make, err, beforeKeys] of ordered) {
-        const res = await push(server, await make(transmitter));
-        if (beforeKeys && transmitter.jwksRequests > 0) {
-          failures.push(`${what}: fetched the provider's keys`);
-        }
-        if (res.status !== 400 || res.body?.err !== err) {
-          failures.push(`${what}: ${res.status} ${res.text.slice(0, 200)}`);
-          continue;
-        }
-        expect(res.headers['content-type']).toMatch(/^application\/json/);
-        expect(Object.keys(res.body).sort()).toEqual(['description', 'err']);
-        expect(typeof res.body.description).toBe('string');
-        expect(res.body.description.length).toBeLessThan(1024);
-      }
-      expect(failures).toEqual([]);
-      const [{ n }] = await knex('ssf_received_events').count({ n: '*' });
-      expect(Number(n)).toBe(0);
+  it('answers every malformed SET with 400 {err, description}, stores nothing, and refuses bad headers before fetching keys', async () => {
+    const { server, knex } = await startReceiverBackend({
+      databases,
+      id,
+      receiver: {
+        maxSetBytes: MAX_SET_BYTES,
+        keys: { refetchCooldown: { seconds: 0 } },
+      },
     });
+    await addProvider(server, transmitter);
 
-    it('answers hostile claims in a SET that verifies with a 2xx or a 400, never a 5xx', async () => {
-      const { server } = await startReceiverBackend({ databases, id });
-      await addProvider(server, transmitter);
-      // Extra members as JSON text, appended to valid claims (a later
-      // member replaces an earlier one of the same name, as JSON.parse does),
-      // so that __proto__ is an own member as a hostile sender writes it.
-      const hostile = [
-        // Members whose toString is not a function: String() or join() on
-        // them throws.
-        '"sub_id":{"format":"ip-addresses","ip_addresses":[{"toString":1},"10.0.0.1"]}',
-        `"sub_id":null,"events":{"${SESSION_REVOKED}":{"subject":{"format":"ip-addresses","ip_addresses":[{"toString":1}]}}}`,
-        '"txn":{"toString":1}',
-        '"aud":[{"toString":1}]',
-        '"jti":{"toString":1}',
-        '"iat":{"valueOf":1}',
-        `"events":{"${STREAM_UPDATED}":{"status":{"toString":1},"reason":{"toString":1}}}`,
-        `"events":{"${VERIFICATION}":{"state":{"toString":1}}}`,
-        '"sub_id":{"format":{"toString":1},"email":"a@example.com"}',
-        '"sub_id":{"format":"complex","user":{"toString":1}}',
-        '"sub_id":{"format":"aliases","identifiers":[{"toString":1},"x",null]}',
-        '"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}',
-        '"events":{"__proto__":{"toString":1}}',
-        '"events":{"constructor":{}},"sub_id":{"format":"email","email":"\\u0000"}',
-        '"txn":"\\u0000\\ud800","jti":"nul-\\u0000"',
-      ];
-      const failures: string[] = [];
-      for (const extra of hostile) {
-        const claims = JSON.stringify(transmitter.claims()).replace(
-          /}$/,
-          `,${extra}}`,
-        );
-        JSON.parse(claims); // the test's own JSON is well-formed
-        const res = await push(server, transmitter.signCompact(claims));
-        if (res.status !== 202 && res.status !== 400) {
-          failures.push(`${extra}: ${res.status} ${res.text.slice(0, 200)}`);
-        }
+    const failures: string[] = [];
+    // Those refused on their header first, while the provider's keys have
+    // never been fetched: none of them may fetch them.
+    const ordered = [...CASES.filter(c => c[3]), ...CASES.filter(c => !c[3])];
+    for (const [what, make, err, beforeKeys] of ordered) {
+      const res = await push(server, await make(transmitter));
+      if (beforeKeys && transmitter.jwksRequests > 0) {
+        failures.push(`${what}: fetched the provider's keys`);
       }
-      expect(failures).toEqual([]);
-    });
-  },
-);
+      if (res.status !== 400 || res.body?.err !== err) {
+        failures.push(`${what}: ${res.status} ${res.text.slice(0, 200)}`);
+        continue;
+      }
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(Object.keys(res.body).sort()).toEqual(['description', 'err']);
+      expect(typeof res.body.description).toBe('string');
+      expect(res.body.description.length).toBeLessThan(1024);
+    }
+    expect(failures).toEqual([]);
+    expect(await rowCount(knex, 'ssf_received_events')).toBe(0);
+  });
+
+  it('answers hostile claims in a SET that verifies with a 2xx or a 400, never a 5xx', async () => {
+    const { server } = await startReceiverBackend({ databases, id });
+    await addProvider(server, transmitter);
+    // Extra members as JSON text, appended to valid claims (a later
+    // member replaces an earlier one of the same name, as JSON.parse does),
+    // so that __proto__ is an own member as a hostile sender writes it.
+    const hostile = [
+      // Members whose toString is not a function: String() or join() on
+      // them throws.
+      '"sub_id":{"format":"ip-addresses","ip_addresses":[{"toString":1},"10.0.0.1"]}',
+      `"sub_id":null,"events":{"${SESSION_REVOKED}":{"subject":{"format":"ip-addresses","ip_addresses":[{"toString":1}]}}}`,
+      '"txn":{"toString":1}',
+      '"aud":[{"toString":1}]',
+      '"jti":{"toString":1}',
+      '"iat":{"valueOf":1}',
+      `"events":{"${STREAM_UPDATED}":{"status":{"toString":1},"reason":{"toString":1}}}`,
+      `"events":{"${VERIFICATION}":{"state":{"toString":1}}}`,
+      '"sub_id":{"format":{"toString":1},"email":"a@example.com"}',
+      '"sub_id":{"format":"complex","user":{"toString":1}}',
+      '"sub_id":{"format":"aliases","identifiers":[{"toString":1},"x",null]}',
+      '"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}',
+      '"events":{"__proto__":{"toString":1}}',
+      '"events":{"constructor":{}},"sub_id":{"format":"email","email":"\\u0000"}',
+      '"txn":"\\u0000\\ud800","jti":"nul-\\u0000"',
+    ];
+    const failures: string[] = [];
+    for (const extra of hostile) {
+      const claims = JSON.stringify(transmitter.claims()).replace(
+        /}$/,
+        `,${extra}}`,
+      );
+      JSON.parse(claims); // the test's own JSON is well-formed
+      const res = await push(server, transmitter.signCompact(claims));
+      if (res.status !== 202 && res.status !== 400) {
+        failures.push(`${extra}: ${res.status} ${res.text.slice(0, 200)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -14,9 +14,10 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase, rowCount } from '../__testUtils__/databases';
+import { PUSH } from '../__testUtils__/specUris';
 import {
+  callerOf,
   clientAuth,
   startSsfBackend,
   userAuth,
@@ -204,16 +205,7 @@ const ALL_CASES: FormCase[] = [
   ...MALFORMED,
 ];
 
-const PUSH = 'urn:ietf:rfc:8935';
-
-describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
-  const databases = createTestDatabases();
-
-  async function count(knex: any, table: string) {
-    const [{ n }] = await knex(table).count({ n: '*' });
-    return Number(n);
-  }
-
+describeOnEachDatabase('SSRF', (databases, id) => {
   it('refuses every internal or malformed URL as a stream endpoint_url with 400', async () => {
     const { server, knex } = await startSsfBackend({ databases, id });
     const failures: string[] = [];
@@ -223,13 +215,13 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
         // A client of its own for each case, so that one URL wrongly
         // accepted cannot hide the next behind "a stream already exists".
         n += 1;
-        const res = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', asAdmin ? userAuth() : clientAuth(`c-${n}`))
-          .send({
-            delivery: { method: PUSH, endpoint_url: url },
-            ...(asAdmin && { client_id: `c-${n}` }),
-          });
+        const res = await callerOf(
+          server,
+          asAdmin ? userAuth() : clientAuth(`c-${n}`),
+        )('post', '/api/ssf/streams', {
+          delivery: { method: PUSH, endpoint_url: url },
+          ...(asAdmin && { client_id: `c-${n}` }),
+        });
         const text = res.body?.error?.message ?? res.text;
         if (res.status !== 400 || !message.test(text)) {
           failures.push(
@@ -241,21 +233,18 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
       }
     }
     expect(failures).toEqual([]);
-    expect(await count(knex, 'ssf_streams')).toBe(0);
+    expect(await rowCount(knex, 'ssf_streams')).toBe(0);
   });
 
   it('refuses them when a stream is re-pointed with PATCH and PUT too', async () => {
     const { server, knex } = await startSsfBackend({ databases, id });
-    const A = clientAuth('client-a');
-    const created = await request(server)
-      .post('/api/ssf/streams')
-      .set('Authorization', A)
-      .send({
-        delivery: {
-          method: PUSH,
-          endpoint_url: 'https://receiver.example.com/events',
-        },
-      });
+    const asA = callerOf(server, clientAuth('client-a'));
+    const created = await asA('post', '/api/ssf/streams', {
+      delivery: {
+        method: PUSH,
+        endpoint_url: 'https://receiver.example.com/events',
+      },
+    });
     expect(created.status).toBe(201);
     const before = await knex('ssf_streams').select();
     const failures: string[] = [];
@@ -265,13 +254,10 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
       ...IPV4_EMBEDDED,
     ]) {
       for (const method of ['patch', 'put'] as const) {
-        const res = await request(server)
-          [method]('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({
-            stream_id: created.body.stream_id,
-            delivery: { method: PUSH, endpoint_url: url },
-          });
+        const res = await asA(method, '/api/ssf/streams', {
+          stream_id: created.body.stream_id,
+          delivery: { method: PUSH, endpoint_url: url },
+        });
         if (res.status !== 400) {
           failures.push(
             `${method} ${what}: ${res.status} ${res.text.slice(0, 200)}`,
@@ -315,10 +301,11 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
       // that a URL wrongly accepted cannot hide the next.
       n += 1;
       const body = { name: `ssrf ${n}`, type: 'okta', settings: settings(n) };
-      const res = await request(server)
-        .post('/api/ssf/security-events-providers')
-        .set('Authorization', userAuth())
-        .send(body);
+      const res = await callerOf(server, userAuth())(
+        'post',
+        '/api/ssf/security-events-providers',
+        body,
+      );
       // The provider API's error shape (Okta's Security Events Providers API):
       // errorCauses[].errorSummary carries the reason.
       const text = JSON.stringify(res.body ?? res.text);
@@ -331,6 +318,6 @@ describe.each(createTestDatabases().eachSupportedId())('SSRF on %p', id => {
       }
     }
     expect(failures).toEqual([]);
-    expect(await count(knex, 'ssf_providers')).toBe(0);
+    expect(await rowCount(knex, 'ssf_providers')).toBe(0);
   });
 });

@@ -22,6 +22,33 @@ import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 
 /**
+ * What an audit event records: its ID and severity (`medium` unless given),
+ * the meta known before the mutation, and the meta describing its result.
+ *
+ * @internal
+ */
+export interface AuditedOptions<T> {
+  auditor: AuditorService;
+  /** The HTTP request being answered; absent for agent actions. */
+  request?: Request;
+  eventId: string;
+  severityLevel?: Parameters<AuditorService['createEvent']>[0]['severityLevel'];
+  meta: JsonObject;
+  successMeta?: (result: T) => JsonObject;
+}
+
+/**
+ * What an audit event records before its mutation runs: its ID, severity
+ * and meta. Events that several callers record are built once as one.
+ *
+ * @internal
+ */
+export type AuditEvent = Pick<
+  AuditedOptions<unknown>,
+  'eventId' | 'severityLevel' | 'meta'
+>;
+
+/**
  * Runs a mutation inside an audit event: `initiated` before, then
  * `succeeded` (with meta describing the result) or `failed` (with the
  * error). Callers put identifiers in meta, never secrets.
@@ -29,22 +56,13 @@ import { Request } from 'express';
  * @internal
  */
 export async function audited<T>(
-  options: {
-    auditor: AuditorService;
-    request: Request;
-    eventId: string;
-    severityLevel?: Parameters<
-      AuditorService['createEvent']
-    >[0]['severityLevel'];
-    meta: JsonObject;
-    successMeta?: (result: T) => JsonObject;
-  },
+  options: AuditedOptions<T>,
   fn: () => Promise<T>,
 ): Promise<T> {
   const event: AuditorServiceEvent = await options.auditor.createEvent({
     eventId: options.eventId,
     severityLevel: options.severityLevel ?? 'medium',
-    request: options.request,
+    ...(options.request && { request: options.request }),
     meta: options.meta,
   });
   try {
@@ -57,4 +75,14 @@ export async function audited<T>(
     await event.fail({ error: error as Error });
     throw error;
   }
+}
+
+/**
+ * The severity of a change to a stream or a provider: deleting one is high,
+ * anything else medium.
+ *
+ * @internal
+ */
+export function mutationSeverity(actionType: string): 'high' | 'medium' {
+  return actionType === 'delete' ? 'high' : 'medium';
 }

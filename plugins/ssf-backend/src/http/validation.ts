@@ -67,3 +67,16 @@ export function queryParams<T extends z.ZodType>(
 ): z.infer<T> {
   return parseInput(schema, req.query, 'query parameters');
 }
+
+/**
+ * The `hours` query parameter of the hourly history charts: a whole number
+ * of hours from 1 to 168 (a week), 24 when absent.
+ *
+ * @internal
+ */
+export const historyHoursParam = z.coerce
+  .number({ error: 'hours must be a number' })
+  .int({ error: 'hours must be a whole number' })
+  .min(1, { error: 'hours must be between 1 and 168' })
+  .max(168, { error: 'hours must be between 1 and 168' })
+  .default(24);

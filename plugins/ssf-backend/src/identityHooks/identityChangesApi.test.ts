@@ -17,248 +17,208 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { decodeJwt } from 'jose';
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
-import { clientAuth, userAuth } from '../__testUtils__/testBackend';
+import { describeOnEachDatabase, rowCount } from '../__testUtils__/databases';
+import { waitFor } from '../__testUtils__/receiver';
+import { ACCOUNT_DISABLED, SESSION_REVOKED } from '../__testUtils__/specUris';
+import { callerOf, clientAuth, userAuth } from '../__testUtils__/testBackend';
+import { hooksAdmin } from './__testUtils__/hooksAdmin';
 import {
   mutableCatalog,
-  startIdentityHooksBackend,
+  useIdentityHooksBackends,
 } from './__testUtils__/identityHooksBackend';
 
 jest.setTimeout(60_000);
 
-const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
-const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
-const SESSION_REVOKED = `${CAEP}session-revoked`;
-const ACCOUNT_DISABLED = `${RISC}account-disabled`;
 const HR_FEED = clientAuth('hr-feed');
 const PLUGIN = clientAuth('plugin:hr-sync');
 const STATUS = 'metadata.annotations["ssf.io/lifecycle"]';
 const zoe = { format: 'email', email: 'zoe@example.com' };
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'POST /identity-changes on %p',
-  id => {
-    const databases = createTestDatabases();
-    let receiver: Awaited<ReturnType<typeof startTestReceiver>>;
-    beforeEach(async () => {
-      receiver = await startTestReceiver();
-    });
-    afterEach(async () => {
-      await receiver.close();
-    });
+describeOnEachDatabase('POST /identity-changes', (databases, id) => {
+  const backends = useIdentityHooksBackends(databases, id);
+  let receiver: Awaited<ReturnType<typeof backends.receiver>>;
 
-    async function start() {
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: mutableCatalog(),
-        lifecycle: { identityChanges: { allowedServices: ['hr-feed'] } },
-      });
-      await backend.createStream('client-a', receiver.url, [
-        SESSION_REVOKED,
-        ACCOUNT_DISABLED,
-      ]);
-      const post = (body: unknown, auth = HR_FEED) =>
-        request(backend.server)
-          .post('/api/ssf/identity-changes')
-          .set('Authorization', auth)
-          .send(body as object);
-      const outboxCount = async () => {
-        const [{ n }] = await backend.knex('ssf_outbox').count({ n: '*' });
-        return Number(n);
-      };
-      return { ...backend, post, outboxCount };
-    }
+  async function start() {
+    receiver = await backends.receiver();
+    const backend = await backends.start(mutableCatalog(), {
+      lifecycle: { identityChanges: { allowedServices: ['hr-feed'] } },
+    });
+    await backend.createStream('client-a', receiver.url, [
+      SESSION_REVOKED,
+      ACCOUNT_DISABLED,
+    ]);
+    const post = (body: object, auth = HR_FEED) =>
+      hooksAdmin(backend.server, auth).identityChanges(body);
+    const outboxCount = () => rowCount(backend.knex, 'ssf_outbox');
+    return { ...backend, post, outboxCount };
+  }
 
-    it('fires hooks for an HR feed terminating a user, once', async () => {
-      const { post, backend, outboxCount } = await start();
-      const terminated = await post({
+  it('fires hooks for an HR feed terminating a user, once', async () => {
+    const { post, outboxCount } = await start();
+    const terminated = await post({
+      changes: [
+        {
+          subject: zoe,
+          attributes: {
+            'metadata.annotations[ssf.io/lifecycle]': 'terminated',
+          },
+          observed_at: '2026-11-30T08:00:00Z',
+        },
+      ],
+    });
+    expect(terminated.status).toBe(200);
+    expect(terminated.body.results).toEqual([
+      {
+        identity: 'email:zoe@example.com',
+        changes: [
+          { kind: 'attribute_changed', path: STATUS, to: 'terminated' },
+        ],
+        events: expect.arrayContaining([
+          expect.objectContaining({
+            hook_name: 'lifecycle-inactive-session-revoked',
+            event_type: SESSION_REVOKED,
+            sets: [{ stream_id: expect.any(String), jti: expect.any(String) }],
+          }),
+          expect.objectContaining({ event_type: ACCOUNT_DISABLED }),
+        ]),
+      },
+    ]);
+    await waitFor(() => receiver.received.length === 2, 10_000, 'SETs');
+    const revoked = receiver.received
+      .map(r => decodeJwt(r.body))
+      .find(c => Object.keys(c.events as object)[0] === SESSION_REVOKED)!;
+    expect(revoked.sub_id).toEqual(zoe);
+    expect(
+      (revoked.events as Record<string, { event_timestamp: number }>)[
+        SESSION_REVOKED
+      ].event_timestamp,
+    ).toBe(Date.parse('2026-11-30T08:00:00Z') / 1000);
+
+    // The same report again changes nothing and emits nothing.
+    const again = await post({
+      changes: [{ subject: zoe, attributes: { [STATUS]: 'terminated' } }],
+    });
+    expect(again.body.results[0]).toEqual({
+      identity: 'email:zoe@example.com',
+      changes: [],
+      events: [],
+    });
+    expect(await outboxCount()).toBe(2);
+  });
+
+  it('fires removal hooks for a user the feed deprovisions, even one never seen', async () => {
+    const { post } = await start();
+    const removed = await post(
+      {
         changes: [
           {
-            subject: zoe,
-            attributes: {
-              'metadata.annotations[ssf.io/lifecycle]': 'terminated',
-            },
-            observed_at: '2026-11-30T08:00:00Z',
+            subject: { format: 'email', email: 'new@example.com' },
+            removed: true,
           },
         ],
-      });
-      expect(terminated.status).toBe(200);
-      expect(terminated.body.results).toEqual([
-        {
-          identity: 'email:zoe@example.com',
-          changes: [
-            { kind: 'attribute_changed', path: STATUS, to: 'terminated' },
-          ],
-          events: expect.arrayContaining([
-            expect.objectContaining({
-              hook_name: 'lifecycle-inactive-session-revoked',
-              event_type: SESSION_REVOKED,
-              sets: [
-                { stream_id: expect.any(String), jti: expect.any(String) },
-              ],
-            }),
-            expect.objectContaining({ event_type: ACCOUNT_DISABLED }),
-          ]),
-        },
-      ]);
-      await waitFor(() => receiver.received.length === 2, 10_000, 'SETs');
-      const revoked = receiver.received
-        .map(r => decodeJwt(r.body))
-        .find(c => Object.keys(c.events as object)[0] === SESSION_REVOKED)!;
-      expect(revoked.sub_id).toEqual(zoe);
-      expect(
-        (revoked.events as Record<string, { event_timestamp: number }>)[
-          SESSION_REVOKED
-        ].event_timestamp,
-      ).toBe(Date.parse('2026-11-30T08:00:00Z') / 1000);
+      },
+      PLUGIN,
+    );
+    expect(removed.status).toBe(200);
+    expect(removed.body.results[0].changes).toEqual([{ kind: 'user_removed' }]);
+    expect(
+      removed.body.results[0].events
+        .map((e: { hook_name: string }) => e.hook_name)
+        .sort(),
+    ).toEqual([
+      'user-removed-account-disabled',
+      'user-removed-session-revoked',
+    ]);
+  });
 
-      // The same report again changes nothing and emits nothing.
-      const again = await post({
-        changes: [{ subject: zoe, attributes: { [STATUS]: 'terminated' } }],
-      });
-      expect(again.body.results[0]).toEqual({
-        identity: 'email:zoe@example.com',
-        changes: [],
-        events: [],
-      });
-      expect(await outboxCount()).toBe(2);
-      await backend.stop();
-    });
-
-    it('fires removal hooks for a user the feed deprovisions, even one never seen', async () => {
-      const { post, backend } = await start();
-      const removed = await post(
-        {
-          changes: [
-            {
-              subject: { format: 'email', email: 'new@example.com' },
-              removed: true,
-            },
-          ],
-        },
-        PLUGIN,
-      );
-      expect(removed.status).toBe(200);
-      expect(removed.body.results[0].changes).toEqual([
-        { kind: 'user_removed' },
-      ]);
-      expect(
-        removed.body.results[0].events
-          .map((e: { hook_name: string }) => e.hook_name)
-          .sort(),
-      ).toEqual([
-        'user-removed-account-disabled',
-        'user-removed-session-revoked',
-      ]);
-      await backend.stop();
-    });
-
-    it.each([
-      ['no changes array', {}],
-      ['an empty batch', { changes: [] }],
-      ['neither attributes nor removed', { changes: [{ subject: zoe }] }],
-      [
-        'both attributes and removed',
-        { changes: [{ subject: zoe, attributes: { a: 'b' }, removed: true }] },
-      ],
-      [
-        'a bad subject',
-        { changes: [{ subject: { format: 'email' }, removed: true }] },
-      ],
-      [
-        'a non-string attribute',
-        { changes: [{ subject: zoe, attributes: { a: 1 } }] },
-      ],
-      [
-        'a bad path',
-        { changes: [{ subject: zoe, attributes: { 'a[': 'x' } }] },
-      ],
-      [
-        'a bad time',
-        {
-          changes: [{ subject: zoe, removed: true, observed_at: 'yesterday' }],
-        },
-      ],
-      [
-        'too many changes',
-        {
-          changes: Array.from({ length: 1001 }, () => ({
-            subject: zoe,
-            removed: true,
-          })),
-        },
-      ],
-      [
-        'an unknown member',
-        { changes: [{ subject: zoe, removed: true, why: 1 }] },
-      ],
-    ])('refuses %s with 400 and emits nothing', async (_, body) => {
-      const { post, backend, knex, outboxCount } = await start();
-      // A good change first in the batch: it must not be applied either.
-      const batch =
-        'changes' in body && Array.isArray(body.changes) && body.changes.length
-          ? {
-              changes: [{ subject: zoe, removed: true }, ...body.changes],
-            }
-          : body;
-      const response = await post(batch);
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toMatch(/identity changes|path/);
-      expect(await outboxCount()).toBe(0);
-      const [{ n }] = await knex('ssf_identity_changes').count({ n: '*' });
-      expect(Number(n)).toBe(0);
-      await backend.stop();
-    });
-
-    it('refuses JSON that is not JSON, and takes a batch of 1,000', async () => {
-      const { server, post, backend } = await start();
-      const broken = await request(server)
-        .post('/api/ssf/identity-changes')
-        .set('Authorization', HR_FEED)
-        .set('Content-Type', 'application/json')
-        .send('{"changes": [');
-      expect(broken.status).toBe(400);
-      const big = await post({
-        changes: Array.from({ length: 1000 }, (_, i) => ({
-          subject: { format: 'email', email: `user${i}@example.com` },
-          attributes: { 'metadata.labels.team': `team-${i}` },
+  it.each([
+    ['no changes array', {}],
+    ['an empty batch', { changes: [] }],
+    ['neither attributes nor removed', { changes: [{ subject: zoe }] }],
+    [
+      'both attributes and removed',
+      { changes: [{ subject: zoe, attributes: { a: 'b' }, removed: true }] },
+    ],
+    [
+      'a bad subject',
+      { changes: [{ subject: { format: 'email' }, removed: true }] },
+    ],
+    [
+      'a non-string attribute',
+      { changes: [{ subject: zoe, attributes: { a: 1 } }] },
+    ],
+    ['a bad path', { changes: [{ subject: zoe, attributes: { 'a[': 'x' } }] }],
+    [
+      'a bad time',
+      {
+        changes: [{ subject: zoe, removed: true, observed_at: 'yesterday' }],
+      },
+    ],
+    [
+      'too many changes',
+      {
+        changes: Array.from({ length: 1001 }, () => ({
+          subject: zoe,
+          removed: true,
         })),
-      });
-      expect(big.status).toBe(200);
-      expect(big.body.results).toHaveLength(1000);
-      await backend.stop();
-    });
+      },
+    ],
+    [
+      'an unknown member',
+      { changes: [{ subject: zoe, removed: true, why: 1 }] },
+    ],
+  ])('refuses %s with 400 and emits nothing', async (_, body) => {
+    const { post, knex, outboxCount } = await start();
+    // A good change first in the batch: it must not be applied either.
+    const batch =
+      'changes' in body && Array.isArray(body.changes) && body.changes.length
+        ? {
+            changes: [{ subject: zoe, removed: true }, ...body.changes],
+          }
+        : body;
+    const response = await post(batch);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/identity changes|path/);
+    expect(await outboxCount()).toBe(0);
+    expect(await rowCount(knex, 'ssf_identity_changes')).toBe(0);
+  });
 
-    it('lets only plugins, allow-listed services and hook admins submit', async () => {
-      const { post, backend, server } = await start();
-      const body = { changes: [{ subject: zoe, attributes: { a: 'b' } }] };
-      expect((await post(body, clientAuth('client-a'))).status).toBe(403);
-      expect((await post(body, PLUGIN)).status).toBe(200);
-      expect((await post(body, userAuth())).status).toBe(200);
-      const anonymous = await request(server)
-        .post('/api/ssf/identity-changes')
-        .set('Authorization', mockCredentials.none.header())
-        .send(body);
-      expect(anonymous.status).toBe(401);
-      await backend.stop();
+  it('refuses JSON that is not JSON, and takes a batch of 1,000', async () => {
+    const { server, post } = await start();
+    const broken = await callerOf(server, HR_FEED)(
+      'post',
+      '/api/ssf/identity-changes',
+    )
+      .set('Content-Type', 'application/json')
+      .send('{"changes": [');
+    expect(broken.status).toBe(400);
+    const big = await post({
+      changes: Array.from({ length: 1000 }, (_, i) => ({
+        subject: { format: 'email', email: `user${i}@example.com` },
+        attributes: { 'metadata.labels.team': `team-${i}` },
+      })),
     });
+    expect(big.status).toBe(200);
+    expect(big.body.results).toHaveLength(1000);
+  });
 
-    it('refuses users without ssf.hook.manage', async () => {
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: mutableCatalog(),
-        permission: AuthorizeResult.DENY,
-      });
-      const response = await request(backend.server)
-        .post('/api/ssf/identity-changes')
-        .set('Authorization', userAuth())
-        .send({ changes: [{ subject: zoe, removed: true }] });
-      expect(response.status).toBe(403);
-      await backend.backend.stop();
+  it('lets only plugins, allow-listed services and hook admins submit', async () => {
+    const { post } = await start();
+    const body = { changes: [{ subject: zoe, attributes: { a: 'b' } }] };
+    expect((await post(body, clientAuth('client-a'))).status).toBe(403);
+    expect((await post(body, PLUGIN)).status).toBe(200);
+    expect((await post(body, userAuth())).status).toBe(200);
+    const anonymous = await post(body, mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses users without ssf.hook.manage', async () => {
+    const backend = await backends.start(mutableCatalog(), {
+      permission: AuthorizeResult.DENY,
     });
-  },
-);
+    const response = await backend.admin.identityChanges({
+      changes: [{ subject: zoe, removed: true }],
+    });
+    expect(response.status).toBe(403);
+  });
+});

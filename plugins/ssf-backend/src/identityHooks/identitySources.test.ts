@@ -20,89 +20,77 @@ import {
   ssfIdentityChangeSourcesExtensionPoint,
 } from '@shared-signals/plugin-ssf-node';
 import { decodeJwt } from 'jose';
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
-import { userAuth } from '../__testUtils__/testBackend';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
+import { waitFor } from '../__testUtils__/receiver';
+import { SESSION_REVOKED } from '../__testUtils__/specUris';
 import {
   mutableCatalog,
-  startIdentityHooksBackend,
+  useIdentityHooksBackends,
 } from './__testUtils__/identityHooksBackend';
 
 jest.setTimeout(60_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+describeOnEachDatabase('identity change sources', (databases, id) => {
+  const backends = useIdentityHooksBackends(databases, id);
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'identity change sources on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    it('lets a backend module feed identity changes into the hooks', async () => {
-      let sink: SsfIdentityChangeSink | undefined;
-      const hrFeed = createBackendModule({
-        pluginId: 'ssf',
-        moduleId: 'test-hr-feed',
-        register(reg) {
-          reg.registerInit({
-            deps: { sources: ssfIdentityChangeSourcesExtensionPoint },
-            async init({ sources }) {
-              sources.addSource({
-                id: 'hr-feed',
-                connect: async s => {
-                  sink = s;
-                },
-              });
-            },
-          });
-        },
-      });
-      const receiver = await startTestReceiver();
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: mutableCatalog(),
-        extraFeatures: [hrFeed],
-      });
-      await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
-      // Connected once the backend has started.
-      expect(sink).toBeDefined();
-
-      const [outcome] = await sink!.submit([
-        {
-          subject: { format: 'email', email: 'leaver@example.com' },
-          attributes: { 'metadata.annotations[ssf.io/lifecycle]': 'suspended' },
-        },
-      ]);
-      expect(outcome.events.map(e => e.hookName).sort()).toEqual([
-        'lifecycle-inactive-account-disabled',
-        'lifecycle-inactive-session-revoked',
-      ]);
-      await waitFor(() => receiver.received.length === 1, 10_000, 'SET');
-      expect(decodeJwt(receiver.received[0].body).sub_id).toEqual({
-        format: 'email',
-        email: 'leaver@example.com',
-      });
-
-      // The firing names the source.
-      const firings = await request(backend.server)
-        .get('/api/ssf/hook-firings?identity=email:leaver@example.com')
-        .set('Authorization', userAuth());
-      expect(firings.body.items).toHaveLength(2);
-      expect(firings.body.items[0].source).toBe('hr-feed');
-
-      // A bad change from a module is refused like one over HTTP.
-      await expect(
-        sink!.submit([
-          {
-            subject: { format: 'email', email: 'x@example.com' },
-            attributes: { 'a[': 'b' },
+  it('lets a backend module feed identity changes into the hooks', async () => {
+    let sink: SsfIdentityChangeSink | undefined;
+    const hrFeed = createBackendModule({
+      pluginId: 'ssf',
+      moduleId: 'test-hr-feed',
+      register(reg) {
+        reg.registerInit({
+          deps: { sources: ssfIdentityChangeSourcesExtensionPoint },
+          async init({ sources }) {
+            sources.addSource({
+              id: 'hr-feed',
+              connect: async s => {
+                sink = s;
+              },
+            });
           },
-        ]),
-      ).rejects.toThrow(/unclosed/);
-      await backend.backend.stop();
-      await receiver.close();
+        });
+      },
     });
-  },
-);
+    const receiver = await backends.receiver();
+    const backend = await backends.start(mutableCatalog(), {
+      extraFeatures: [hrFeed],
+    });
+    await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
+    // Connected once the backend has started.
+    expect(sink).toBeDefined();
+
+    const [outcome] = await sink!.submit([
+      {
+        subject: { format: 'email', email: 'leaver@example.com' },
+        attributes: { 'metadata.annotations[ssf.io/lifecycle]': 'suspended' },
+      },
+    ]);
+    expect(outcome.events.map(e => e.hookName).sort()).toEqual([
+      'lifecycle-inactive-account-disabled',
+      'lifecycle-inactive-session-revoked',
+    ]);
+    await waitFor(() => receiver.received.length === 1, 10_000, 'SET');
+    expect(decodeJwt(receiver.received[0].body).sub_id).toEqual({
+      format: 'email',
+      email: 'leaver@example.com',
+    });
+
+    // The firing names the source.
+    const firings = await backend.admin.firings(
+      '?identity=email:leaver@example.com',
+    );
+    expect(firings.body.items).toHaveLength(2);
+    expect(firings.body.items[0].source).toBe('hr-feed');
+
+    // A bad change from a module is refused like one over HTTP.
+    await expect(
+      sink!.submit([
+        {
+          subject: { format: 'email', email: 'x@example.com' },
+          attributes: { 'a[': 'b' },
+        },
+      ]),
+    ).rejects.toThrow(/unclosed/);
+  });
+});

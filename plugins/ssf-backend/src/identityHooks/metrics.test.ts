@@ -16,15 +16,15 @@
 
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
 import { installTestMeterProvider } from '../__testUtils__/metrics';
-import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
-import { userAuth } from '../__testUtils__/testBackend';
+import { waitFor } from '../__testUtils__/receiver';
+import { SESSION_REVOKED } from '../__testUtils__/specUris';
 import {
   mutableCatalog,
-  startIdentityHooksBackend,
+  useIdentityHooksBackends,
   user,
+  vanishingCatalog,
 } from './__testUtils__/identityHooksBackend';
 
 // Before any backend: the plugin's MetricsService takes its meter at setup.
@@ -32,8 +32,6 @@ const meter = installTestMeterProvider();
 
 jest.setTimeout(60_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const RUNS = 'ssf.identity_hooks.reconciliations';
 const DURATION = 'ssf.identity_hooks.reconciliation.duration';
 const CHANGES = 'ssf.identity_hooks.reconciliation.changes';
@@ -56,122 +54,85 @@ async function figures() {
 
 afterAll(() => meter.shutdown());
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'identity hooks metrics on %p',
-  id => {
-    const databases = createTestDatabases();
+describeOnEachDatabase('identity hooks metrics', (databases, id) => {
+  const backends = useIdentityHooksBackends(databases, id);
 
-    it('counts completed runs, the changes they found and the events they emitted', async () => {
-      const catalog = mutableCatalog([
-        user('alice', { email: 'alice@example.com', lifecycle: 'active' }),
-        user('bob', { email: 'bob@example.com' }),
-      ]);
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog,
-      });
-      const receiver = await startTestReceiver();
-      try {
-        await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
-        const start = await figures();
+  it('counts completed runs, the changes they found and the events they emitted', async () => {
+    const catalog = mutableCatalog([
+      user('alice', { email: 'alice@example.com', lifecycle: 'active' }),
+      user('bob', { email: 'bob@example.com' }),
+    ]);
+    const backend = await backends.start(catalog);
+    const receiver = await backends.receiver();
+    await backend.createStream('client-a', receiver.url, [SESSION_REVOKED]);
+    const start = await figures();
 
-        // The first run records a baseline: a run, but no changes.
-        await backend.reconcile();
-        const afterFirst = await figures();
-        expect(afterFirst).toEqual({
-          ...start,
-          completed: start.completed + 1,
-          durations: start.durations + 1,
-        });
-
-        catalog.put(
-          user('alice', {
-            email: 'alice@example.com',
-            lifecycle: 'terminated',
-          }),
-        );
-        catalog.put(user('carol', { email: 'carol@example.com' }));
-        await backend.reconcile();
-        await waitFor(() => receiver.received.length >= 1, 10_000, 'the SET');
-        const lastRun = (
-          await request(backend.server)
-            .get('/api/ssf/lifecycle/status')
-            .set('Authorization', userAuth())
-        ).body.catalog.last_run;
-        expect(lastRun).toMatchObject({ added: 1, changed: 1, removed: 0 });
-        expect(lastRun.events).toBeGreaterThan(0);
-        expect(await figures()).toEqual({
-          ...afterFirst,
-          completed: afterFirst.completed + 1,
-          durations: afterFirst.durations + 1,
-          added: afterFirst.added + 1,
-          changed: afterFirst.changed + 1,
-          events: afterFirst.events + lastRun.events,
-        });
-      } finally {
-        await receiver.close();
-        await backend.backend.stop();
-      }
+    // The first run records a baseline: a run, but no changes.
+    await backend.reconcile();
+    const afterFirst = await figures();
+    expect(afterFirst).toEqual({
+      ...start,
+      completed: start.completed + 1,
+      durations: start.durations + 1,
     });
 
-    it('counts a run whose removals were held back', async () => {
-      const users = Array.from({ length: 30 }, (_, i) =>
-        user(`u${i}`, { email: `u${i}@example.com` }),
-      );
-      const catalog = mutableCatalog(users);
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog,
-      });
-      try {
-        await backend.reconcile();
-        for (const u of users.slice(0, 20)) {
-          catalog.remove(`user:default/${u.metadata.name}`);
-        }
-        const before = await figures();
-        await backend.reconcile();
-        expect(await figures()).toEqual({
-          ...before,
-          heldBack: before.heldBack + 1,
-          durations: before.durations + 1,
-        });
-      } finally {
-        await backend.backend.stop();
-      }
+    catalog.put(
+      user('alice', { email: 'alice@example.com', lifecycle: 'terminated' }),
+    );
+    catalog.put(user('carol', { email: 'carol@example.com' }));
+    await backend.reconcile();
+    await waitFor(() => receiver.received.length >= 1, 10_000, 'the SET');
+    const status = await backend.admin.lifecycleStatus();
+    const lastRun = status.body.catalog.last_run;
+    expect(lastRun).toMatchObject({ added: 1, changed: 1, removed: 0 });
+    expect(lastRun.events).toBeGreaterThan(0);
+    expect(await figures()).toEqual({
+      ...afterFirst,
+      completed: afterFirst.completed + 1,
+      durations: afterFirst.durations + 1,
+      added: afterFirst.added + 1,
+      changed: afterFirst.changed + 1,
+      events: afterFirst.events + lastRun.events,
     });
+  });
 
-    it('counts a run that failed', async () => {
-      const catalog = mutableCatalog();
-      const broken = createServiceFactory({
-        service: catalogServiceRef,
-        deps: {},
-        factory: () =>
-          ({
-            // eslint-disable-next-line require-yield
-            async *streamEntities() {
-              throw new Error('the catalog is down');
-            },
-            getEntityByRef: async () => undefined,
-          } as never),
-      });
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: { ...catalog, factory: broken },
-      });
-      try {
-        const before = await figures();
-        await backend.reconcile().catch(() => {});
-        expect(await figures()).toEqual({
-          ...before,
-          failed: before.failed + 1,
-          durations: before.durations + 1,
-        });
-      } finally {
-        await backend.backend.stop();
-      }
+  it('counts a run whose removals were held back', async () => {
+    const catalog = vanishingCatalog();
+    const backend = await backends.start(catalog);
+    await backend.reconcile();
+    catalog.vanish();
+    const before = await figures();
+    await backend.reconcile();
+    expect(await figures()).toEqual({
+      ...before,
+      heldBack: before.heldBack + 1,
+      durations: before.durations + 1,
     });
-  },
-);
+  });
+
+  it('counts a run that failed', async () => {
+    const broken = createServiceFactory({
+      service: catalogServiceRef,
+      deps: {},
+      factory: () =>
+        ({
+          // eslint-disable-next-line require-yield
+          async *streamEntities() {
+            throw new Error('the catalog is down');
+          },
+          getEntityByRef: async () => undefined,
+        } as never),
+    });
+    const backend = await backends.start({
+      ...mutableCatalog(),
+      factory: broken,
+    });
+    const before = await figures();
+    await backend.reconcile().catch(() => {});
+    expect(await figures()).toEqual({
+      ...before,
+      failed: before.failed + 1,
+      durations: before.durations + 1,
+    });
+  });
+});

@@ -20,6 +20,7 @@ import {
   MetricsServiceCounter,
   MetricsServiceHistogram,
 } from '@backstage/backend-plugin-api/alpha';
+import { SafeMetricsRecorder } from '../metrics/SafeMetricsRecorder';
 import { RunResult } from './identities/RunStore';
 
 /** How a reconciliation ended. @internal */
@@ -51,11 +52,13 @@ export class IdentityHooksMetrics {
     kind: 'added' | 'changed' | 'removed';
   }>;
   readonly #events: MetricsServiceCounter<{ source: string }>;
-  readonly #logger?: LoggerService;
-  #warned = false;
+  readonly #recorder: SafeMetricsRecorder;
 
   constructor(metrics: MetricsService, logger?: LoggerService) {
-    this.#logger = logger;
+    this.#recorder = new SafeMetricsRecorder(
+      'SSF identity hooks metrics',
+      logger,
+    );
     this.#runs = metrics.createCounter('ssf.identity_hooks.reconciliations', {
       description:
         'Reconciliation runs by outcome: completed, held_back (too many users vanished; removals not sent) or failed',
@@ -89,7 +92,7 @@ export class IdentityHooksMetrics {
 
   /** A run ended: with its result, or failed (no result). */
   reconciled(source: string, durationMs: number, result?: RunResult) {
-    try {
+    this.#recorder.record(() => {
       let outcome: ReconciliationOutcome = 'completed';
       if (!result) outcome = 'failed';
       else if (result.removalsHeldBack) outcome = 'held_back';
@@ -100,14 +103,6 @@ export class IdentityHooksMetrics {
         if (result[kind] > 0) this.#changes.add(result[kind], { source, kind });
       }
       if (result.events > 0) this.#events.add(result.events, { source });
-    } catch (error) {
-      if (this.#warned) return;
-      this.#warned = true;
-      this.#logger?.warn(
-        `SSF identity hooks metrics could not be recorded: ${
-          (error as Error)?.message ?? error
-        }`,
-      );
-    }
+    });
   }
 }

@@ -16,6 +16,8 @@
 
 import {
   createTestDatabases,
+  itOnEachDatabase,
+  migrateDownThrough,
   MIGRATIONS_DIR,
 } from '../__testUtils__/databases';
 
@@ -33,18 +35,19 @@ const TABLES = [
 describe('lifecycle migration', () => {
   const databases = createTestDatabases();
 
-  it.each(databases.eachSupportedId())(
-    'creates and drops the lifecycle tables on %p',
-    async id => {
-      const knex = await databases.init(id);
-      const config = { directory: MIGRATIONS_DIR };
-      await knex.migrate.latest(config);
-      for (const table of TABLES) {
-        expect([table, await knex.schema.hasTable(table)]).toEqual([
-          table,
-          true,
-        ]);
-      }
+  itOnEachDatabase(
+    databases,
+    'creates and drops the lifecycle tables',
+    async knex => {
+      const expectTables = async (present: boolean) => {
+        for (const table of TABLES) {
+          expect([table, await knex.schema.hasTable(table)]).toEqual([
+            table,
+            present,
+          ]);
+        }
+      };
+      await expectTables(true);
 
       const now = new Date();
       const hook = {
@@ -97,26 +100,11 @@ describe('lifecycle migration', () => {
       expect(firing.hook_id).toBeNull();
 
       // Roll back just this migration, then forward again.
-      const pending = async () => {
-        const [, list] = (await knex.migrate.list(config)) as [
-          unknown,
-          Array<{ file: string }>,
-        ];
-        return list.some(p => p.file === LIFECYCLE_MIGRATION);
-      };
-      while (!(await pending())) {
-        await knex.migrate.down(config);
-      }
-      for (const table of TABLES) {
-        expect([table, await knex.schema.hasTable(table)]).toEqual([
-          table,
-          false,
-        ]);
-      }
+      await migrateDownThrough(knex, LIFECYCLE_MIGRATION);
+      await expectTables(false);
       expect(await knex.schema.hasTable('ssf_providers')).toBe(true);
-      await knex.migrate.latest(config);
+      await knex.migrate.latest({ directory: MIGRATIONS_DIR });
       expect(await knex.schema.hasTable('ssf_hook_firings')).toBe(true);
-      await knex.destroy();
     },
   );
 });

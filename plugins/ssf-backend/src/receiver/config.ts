@@ -15,7 +15,8 @@
  */
 
 import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { HumanDuration } from '@backstage/types';
+import { readDurationMs } from '../config/readDurationMs';
 import { OutboundUrlPolicy } from '../http/outboundUrlPolicy';
 
 /** A credential for calling a provider's transmitter (poll, stream management). @internal */
@@ -53,16 +54,6 @@ export interface ReceiverConfig {
 }
 
 const DEFAULT_MAX_SET_BYTES = 64 * 1024;
-
-function readDuration(
-  config: Config | undefined,
-  key: string,
-  fallback: HumanDuration,
-): number {
-  return durationToMilliseconds(
-    config?.has(key) ? readDurationFromConfig(config, { key }) : fallback,
-  );
-}
 
 /**
  * Reads and checks `ssf.receiver`; a wrong value stops the backend at start
@@ -145,19 +136,19 @@ export function readReceiverConfig(
         delivery?.getOptionalBoolean('allowPrivateNetworks') ??
         false,
     },
-    clockSkewMs: readDuration(r, 'clockSkew', { minutes: 1 }),
+    clockSkewMs: readDurationMs(r, 'clockSkew', { minutes: 1 }),
     maxSetBytes,
-    providerCacheTtlMs: readDuration(r, 'providerCacheTtl', { seconds: 5 }),
+    providerCacheTtlMs: readDurationMs(r, 'providerCacheTtl', { seconds: 5 }),
     keys: {
-      cacheTtlMs: readDuration(k, 'cacheTtl', { hours: 1 }),
-      refetchCooldownMs: readDuration(k, 'refetchCooldown', { seconds: 30 }),
-      fetchTimeoutMs: readDuration(k, 'fetchTimeout', { seconds: 5 }),
+      cacheTtlMs: readDurationMs(k, 'cacheTtl', { hours: 1 }),
+      refetchCooldownMs: readDurationMs(k, 'refetchCooldown', { seconds: 30 }),
+      fetchTimeoutMs: readDurationMs(k, 'fetchTimeout', { seconds: 5 }),
     },
     poll: {
       enabled: p?.getOptionalBoolean('enabled') ?? true,
       frequency,
       maxEvents,
-      timeoutMs: readDuration(p, 'timeout', { seconds: 30 }),
+      timeoutMs: readDurationMs(p, 'timeout', { seconds: 30 }),
     },
     credentials,
   };

@@ -16,270 +16,220 @@
 
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
 import { waitFor } from '../__testUtils__/receiver';
+import { SESSION_REVOKED, VERIFICATION } from '../__testUtils__/specUris';
 import {
+  callerOf,
   clientAuth,
+  createPushStream,
+  emitEvent,
   startSsfBackend,
-  userAuth,
 } from '../__testUtils__/testBackend';
+import {
+  asAdmin,
+  PROVIDERS,
+  startReceiverBackend,
+} from './__testUtils__/receiverBackend';
 
 jest.setTimeout(90_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const VERIFICATION =
-  'https://schemas.openid.net/secevent/ssf/event-type/verification';
 const PORTAL_B_AUDIENCE = 'https://portal-b.example.com/api/ssf';
+
+/** Config for A: a transmitter that may push to B on loopback over http. */
+function loopbackTransmitter(extra: Record<string, string> = {}) {
+  return {
+    ssf: {
+      transmitter: {
+        ...extra,
+        delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+      },
+    },
+  };
+}
 
 // Our transmitter talking to our receiver: two backend instances on
 // 127.0.0.1, each with its own database. A has a stream pushing to B's
 // ingestion URL; B knows A as a Security Events Provider.
-describe.each(createTestDatabases().eachSupportedId())(
-  'transmitter A to receiver B on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    it('delivers a verification and a session-revoked SET that B verifies and stores', async () => {
-      const a = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            transmitter: {
-              delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-            },
-          },
-        },
-      });
-      const b = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            receiver: {
-              audience: PORTAL_B_AUDIENCE,
-              allowInsecureUrls: true,
-              allowPrivateNetworks: true,
-            },
-          },
-        },
-      });
-      try {
-        const aBase = `http://127.0.0.1:${a.server.port()}/api/ssf`;
-        const bBase = `http://127.0.0.1:${b.server.port()}/api/ssf`;
-        const issuer = (
-          await request(a.server).get('/api/ssf/.well-known/ssf-configuration')
-        ).body.issuer;
-
-        const provider = await request(b.server)
-          .post('/api/ssf/security-events-providers')
-          .set('Authorization', userAuth())
-          .send({
-            name: 'Portal A',
-            type: 'SSF',
-            settings: { issuer, jwks_url: `${aBase}/jwks` },
-          });
-        expect(provider.status).toBeLessThan(300);
-
-        const stream = await request(a.server)
-          .post('/api/ssf/streams')
-          .set('Authorization', clientAuth('portal-b'))
-          .send({
-            aud: PORTAL_B_AUDIENCE,
-            delivery: {
-              method: 'urn:ietf:rfc:8935',
-              endpoint_url: `${bBase}/security-events`,
-            },
-            events_requested: [SESSION_REVOKED],
-          });
-        expect(stream.status).toBe(201);
-
-        // Without a state: B did not ask for this verification itself (it would
-        // refuse a state it never issued with invalid_state), so it is the
-        // transmitter-initiated kind SSF §8.1.4.1 allows.
-        expect(
-          (
-            await request(a.server)
-              .post('/api/ssf/streams/verify')
-              .set('Authorization', clientAuth('portal-b'))
-              .send({ stream_id: stream.body.stream_id })
-          ).status,
-        ).toBe(204);
-        await request(a.server)
-          .post('/api/ssf/emit')
-          .set('Authorization', clientAuth('plugin:hr-feed'))
-          .send({
-            type: SESSION_REVOKED,
-            subject: { format: 'email', email: 'leaver@example.com' },
-            payload: { initiating_entity: 'policy' },
-          });
-
-        // Both SETs are accepted by B (delivered at A) and stored at B.
-        await waitFor(
-          async () => {
-            const [{ n }] = await a
-              .knex('ssf_outbox')
-              .where({ state: 'delivered' })
-              .count({ n: '*' });
-            return Number(n) === 2;
-          },
-          30_000,
-          'A to see both SETs accepted',
-        );
-        const received = await request(b.server)
-          .get('/api/ssf/received-events')
-          .set('Authorization', userAuth());
-        expect(received.status).toBe(200);
-        const types = received.body.items
-          .map((e: { event_type: string }) => e.event_type)
-          .sort();
-        expect(types).toEqual([SESSION_REVOKED, VERIFICATION].sort());
-        const dead = await a.knex('ssf_outbox').where({ state: 'dead' });
-        expect(dead).toEqual([]);
-      } finally {
-        await a.backend.stop();
-        await b.backend.stop();
-      }
+describeOnEachDatabase('transmitter A to receiver B', (databases, id) => {
+  it('delivers a verification and a session-revoked SET that B verifies and stores', async () => {
+    const a = await startSsfBackend({
+      databases,
+      id,
+      config: loopbackTransmitter(),
     });
-
-    it("lets B manage its stream at A: create, verify with B's own state, pause, delete", async () => {
-      // A's issuer must be a URL B can fetch metadata from; the test backend
-      // listens on a random port, so a small proxy on a known port stands for
-      // A's public address.
-      const proxy = await startProxy();
-      const issuer = `${proxy.url}/api/ssf`;
-      const a = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            transmitter: {
-              issuer,
-              delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-            },
-          },
-        },
-      });
-      proxy.target(a.server.port());
-      const b = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            receiver: {
-              audience: PORTAL_B_AUDIENCE,
-              allowInsecureUrls: true,
-              allowPrivateNetworks: true,
-              // B's OAuth credential at A (the test backend's mock token for
-              // the client "portal-b").
-              credentials: [
-                {
-                  issuer,
-                  token: `mock-service-token:${JSON.stringify({
-                    sub: 'portal-b',
-                  })}`,
-                },
-              ],
-            },
-          },
-        },
-      });
-      try {
-        const admin = userAuth();
-        const provider = (
-          await request(b.server)
-            .post('/api/ssf/security-events-providers')
-            .set('Authorization', admin)
-            .send({
-              name: 'Portal A',
-              type: 'SSF',
-              settings: {
-                well_known_url: `${issuer}/.well-known/ssf-configuration`,
-              },
-            })
-        ).body;
-        expect(provider.id).toBeDefined();
-        const remote = `/api/ssf/security-events-providers/${provider.id}/remote-stream`;
-
-        const created = await request(b.server)
-          .post(remote)
-          .set('Authorization', admin)
-          .send({ events_requested: [SESSION_REVOKED] });
-        expect(created.status).toBe(201);
-        // A's stream is owned by B's client and pushes to B's ingestion URL.
-        // B sends no aud (SSF 1.0 §8.1.1: it is Transmitter-Supplied); A
-        // chooses it (B's client ID) and B records it, so that A's SETs
-        // naming it are accepted below.
-        const atA = await request(a.server)
-          .get('/api/ssf/streams')
-          .set('Authorization', clientAuth('portal-b'));
-        expect(atA.body).toHaveLength(1);
-        expect(atA.body[0].aud).toBe('portal-b');
-        expect(created.body.aud).toBe(atA.body[0].aud);
-        expect(atA.body[0].delivery.endpoint_url).toMatch(
-          /\/api\/ssf\/security-events$/,
-        );
-
-        const verify = await request(b.server)
-          .post(`${remote}/verify`)
-          .set('Authorization', admin);
-        expect(verify.status).toBe(202);
-        await waitFor(
-          async () => {
-            const p = (
-              await request(b.server)
-                .get(`/api/ssf/security-events-providers/${provider.id}`)
-                .set('Authorization', admin)
-            ).body;
-            return JSON.stringify(p).includes('last_verified_at') && p;
-          },
-          30_000,
-          "B to record A's verification",
-        );
-
-        const paused = await request(b.server)
-          .post(`${remote}/status`)
-          .set('Authorization', admin)
-          .send({ status: 'paused', reason: 'maintenance' });
-        expect(paused.status).toBe(200);
-        expect(paused.body).toMatchObject({
-          status: 'paused',
-          reason: 'maintenance',
-        });
-
-        const read = await request(b.server)
-          .get(remote)
-          .set('Authorization', admin);
-        expect(read.body.stream_id).toBe(created.body.stream_id);
-
-        expect(
-          (await request(b.server).delete(remote).set('Authorization', admin))
-            .status,
-        ).toBe(204);
-        expect(
-          (
-            await request(a.server)
-              .get('/api/ssf/streams')
-              .set('Authorization', clientAuth('portal-b'))
-          ).body,
-        ).toEqual([]);
-        const again = await request(b.server)
-          .get(remote)
-          .set('Authorization', admin);
-        expect(again.status).toBe(400);
-        expect(again.body.errorCauses[0].errorSummary).toMatch(
-          /no stream at its transmitter/,
-        );
-      } finally {
-        await a.backend.stop();
-        await b.backend.stop();
-        await proxy.close();
-      }
+    const b = await startReceiverBackend({
+      databases,
+      id,
+      receiver: { audience: PORTAL_B_AUDIENCE },
     });
-  },
-);
+    try {
+      const aBase = `http://127.0.0.1:${a.server.port()}/api/ssf`;
+      const bBase = `http://127.0.0.1:${b.server.port()}/api/ssf`;
+      const asPortalB = callerOf(a.server, clientAuth('portal-b'));
+      const issuer = (
+        await callerOf(a.server)(
+          'get',
+          '/api/ssf/.well-known/ssf-configuration',
+        )
+      ).body.issuer;
+
+      const provider = await asAdmin(b.server).post(PROVIDERS, {
+        name: 'Portal A',
+        type: 'SSF',
+        settings: { issuer, jwks_url: `${aBase}/jwks` },
+      });
+      expect(provider.status).toBeLessThan(300);
+
+      const stream = await createPushStream(
+        a.server,
+        'portal-b',
+        `${bBase}/security-events`,
+        [SESSION_REVOKED],
+        { aud: PORTAL_B_AUDIENCE },
+      );
+      expect(stream.status).toBe(201);
+
+      // Without a state: B did not ask for this verification itself (it would
+      // refuse a state it never issued with invalid_state), so it is the
+      // transmitter-initiated kind SSF §8.1.4.1 allows.
+      expect(
+        (
+          await asPortalB('post', '/api/ssf/streams/verify', {
+            stream_id: stream.body.stream_id,
+          })
+        ).status,
+      ).toBe(204);
+      await emitEvent(a.server, {
+        type: SESSION_REVOKED,
+        subject: { format: 'email', email: 'leaver@example.com' },
+        payload: { initiating_entity: 'policy' },
+      });
+
+      // Both SETs are accepted by B (delivered at A) and stored at B.
+      await waitFor(
+        async () => {
+          const [{ n }] = await a
+            .knex('ssf_outbox')
+            .where({ state: 'delivered' })
+            .count({ n: '*' });
+          return Number(n) === 2;
+        },
+        30_000,
+        'A to see both SETs accepted',
+      );
+      const received = await asAdmin(b.server).get('/api/ssf/received-events');
+      expect(received.status).toBe(200);
+      const types = received.body.items
+        .map((e: { event_type: string }) => e.event_type)
+        .sort();
+      expect(types).toEqual([SESSION_REVOKED, VERIFICATION].sort());
+      const dead = await a.knex('ssf_outbox').where({ state: 'dead' });
+      expect(dead).toEqual([]);
+    } finally {
+      await a.backend.stop();
+      await b.backend.stop();
+    }
+  });
+
+  it("lets B manage its stream at A: create, verify with B's own state, pause, delete", async () => {
+    // A's issuer must be a URL B can fetch metadata from; the test backend
+    // listens on a random port, so a small proxy on a known port stands for
+    // A's public address.
+    const proxy = await startProxy();
+    const issuer = `${proxy.url}/api/ssf`;
+    const a = await startSsfBackend({
+      databases,
+      id,
+      config: loopbackTransmitter({ issuer }),
+    });
+    proxy.target(a.server.port());
+    const b = await startReceiverBackend({
+      databases,
+      id,
+      receiver: {
+        audience: PORTAL_B_AUDIENCE,
+        // B's OAuth credential at A (the test backend's mock token for
+        // the client "portal-b").
+        credentials: [
+          {
+            issuer,
+            token: `mock-service-token:${JSON.stringify({
+              sub: 'portal-b',
+            })}`,
+          },
+        ],
+      },
+    });
+    try {
+      const api = asAdmin(b.server);
+      const asPortalB = callerOf(a.server, clientAuth('portal-b'));
+      const provider = (
+        await api.post(PROVIDERS, {
+          name: 'Portal A',
+          type: 'SSF',
+          settings: {
+            well_known_url: `${issuer}/.well-known/ssf-configuration`,
+          },
+        })
+      ).body;
+      expect(provider.id).toBeDefined();
+      const remote = `${PROVIDERS}/${provider.id}/remote-stream`;
+
+      const created = await api.post(remote, {
+        events_requested: [SESSION_REVOKED],
+      });
+      expect(created.status).toBe(201);
+      // A's stream is owned by B's client and pushes to B's ingestion URL.
+      // B sends no aud (SSF 1.0 §8.1.1: it is Transmitter-Supplied); A
+      // chooses it (B's client ID) and B records it, so that A's SETs
+      // naming it are accepted below.
+      const atA = await asPortalB('get', '/api/ssf/streams');
+      expect(atA.body).toHaveLength(1);
+      expect(atA.body[0].aud).toBe('portal-b');
+      expect(created.body.aud).toBe(atA.body[0].aud);
+      expect(atA.body[0].delivery.endpoint_url).toMatch(
+        /\/api\/ssf\/security-events$/,
+      );
+
+      const verify = await api.post(`${remote}/verify`);
+      expect(verify.status).toBe(202);
+      await waitFor(
+        async () => {
+          const p = (await api.get(`${PROVIDERS}/${provider.id}`)).body;
+          return JSON.stringify(p).includes('last_verified_at') && p;
+        },
+        30_000,
+        "B to record A's verification",
+      );
+
+      const paused = await api.post(`${remote}/status`, {
+        status: 'paused',
+        reason: 'maintenance',
+      });
+      expect(paused.status).toBe(200);
+      expect(paused.body).toMatchObject({
+        status: 'paused',
+        reason: 'maintenance',
+      });
+
+      const read = await api.get(remote);
+      expect(read.body.stream_id).toBe(created.body.stream_id);
+
+      expect((await api.delete(remote)).status).toBe(204);
+      expect((await asPortalB('get', '/api/ssf/streams')).body).toEqual([]);
+      const again = await api.get(remote);
+      expect(again.status).toBe(400);
+      expect(again.body.errorCauses[0].errorSummary).toMatch(
+        /no stream at its transmitter/,
+      );
+    } finally {
+      await a.backend.stop();
+      await b.backend.stop();
+      await proxy.close();
+    }
+  });
+});
 
 /** A reverse proxy on 127.0.0.1 standing for an instance's public address. */
 async function startProxy() {

@@ -15,11 +15,14 @@
  */
 
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
 import { installTestMeterProvider } from '../__testUtils__/metrics';
 import { BrokenKeyServer } from './__testUtils__/brokenKeyServer';
 import {
+  addPollProvider,
   addProvider,
+  pollNow,
+  pollOnDemand,
   push,
   startReceiverBackend,
 } from './__testUtils__/receiverBackend';
@@ -36,166 +39,130 @@ jest.setTimeout(60_000);
 const RECEIVED = 'ssf.receiver.sets.received';
 const FETCHES = 'ssf.receiver.keys.fetches';
 
+/** The attributes of one provider's SETs delivered one way, by outcome. */
+const setsFrom =
+  (provider: { id: string }, deliveryMethod: 'push' | 'poll') =>
+  (outcome: string) => ({
+    provider_id: provider.id,
+    outcome,
+    delivery_method: deliveryMethod,
+  });
+
+/** How many key set fetches for a provider ended with `outcome`. */
+const keyFetches = (provider: { id: string }, outcome: string) =>
+  meter.value(FETCHES, { provider_id: provider.id, outcome });
+
 afterAll(() => meter.shutdown());
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'receiver metrics on %p',
-  id => {
-    const databases = createTestDatabases();
-    let transmitter: TestTransmitter;
-    useTestTransmitter(t => (transmitter = t));
+describeOnEachDatabase('receiver metrics', (databases, id) => {
+  let transmitter: TestTransmitter;
+  useTestTransmitter(t => (transmitter = t));
 
-    it('counts pushed SETs by provider and answer, and key set fetches', async () => {
-      const { server } = await startReceiverBackend({ databases, id });
-      const provider = await addProvider(server, transmitter);
-      const of = (outcome: string) => ({
-        provider_id: provider.id,
-        outcome,
-        delivery_method: 'push',
-      });
+  it('counts pushed SETs by provider and answer, and key set fetches', async () => {
+    const { server } = await startReceiverBackend({ databases, id });
+    const provider = await addProvider(server, transmitter);
+    const of = setsFrom(provider, 'push');
 
-      expect((await push(server, await transmitter.sign())).status).toBe(202);
-      expect(await meter.value(RECEIVED, of('accepted'))).toBe(1);
-      // The first SET fetched the provider's keys; the second uses them.
-      expect((await push(server, await transmitter.sign())).status).toBe(202);
-      expect(await meter.value(RECEIVED, of('accepted'))).toBe(2);
-      expect(
-        await meter.value(FETCHES, {
-          provider_id: provider.id,
-          outcome: 'success',
-        }),
-      ).toBe(1);
+    expect((await push(server, await transmitter.sign())).status).toBe(202);
+    expect(await meter.value(RECEIVED, of('accepted'))).toBe(1);
+    // The first SET fetched the provider's keys; the second uses them.
+    expect((await push(server, await transmitter.sign())).status).toBe(202);
+    expect(await meter.value(RECEIVED, of('accepted'))).toBe(2);
+    expect(await keyFetches(provider, 'success')).toBe(1);
 
-      // RFC 8935 §2.3: refused with 400 and the err code, counted by it.
-      const wrongAudience = await push(
-        server,
-        await transmitter.sign({ aud: 'https://other.example.com' }),
-      );
-      expect(wrongAudience.status).toBe(400);
-      expect(wrongAudience.body.err).toBe('invalid_audience');
-      expect(await meter.value(RECEIVED, of('invalid_audience'))).toBe(1);
+    // RFC 8935 §2.3: refused with 400 and the err code, counted by it.
+    const wrongAudience = await push(
+      server,
+      await transmitter.sign({ aud: 'https://other.example.com' }),
+    );
+    expect(wrongAudience.status).toBe(400);
+    expect(wrongAudience.body.err).toBe('invalid_audience');
+    expect(await meter.value(RECEIVED, of('invalid_audience'))).toBe(1);
 
-      const forged = await push(
-        server,
-        await transmitter.sign({}, { forge: true }),
-      );
-      expect(forged.body.err).toBe('invalid_key');
-      expect(await meter.value(RECEIVED, of('invalid_key'))).toBe(1);
-      expect(await meter.value(RECEIVED, { provider_id: provider.id })).toBe(4);
+    const forged = await push(
+      server,
+      await transmitter.sign({}, { forge: true }),
+    );
+    expect(forged.body.err).toBe('invalid_key');
+    expect(await meter.value(RECEIVED, of('invalid_key'))).toBe(1);
+    expect(await meter.value(RECEIVED, { provider_id: provider.id })).toBe(4);
 
-      // No provider has the issuer: counted under `unknown`.
-      const stranger = await TestTransmitter.start();
-      try {
-        const unknown = {
-          provider_id: 'unknown',
-          outcome: 'invalid_issuer',
-        };
-        const before = await meter.value(RECEIVED, unknown);
-        const res = await push(server, await stranger.sign());
-        expect(res.body.err).toBe('invalid_issuer');
-        expect(await meter.value(RECEIVED, unknown)).toBe(before + 1);
-      } finally {
-        await stranger.close();
-      }
-
-      // Refused before the SET is read at all.
-      const notASet = {
+    // No provider has the issuer: counted under `unknown`.
+    const stranger = await TestTransmitter.start();
+    try {
+      const unknown = {
         provider_id: 'unknown',
-        outcome: 'invalid_request',
+        outcome: 'invalid_issuer',
       };
-      const before = await meter.value(RECEIVED, notASet);
-      await request(server)
-        .post('/api/ssf/security-events')
-        .set('Content-Type', 'application/json')
-        .send({ not: 'a SET' })
-        .expect(400);
-      expect(await meter.value(RECEIVED, notASet)).toBe(before + 1);
-    });
+      const before = await meter.value(RECEIVED, unknown);
+      const res = await push(server, await stranger.sign());
+      expect(res.body.err).toBe('invalid_issuer');
+      expect(await meter.value(RECEIVED, unknown)).toBe(before + 1);
+    } finally {
+      await stranger.close();
+    }
 
-    it('counts a key set fetch that fails, and the SET it held up', async () => {
-      const broken = await BrokenKeyServer.start('error');
-      try {
-        const { server } = await startReceiverBackend({ databases, id });
-        const res = await request(server)
-          .post('/api/ssf/security-events-providers')
-          .send({
-            name: 'Broken keys',
-            type: 'ssf',
-            settings: { issuer: broken.issuer, jwks_url: broken.jwksUrl },
-          });
-        expect(res.status).toBe(200);
-        const provider = res.body;
+    // Refused before the SET is read at all.
+    const notASet = {
+      provider_id: 'unknown',
+      outcome: 'invalid_request',
+    };
+    const before = await meter.value(RECEIVED, notASet);
+    await request(server)
+      .post('/api/ssf/security-events')
+      .set('Content-Type', 'application/json')
+      .send({ not: 'a SET' })
+      .expect(400);
+    expect(await meter.value(RECEIVED, notASet)).toBe(before + 1);
+  });
 
-        const answer = await push(
-          server,
-          await transmitter.sign({ iss: broken.issuer }),
-        );
-        expect(answer.status).toBe(503);
-        expect(
-          await meter.value(FETCHES, {
-            provider_id: provider.id,
-            outcome: 'failure',
-          }),
-        ).toBe(1);
-        expect(
-          await meter.value(FETCHES, {
-            provider_id: provider.id,
-            outcome: 'success',
-          }),
-        ).toBe(0);
-        expect(
-          await meter.value(RECEIVED, {
-            provider_id: provider.id,
-            outcome: 'temporarily_unavailable',
-          }),
-        ).toBe(1);
-      } finally {
-        await broken.close();
-      }
-    });
-
-    it('counts polled SETs by provider and answer', async () => {
-      const { server } = await startReceiverBackend({
-        databases,
-        id,
-        receiver: {
-          poll: { enabled: false },
-          credentials: [{ issuer: transmitter.issuer, token: 'poll-token' }],
-        },
+  it('counts a key set fetch that fails, and the SET it held up', async () => {
+    const broken = await BrokenKeyServer.start('error');
+    try {
+      const { server } = await startReceiverBackend({ databases, id });
+      const provider = await addProvider(server, broken, {
+        settings: { issuer: broken.issuer, jwks_url: broken.jwksUrl },
       });
-      const provider = await addProvider(server, transmitter, {
-        delivery: {
-          method: 'urn:ietf:rfc:8936',
-          endpoint_url: transmitter.pollUrl,
-        },
-      });
-      for (const jti of ['p1', 'p2']) {
-        transmitter.pollQueue.set(jti, await transmitter.sign({ jti }));
-      }
-      transmitter.pollQueue.set(
-        'bad',
-        await transmitter.sign({
-          jti: 'bad',
-          aud: 'https://other.example.com',
-        }),
+
+      const answer = await push(
+        server,
+        await transmitter.sign({ iss: broken.issuer }),
       );
-      const res = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
-      expect(res.body).toEqual({ received: 3, stored: 2, rejected: 1 });
-      const of = (outcome: string) => ({
-        provider_id: provider.id,
-        outcome,
-        delivery_method: 'poll',
-      });
-      expect(await meter.value(RECEIVED, of('accepted'))).toBe(2);
-      expect(await meter.value(RECEIVED, of('invalid_audience'))).toBe(1);
+      expect(answer.status).toBe(503);
+      expect(await keyFetches(provider, 'failure')).toBe(1);
+      expect(await keyFetches(provider, 'success')).toBe(0);
       expect(
         await meter.value(RECEIVED, {
           provider_id: provider.id,
-          delivery_method: 'push',
+          outcome: 'temporarily_unavailable',
         }),
-      ).toBe(0);
+      ).toBe(1);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('counts polled SETs by provider and answer', async () => {
+    const { server } = await startReceiverBackend({
+      databases,
+      id,
+      receiver: pollOnDemand(transmitter),
     });
-  },
-);
+    const provider = await addPollProvider(server, transmitter);
+    for (const jti of ['p1', 'p2']) {
+      await transmitter.queueForPoll(jti);
+    }
+    await transmitter.queueForPoll('bad', { aud: 'https://other.example.com' });
+    const res = await pollNow(server, provider.id);
+    expect(res.body).toEqual({ received: 3, stored: 2, rejected: 1 });
+    const of = setsFrom(provider, 'poll');
+    expect(await meter.value(RECEIVED, of('accepted'))).toBe(2);
+    expect(await meter.value(RECEIVED, of('invalid_audience'))).toBe(1);
+    expect(
+      await meter.value(RECEIVED, {
+        provider_id: provider.id,
+        delivery_method: 'push',
+      }),
+    ).toBe(0);
+  });
+});

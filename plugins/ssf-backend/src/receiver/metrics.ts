@@ -19,6 +19,7 @@ import {
   MetricsService,
   MetricsServiceCounter,
 } from '@backstage/backend-plugin-api/alpha';
+import { SafeMetricsRecorder } from '../metrics/SafeMetricsRecorder';
 
 /**
  * The provider attribute of a SET whose provider is not known: no provider
@@ -45,11 +46,10 @@ export class ReceiverMetrics {
     provider_id: string;
     outcome: 'success' | 'failure';
   }>;
-  readonly #logger?: LoggerService;
-  #warned = false;
+  readonly #recorder: SafeMetricsRecorder;
 
   constructor(metrics: MetricsService, logger?: LoggerService) {
-    this.#logger = logger;
+    this.#recorder = new SafeMetricsRecorder('SSF receiver metrics', logger);
     this.#received = metrics.createCounter('ssf.receiver.sets.received', {
       description:
         'SETs received, by the answer given: accepted, or the RFC 8935 err code (or another refusal such as rate_limited)',
@@ -71,7 +71,7 @@ export class ReceiverMetrics {
     outcome: string,
     deliveryMethod: 'push' | 'poll',
   ) {
-    this.#safely(() =>
+    this.#recorder.record(() =>
       this.#received.add(1, {
         provider_id: providerId ?? UNKNOWN_PROVIDER,
         outcome,
@@ -82,26 +82,11 @@ export class ReceiverMetrics {
 
   /** A key set fetch settled. */
   keyFetch(providerId: string, ok: boolean) {
-    this.#safely(() =>
+    this.#recorder.record(() =>
       this.#keyFetches.add(1, {
         provider_id: providerId,
         outcome: ok ? 'success' : 'failure',
       }),
     );
-  }
-
-  #safely(record: () => void) {
-    try {
-      record();
-    } catch (error) {
-      // Once: a broken exporter would otherwise log on every SET.
-      if (this.#warned) return;
-      this.#warned = true;
-      this.#logger?.warn(
-        `SSF receiver metrics could not be recorded: ${
-          (error as Error)?.message ?? error
-        }`,
-      );
-    }
   }
 }

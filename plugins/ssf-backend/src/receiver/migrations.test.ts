@@ -16,48 +16,30 @@
 
 import {
   createTestDatabases,
+  itOnEachDatabase,
+  migrateDownThrough,
   MIGRATIONS_DIR,
 } from '../__testUtils__/databases';
+import { providerRow, receivedEventRow } from './__testUtils__/receiverRows';
 
 jest.setTimeout(60_000);
 
 const RECEIVER_MIGRATION = '20261122100000_receiver.js';
+const LENIENCY_MIGRATION = '20261201110000_provider_leniency.js';
+const config = { directory: MIGRATIONS_DIR };
 
-describe('receiver migration', () => {
+describe('receiver migrations', () => {
   const databases = createTestDatabases();
 
-  it.each(databases.eachSupportedId())(
-    'creates and drops the receiver tables on %p',
-    async id => {
-      const knex = await databases.init(id);
-      const config = { directory: MIGRATIONS_DIR };
-      await knex.migrate.latest(config);
+  itOnEachDatabase(
+    databases,
+    'the receiver migration creates and drops the receiver tables',
+    async knex => {
       expect(await knex.schema.hasTable('ssf_providers')).toBe(true);
       expect(await knex.schema.hasTable('ssf_received_events')).toBe(true);
 
-      const now = new Date();
-      await knex('ssf_providers').insert({
-        id: 'sse1',
-        name: 'p',
-        type: 'ssf',
-        status: 'ACTIVE',
-        issuer: 'https://t.example.com',
-        jwks_url: 'https://t.example.com/jwks',
-        created_at: now,
-        updated_at: now,
-      });
-      const event = {
-        provider_id: 'sse1',
-        iss: 'https://t.example.com',
-        jti: 'j1',
-        event_type: 'x',
-        event_types_json: '["x"]',
-        iat: now,
-        received_at: now,
-        delivery_method: 'urn:ietf:rfc:8935',
-        claims_json: '{}',
-        set_jwt: 'a.b.c',
-      };
+      await knex('ssf_providers').insert(providerRow());
+      const event = receivedEventRow();
       await knex('ssf_received_events').insert(event);
       // (iss, jti) is unique.
       await expect(knex('ssf_received_events').insert(event)).rejects.toThrow();
@@ -67,92 +49,42 @@ describe('receiver migration', () => {
       expect(row.provider_id).toBeNull();
 
       // Roll back just this migration, then all the way.
-      const receiverPending = async () => {
-        const [, pending] = (await knex.migrate.list(config)) as [
-          unknown,
-          Array<{ file: string }>,
-        ];
-        return pending.some(p => p.file === RECEIVER_MIGRATION);
-      };
-      while (!(await receiverPending())) {
-        await knex.migrate.down(config);
-      }
+      await migrateDownThrough(knex, RECEIVER_MIGRATION);
       expect(await knex.schema.hasTable('ssf_providers')).toBe(false);
       expect(await knex.schema.hasTable('ssf_received_events')).toBe(false);
       expect(await knex.schema.hasTable('ssf_streams')).toBe(true);
       await knex.migrate.latest(config);
       expect(await knex.schema.hasTable('ssf_received_events')).toBe(true);
-      await knex.destroy();
     },
   );
-});
 
-const LENIENCY_MIGRATION = '20261201110000_provider_leniency.js';
-
-describe('provider leniency migration', () => {
-  const databases = createTestDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'adds the leniency flags, strict for existing providers, and drops them on %p',
-    async id => {
-      const knex = await databases.init(id);
-      const config = { directory: MIGRATIONS_DIR };
-      const pending = async () => {
-        const [, waiting] = (await knex.migrate.list(config)) as [
-          unknown,
-          Array<{ file: string }>,
-        ];
-        return waiting.map(p => p.file);
-      };
-      // Up to just before this migration, with a provider and an event.
-      await knex.migrate.latest(config);
-      while (!(await pending()).includes(LENIENCY_MIGRATION)) {
-        await knex.migrate.down(config);
-      }
+  itOnEachDatabase(
+    databases,
+    'the provider leniency migration adds the leniency flags, strict for existing providers, and drops them',
+    async knex => {
+      // Down to just before this migration, with a provider and an event.
+      await migrateDownThrough(knex, LENIENCY_MIGRATION);
       expect(
         await knex.schema.hasColumn('ssf_providers', 'accept_untyped_sets'),
       ).toBe(false);
-      const now = new Date();
-      await knex('ssf_providers').insert({
-        id: 'sse1',
-        name: 'p',
-        type: 'ssf',
-        status: 'ACTIVE',
-        issuer: 'https://t.example.com',
-        jwks_url: 'https://t.example.com/jwks',
-        created_at: now,
-        updated_at: now,
-      });
-      await knex('ssf_received_events').insert({
-        provider_id: 'sse1',
-        iss: 'https://t.example.com',
-        jti: 'j1',
-        event_type: 'x',
-        event_types_json: '["x"]',
-        iat: now,
-        received_at: now,
-        delivery_method: 'urn:ietf:rfc:8935',
-        claims_json: '{}',
-        set_jwt: 'a.b.c',
-      });
+      await knex('ssf_providers').insert(providerRow());
+      await knex('ssf_received_events').insert(receivedEventRow());
 
       await knex.migrate.latest(config);
       const [existing] = await knex('ssf_providers').where({ id: 'sse1' });
       // Existing providers stay strict.
       expect(Boolean(existing.accept_untyped_sets)).toBe(false);
       expect(Boolean(existing.accept_non_url_issuer)).toBe(false);
-      await knex('ssf_providers').insert({
-        id: 'sse2',
-        name: 'google',
-        type: 'ssf',
-        status: 'ACTIVE',
-        issuer: 'accounts.google.com',
-        jwks_url: 'https://www.googleapis.com/oauth2/v3/certs',
-        accept_untyped_sets: true,
-        accept_non_url_issuer: true,
-        created_at: now,
-        updated_at: now,
-      });
+      await knex('ssf_providers').insert(
+        providerRow({
+          id: 'sse2',
+          name: 'google',
+          issuer: 'accounts.google.com',
+          jwks_url: 'https://www.googleapis.com/oauth2/v3/certs',
+          accept_untyped_sets: true,
+          accept_non_url_issuer: true,
+        }),
+      );
       const [lenient] = await knex('ssf_providers').where({ id: 'sse2' });
       expect(Boolean(lenient.accept_untyped_sets)).toBe(true);
       expect(Boolean(lenient.accept_non_url_issuer)).toBe(true);
@@ -163,9 +95,7 @@ describe('provider leniency migration', () => {
       ).rejects.toThrow();
 
       // Down: the columns go, the providers and their events stay.
-      while (!(await pending()).includes(LENIENCY_MIGRATION)) {
-        await knex.migrate.down(config);
-      }
+      await migrateDownThrough(knex, LENIENCY_MIGRATION);
       expect(
         await knex.schema.hasColumn('ssf_providers', 'accept_untyped_sets'),
       ).toBe(false);
@@ -181,7 +111,6 @@ describe('provider leniency migration', () => {
       expect(
         await knex.schema.hasColumn('ssf_providers', 'accept_untyped_sets'),
       ).toBe(true);
-      await knex.destroy();
     },
   );
 });

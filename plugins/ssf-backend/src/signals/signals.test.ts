@@ -21,14 +21,18 @@ import { SignalPayload } from '@backstage/plugin-signals-node';
 import { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import request from 'supertest';
 import WebSocket from 'ws';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
+import {
+  createTestDatabases,
+  describeOnEachDatabase,
+} from '../__testUtils__/databases';
+import { waitFor } from '../__testUtils__/receiver';
+import { ACCOUNT_DISABLED, SESSION_REVOKED } from '../__testUtils__/specUris';
 import { clientAuth } from '../__testUtils__/testBackend';
+import { hooksAdmin } from '../identityHooks/__testUtils__/hooksAdmin';
 import {
   mutableCatalog,
-  startIdentityHooksBackend,
+  useIdentityHooksBackends,
 } from '../identityHooks/__testUtils__/identityHooksBackend';
 import {
   addProvider,
@@ -39,11 +43,6 @@ import { TestTransmitter } from '../receiver/__testUtils__/testTransmitter';
 import { SsfSignals } from './SsfSignals';
 
 jest.setTimeout(60_000);
-
-const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
-const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
-const SESSION_REVOKED = `${CAEP}session-revoked`;
-const ACCOUNT_DISABLED = `${RISC}account-disabled`;
 
 /**
  * Connects to the signals backend's websocket the way the browser's signal
@@ -186,180 +185,163 @@ describe('SsfSignals', () => {
  */
 const portal = [signalsBackend, eventsServiceFactory];
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'signals through the signals backend on %p',
-  id => {
-    const databases = createTestDatabases();
+describeOnEachDatabase(
+  'signals through the signals backend',
+  (databases, id) => {
+    const backends = useIdentityHooksBackends(databases, id);
+    /** A page's signal client, closed after the test. */
+    const listen = async (server: http.Server, channels: string[]) => {
+      const client = await subscribe(server, channels);
+      backends.cleanUp(() => client.close());
+      return client;
+    };
 
     it('announces stream changes, delivery outcomes and hook firings by id, coalesced', async () => {
-      const receiver = await startTestReceiver();
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: mutableCatalog(),
+      const receiver = await backends.receiver();
+      const backend = await backends.start(mutableCatalog(), {
         lifecycle: { identityChanges: { allowedServices: ['hr-feed'] } },
         extraFeatures: portal,
       });
-      const client = await subscribe(backend.server, [
-        'ssf:streams',
-        'ssf:hooks',
+      const client = await listen(backend.server, ['ssf:streams', 'ssf:hooks']);
+      const created = await backend.createStream('client-a', receiver.url, [
+        SESSION_REVOKED,
+        ACCOUNT_DISABLED,
       ]);
-      try {
-        const created = await backend.createStream('client-a', receiver.url, [
-          SESSION_REVOKED,
-          ACCOUNT_DISABLED,
-        ]);
-        expect(created.status).toBe(201);
-        const streamId = created.body.stream_id;
-        await waitFor(
-          () => client.on('ssf:streams').length >= 1,
-          5_000,
-          'the stream signal',
-        );
-        expect(client.on('ssf:streams')[0].message).toEqual({
-          kind: 'stream',
+      expect(created.status).toBe(201);
+      const streamId = created.body.stream_id;
+      await waitFor(
+        () => client.on('ssf:streams').length >= 1,
+        5_000,
+        'the stream signal',
+      );
+      expect(client.on('ssf:streams')[0].message).toEqual({
+        kind: 'stream',
+        streamId,
+      });
+
+      // A hook fires: its SETs are delivered, and the page hears of both.
+      const seen = client.messages.length;
+      const fired = await hooksAdmin(
+        backend.server,
+        clientAuth('hr-feed'),
+      ).identityChanges({
+        changes: [
+          {
+            subject: { format: 'email', email: 'zoe@example.com' },
+            attributes: {
+              'metadata.annotations[ssf.io/lifecycle]': 'terminated',
+            },
+          },
+        ],
+      });
+      expect(fired.status).toBe(200);
+      await waitFor(() => receiver.received.length === 2, 10_000, 'SETs');
+      const firings = await backend
+        .knex('ssf_hook_firings')
+        .whereNotNull('hook_id')
+        .select();
+      const hookIds = [
+        ...new Set(firings.map((f: { hook_id: string }) => f.hook_id)),
+      ];
+      expect(hookIds.length).toBeGreaterThan(0);
+      await waitFor(
+        () => client.on('ssf:hooks').length >= hookIds.length,
+        5_000,
+        'the firing signals',
+      );
+      expect(
+        client
+          .on('ssf:hooks')
+          .map(m => m.message)
+          .sort((a, b) => String(a.hookId).localeCompare(String(b.hookId))),
+      ).toEqual(hookIds.sort().map(hookId => ({ kind: 'firing', hookId })));
+      // The deliveries changed the stream's counts.
+      await waitFor(
+        () =>
+          client.messages
+            .slice(seen)
+            .some(
+              m =>
+                m.channel === 'ssf:streams' && m.message.streamId === streamId,
+            ),
+        5_000,
+        'the delivery signal',
+      );
+
+      // A burst of 100 changes to one stream: a bounded number of messages
+      // (one per 500 ms window), not one per change.
+      const before = client.on('ssf:streams').length;
+      const started = Date.now();
+      for (let i = 0; i < 100; i++) {
+        const res = await backend.setStatus(
+          'client-a',
           streamId,
-        });
-
-        // A hook fires: its SETs are delivered, and the page hears of both.
-        const seen = client.messages.length;
-        const fired = await request(backend.server)
-          .post('/api/ssf/identity-changes')
-          .set('Authorization', clientAuth('hr-feed'))
-          .send({
-            changes: [
-              {
-                subject: { format: 'email', email: 'zoe@example.com' },
-                attributes: {
-                  'metadata.annotations[ssf.io/lifecycle]': 'terminated',
-                },
-              },
-            ],
-          });
-        expect(fired.status).toBe(200);
-        await waitFor(() => receiver.received.length === 2, 10_000, 'SETs');
-        const firings = await backend
-          .knex('ssf_hook_firings')
-          .whereNotNull('hook_id')
-          .select();
-        const hookIds = [
-          ...new Set(firings.map((f: { hook_id: string }) => f.hook_id)),
-        ];
-        expect(hookIds.length).toBeGreaterThan(0);
-        await waitFor(
-          () => client.on('ssf:hooks').length >= hookIds.length,
-          5_000,
-          'the firing signals',
+          i % 2 ? 'enabled' : 'paused',
         );
-        expect(
-          client
-            .on('ssf:hooks')
-            .map(m => m.message)
-            .sort((a, b) => String(a.hookId).localeCompare(String(b.hookId))),
-        ).toEqual(hookIds.sort().map(hookId => ({ kind: 'firing', hookId })));
-        // The deliveries changed the stream's counts.
-        await waitFor(
-          () =>
-            client.messages
-              .slice(seen)
-              .some(
-                m =>
-                  m.channel === 'ssf:streams' &&
-                  m.message.streamId === streamId,
-              ),
-          5_000,
-          'the delivery signal',
-        );
-
-        // A burst of 100 changes to one stream: a bounded number of messages
-        // (one per 500 ms window), not one per change.
-        const before = client.on('ssf:streams').length;
-        const started = Date.now();
-        for (let i = 0; i < 100; i++) {
-          const res = await backend.setStatus(
-            'client-a',
-            streamId,
-            i % 2 ? 'enabled' : 'paused',
-          );
-          expect(res.status).toBe(200);
-        }
-        const elapsed = Date.now() - started;
-        await sleep(1_200);
-        const burst = client.on('ssf:streams').length - before;
-        expect(burst).toBeGreaterThanOrEqual(1);
-        expect(burst).toBeLessThanOrEqual(Math.ceil(elapsed / 500) + 2);
-        expect(burst).toBeLessThan(20);
-      } finally {
-        client.close();
-        await receiver.close();
+        expect(res.status).toBe(200);
       }
+      const elapsed = Date.now() - started;
+      await sleep(1_200);
+      const burst = client.on('ssf:streams').length - before;
+      expect(burst).toBeGreaterThanOrEqual(1);
+      expect(burst).toBeLessThanOrEqual(Math.ceil(elapsed / 500) + 2);
+      expect(burst).toBeLessThan(20);
     });
 
     it('announces a reconciliation run when it ends', async () => {
-      const backend = await startIdentityHooksBackend({
-        databases,
-        id,
-        catalog: mutableCatalog(),
+      const backend = await backends.start(mutableCatalog(), {
         extraFeatures: portal,
       });
-      const client = await subscribe(backend.server, ['ssf:hooks']);
-      try {
-        await backend.reconcile();
-        await waitFor(
-          () => client.on('ssf:hooks').length === 1,
-          5_000,
-          'the reconcile signal',
-        );
-        expect(client.on('ssf:hooks')[0].message).toEqual({
-          kind: 'reconcile',
-        });
-      } finally {
-        client.close();
-      }
+      const client = await listen(backend.server, ['ssf:hooks']);
+      await backend.reconcile();
+      await waitFor(
+        () => client.on('ssf:hooks').length === 1,
+        5_000,
+        'the reconcile signal',
+      );
+      expect(client.on('ssf:hooks')[0].message).toEqual({
+        kind: 'reconcile',
+      });
     });
 
     it('announces stored SETs per provider, once per window, not refused ones', async () => {
       const transmitter = await TestTransmitter.start();
+      backends.cleanUp(() => transmitter.close());
       const { server } = await startReceiverBackend({
         databases,
         id,
         extraFeatures: portal,
       });
-      const client = await subscribe(server, ['ssf:received-events']);
-      try {
-        const provider = await addProvider(server, transmitter);
-        const refused = await push(
-          server,
-          await transmitter.sign({}, { forge: true }),
-        );
-        expect(refused.status).toBe(400);
-        await sleep(700);
-        expect(client.on('ssf:received-events')).toEqual([]);
+      const client = await listen(server, ['ssf:received-events']);
+      const provider = await addProvider(server, transmitter);
+      const refused = await push(
+        server,
+        await transmitter.sign({}, { forge: true }),
+      );
+      expect(refused.status).toBe(400);
+      await sleep(700);
+      expect(client.on('ssf:received-events')).toEqual([]);
 
-        const sets = await Promise.all(
-          [0, 1, 2, 3, 4].map(i => transmitter.sign({ jti: `s${i}` })),
-        );
-        const answers = await Promise.all(sets.map(set => push(server, set)));
-        expect(answers.map(a => a.status)).toEqual([202, 202, 202, 202, 202]);
-        await waitFor(
-          () => client.on('ssf:received-events').length >= 1,
-          5_000,
-          'the received signal',
-        );
-        await sleep(700);
-        // Five SETs stored at once: one message (two if they straddled a
-        // window's end), each naming only the provider.
-        const received = client.on('ssf:received-events');
-        expect(received.length).toBeLessThanOrEqual(2);
-        for (const m of received) {
-          expect(m.message).toEqual({
-            kind: 'received',
-            providerId: provider.id,
-          });
-        }
-      } finally {
-        client.close();
-        await transmitter.close();
+      const sets = await Promise.all(
+        [0, 1, 2, 3, 4].map(i => transmitter.sign({ jti: `s${i}` })),
+      );
+      const answers = await Promise.all(sets.map(set => push(server, set)));
+      expect(answers.map(a => a.status)).toEqual([202, 202, 202, 202, 202]);
+      await waitFor(
+        () => client.on('ssf:received-events').length >= 1,
+        5_000,
+        'the received signal',
+      );
+      await sleep(700);
+      // Five SETs stored at once: one message (two if they straddled a
+      // window's end), each naming only the provider.
+      const received = client.on('ssf:received-events');
+      expect(received.length).toBeLessThanOrEqual(2);
+      for (const m of received) {
+        expect(m.message).toEqual({
+          kind: 'received',
+          providerId: provider.id,
+        });
       }
     });
   },

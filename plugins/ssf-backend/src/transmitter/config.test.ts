@@ -15,17 +15,20 @@
  */
 
 import { ConfigReader } from '@backstage/config';
+import { SESSION_REVOKED } from '../__testUtils__/specUris';
 import { readTransmitterConfig } from './config';
 
 const base = { backend: { baseUrl: 'https://portal.example.com/' } };
-const read = (transmitter: object) =>
-  readTransmitterConfig(new ConfigReader({ ...base, ssf: { transmitter } }));
+/** The transmitter config read from `transmitter`, or with no `ssf` key at all. */
+const read = (transmitter?: object) =>
+  readTransmitterConfig(
+    new ConfigReader(transmitter ? { ...base, ssf: { transmitter } } : base),
+  );
+const DAY_MS = 24 * 3600 * 1000;
 
 describe('readTransmitterConfig', () => {
   it('reads inactivityTimeout in whole seconds, off by default', () => {
-    expect(
-      readTransmitterConfig(new ConfigReader(base)).inactivityTimeoutSeconds,
-    ).toBeUndefined();
+    expect(read().inactivityTimeoutSeconds).toBeUndefined();
     expect(
       read({ inactivityTimeout: { hours: 1 } }).inactivityTimeoutSeconds,
     ).toBe(3600);
@@ -39,53 +42,59 @@ describe('readTransmitterConfig', () => {
     );
   });
 
-  it('has secure, documented defaults', () => {
-    const config = readTransmitterConfig(new ConfigReader(base));
-    expect(config).toMatchObject({
-      issuer: 'https://portal.example.com/api/ssf',
-      maxStreams: 10,
-      minVerificationIntervalSeconds: 30,
-      defaultSubjects: 'ALL',
-      signing: {
-        algorithm: 'RS256',
-        rotationIntervalMs: 30 * 24 * 3600 * 1000,
-        retiredKeyRetentionMs: 14 * 24 * 3600 * 1000,
+  it.each<[string, object | undefined, object]>([
+    [
+      'has secure, documented defaults',
+      undefined,
+      {
+        issuer: 'https://portal.example.com/api/ssf',
+        maxStreams: 10,
+        minVerificationIntervalSeconds: 30,
+        defaultSubjects: 'ALL',
+        signing: {
+          algorithm: 'RS256',
+          rotationIntervalMs: 30 * DAY_MS,
+          retiredKeyRetentionMs: 14 * DAY_MS,
+        },
+        urlPolicy: { allowInsecureUrls: false, allowPrivateNetworks: false },
       },
-      urlPolicy: { allowInsecureUrls: false, allowPrivateNetworks: false },
-    });
-    // 22 CAEP and RISC types, and the 3 Okta types only okta-profile streams are offered.
-    expect(config.eventsSupported).toHaveLength(25);
+    ],
+    [
+      'reads every key',
+      {
+        issuer: 'https://ssf.example.com/',
+        maxStreams: 3,
+        eventsSupported: [SESSION_REVOKED],
+        minVerificationInterval: { minutes: 2 },
+        defaultSubjects: 'NONE',
+        signing: {
+          algorithm: 'ES256',
+          keyEncryptionSecret: 'x'.repeat(32),
+          rotationInterval: 'P7D',
+          retiredKeyRetention: { days: 2 },
+        },
+        delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+      },
+      {
+        issuer: 'https://ssf.example.com',
+        maxStreams: 3,
+        minVerificationIntervalSeconds: 120,
+        defaultSubjects: 'NONE',
+        signing: {
+          algorithm: 'ES256',
+          rotationIntervalMs: 7 * DAY_MS,
+          retiredKeyRetentionMs: 2 * DAY_MS,
+        },
+        urlPolicy: { allowInsecureUrls: true, allowPrivateNetworks: true },
+      },
+    ],
+  ])('%s', (_, transmitter, expected) => {
+    expect(read(transmitter)).toMatchObject(expected);
   });
 
-  it('reads every key', () => {
-    const config = read({
-      issuer: 'https://ssf.example.com/',
-      maxStreams: 3,
-      eventsSupported: [
-        'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-      ],
-      minVerificationInterval: { minutes: 2 },
-      defaultSubjects: 'NONE',
-      signing: {
-        algorithm: 'ES256',
-        keyEncryptionSecret: 'x'.repeat(32),
-        rotationInterval: 'P7D',
-        retiredKeyRetention: { days: 2 },
-      },
-      delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-    });
-    expect(config).toMatchObject({
-      issuer: 'https://ssf.example.com',
-      maxStreams: 3,
-      minVerificationIntervalSeconds: 120,
-      defaultSubjects: 'NONE',
-      signing: {
-        algorithm: 'ES256',
-        rotationIntervalMs: 7 * 24 * 3600 * 1000,
-        retiredKeyRetentionMs: 2 * 24 * 3600 * 1000,
-      },
-      urlPolicy: { allowInsecureUrls: true, allowPrivateNetworks: true },
-    });
+  it('offers every CAEP and RISC type by default, and the Okta ones', () => {
+    // 22 CAEP and RISC types, and the 3 Okta types only okta-profile streams are offered.
+    expect(read().eventsSupported).toHaveLength(25);
   });
 
   it.each([

@@ -14,12 +14,13 @@
  * limitations under the License.
  */
 
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
 import {
   isSubscribableEventType,
   SUBSCRIBABLE_EVENT_TYPES,
 } from '@shared-signals/plugin-ssf-common';
+import { readDurationMs } from '../config/readDurationMs';
 import { OutboundUrlPolicy } from '../http/outboundUrlPolicy';
 
 /** The transmitter's settings, read once from `ssf.transmitter`. @internal */
@@ -70,16 +71,6 @@ const DEFAULT_MIN_VERIFICATION_INTERVAL: HumanDuration = { seconds: 30 };
 const DEFAULT_ROTATION_INTERVAL: HumanDuration = { days: 30 };
 const DEFAULT_RETIRED_KEY_RETENTION: HumanDuration = { days: 14 };
 const MIN_KEY_ENCRYPTION_SECRET_LENGTH = 32;
-
-function readDuration(
-  config: Config | undefined,
-  key: string,
-  fallback: HumanDuration,
-): number {
-  return durationToMilliseconds(
-    config?.has(key) ? readDurationFromConfig(config, { key }) : fallback,
-  );
-}
 
 /**
  * Reads and checks `ssf.transmitter`; a wrong value stops the backend at start
@@ -145,20 +136,20 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     return value;
   };
   const delivery: DeliveryConfig = {
-    timeoutMs: readDuration(d, 'timeout', { seconds: 10 }),
+    timeoutMs: readDurationMs(d, 'timeout', { seconds: 10 }),
     maxAttempts: positiveInt('maxAttempts', 8),
-    initialBackoffMs: readDuration(d, 'initialBackoff', { seconds: 1 }),
-    maxBackoffMs: readDuration(d, 'maxBackoff', { minutes: 10 }),
+    initialBackoffMs: readDurationMs(d, 'initialBackoff', { seconds: 1 }),
+    maxBackoffMs: readDurationMs(d, 'maxBackoff', { minutes: 10 }),
     perStreamConcurrency: positiveInt('perStreamConcurrency', 16),
     maxConcurrency: positiveInt('maxConcurrency', 64),
-    leaseDurationMs: readDuration(d, 'leaseDuration', { minutes: 1 }),
+    leaseDurationMs: readDurationMs(d, 'leaseDuration', { minutes: 1 }),
     pausedHoldLimit: positiveInt('pausedHoldLimit', 10_000),
-    pausedHoldMaxAgeMs: readDuration(d, 'pausedHoldMaxAge', { days: 7 }),
-    pollRedeliveryAfterMs: readDuration(d, 'pollRedeliveryAfter', {
+    pausedHoldMaxAgeMs: readDurationMs(d, 'pausedHoldMaxAge', { days: 7 }),
+    pollRedeliveryAfterMs: readDurationMs(d, 'pollRedeliveryAfter', {
       seconds: 30,
     }),
-    longPollTimeoutMs: readDuration(d, 'longPollTimeout', { seconds: 20 }),
-    historyRetentionMs: readDuration(d, 'historyRetention', { days: 7 }),
+    longPollTimeoutMs: readDurationMs(d, 'longPollTimeout', { seconds: 20 }),
+    historyRetentionMs: readDurationMs(d, 'historyRetention', { days: 7 }),
   };
   if (delivery.leaseDurationMs <= delivery.timeoutMs) {
     throw new Error(
@@ -170,7 +161,7 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
   if (t?.has('inactivityTimeout')) {
     // Whole seconds: the member has the syntax of RFC 6749 expires_in.
     inactivityTimeoutSeconds = Math.ceil(
-      readDuration(t, 'inactivityTimeout', { seconds: 0 }) / 1000,
+      readDurationMs(t, 'inactivityTimeout', { seconds: 0 }) / 1000,
     );
     if (inactivityTimeoutSeconds < 1) {
       throw new Error(
@@ -188,7 +179,7 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
     maxStreams,
     eventsSupported,
     minVerificationIntervalSeconds: Math.ceil(
-      readDuration(
+      readDurationMs(
         t,
         'minVerificationInterval',
         DEFAULT_MIN_VERIFICATION_INTERVAL,
@@ -200,12 +191,12 @@ export function readTransmitterConfig(config: Config): TransmitterConfig {
       privateKeyPem: s?.getOptionalString('privateKey'),
       keyId: s?.getOptionalString('keyId'),
       keyEncryptionSecret,
-      rotationIntervalMs: readDuration(
+      rotationIntervalMs: readDurationMs(
         s,
         'rotationInterval',
         DEFAULT_ROTATION_INTERVAL,
       ),
-      retiredKeyRetentionMs: readDuration(
+      retiredKeyRetentionMs: readDurationMs(
         s,
         'retiredKeyRetention',
         DEFAULT_RETIRED_KEY_RETENTION,

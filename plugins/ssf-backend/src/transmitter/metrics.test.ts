@@ -14,34 +14,20 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { describeOnEachDatabase } from '../__testUtils__/databases';
 import { installTestMeterProvider } from '../__testUtils__/metrics';
 import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
-import { clientAuth, startSsfBackend } from '../__testUtils__/testBackend';
+import { CREDENTIAL_CHANGE, SESSION_REVOKED } from '../__testUtils__/specUris';
+import { clientAuth } from '../__testUtils__/testBackend';
+import { pushStream } from './__testUtils__/transmitterApi';
+import { startPushTransmitter } from './__testUtils__/transmitterBackend';
 
 // Before any backend: the plugin's MetricsService takes its meter at setup.
 const meter = installTestMeterProvider();
 
 jest.setTimeout(60_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const CREDENTIAL_CHANGE =
-  'https://schemas.openid.net/secevent/caep/event-type/credential-change';
-const PUSH = 'urn:ietf:rfc:8935';
 const A = clientAuth('client-a');
-const PLUGIN = clientAuth('plugin:hr-feed');
-
-const fastDelivery = {
-  allowInsecureUrls: true,
-  allowPrivateNetworks: true,
-  timeout: { milliseconds: 500 },
-  initialBackoff: { milliseconds: 50 },
-  maxBackoff: { milliseconds: 200 },
-  maxAttempts: 4,
-  leaseDuration: { seconds: 5 },
-};
 
 /** Waits until the instrument's value over `attributes` reaches `expected`. */
 async function waitForValue(
@@ -58,230 +44,201 @@ async function waitForValue(
   expect(await meter.value(name, attributes)).toBe(expected);
 }
 
+/** The outbox gauge: the SETs in `state` in this backend's outbox. */
+const outboxSets = (state: string) =>
+  meter.value('ssf.transmitter.outbox.sets', { state });
+
 afterAll(() => meter.shutdown());
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'transmitter metrics on %p',
-  id => {
-    const databases = createTestDatabases();
-    let receiver: Awaited<ReturnType<typeof startTestReceiver>>;
-    let stop: (() => Promise<void>) | undefined;
+describeOnEachDatabase('transmitter metrics', (databases, id) => {
+  let receiver: Awaited<ReturnType<typeof startTestReceiver>>;
+  let stop: (() => Promise<void>) | undefined;
 
-    beforeEach(async () => {
-      receiver = await startTestReceiver();
-    });
-    afterEach(async () => {
-      // Stopped here rather than after the file, so that only this test's
-      // backend reports the outbox gauge.
-      await stop?.();
-      stop = undefined;
-      await receiver.close();
-    });
+  beforeEach(async () => {
+    receiver = await startTestReceiver();
+  });
+  afterEach(async () => {
+    // Stopped here rather than after the file, so that only this test's
+    // backend reports the outbox gauge.
+    await stop?.();
+    stop = undefined;
+    await receiver.close();
+  });
 
-    async function setUp() {
-      const started = await startSsfBackend({
-        databases,
-        id,
-        config: { ssf: { transmitter: { delivery: fastDelivery } } },
+  async function setUp() {
+    const started = await startPushTransmitter({ databases, id });
+    stop = () => started.backend.stop();
+    const { api } = started;
+    const emit = (type: string, email: string) =>
+      api.emit({
+        type,
+        subject: { format: 'email', email },
+        payload:
+          type === CREDENTIAL_CHANGE
+            ? { credential_type: 'password', change_type: 'update' }
+            : {},
       });
-      stop = () => started.backend.stop();
-      const { server } = started;
-      const emit = (type: string, email: string) =>
-        request(server)
-          .post('/api/ssf/emit')
-          .set('Authorization', PLUGIN)
-          .send({
-            type,
-            subject: { format: 'email', email },
-            payload:
-              type === CREDENTIAL_CHANGE
-                ? { credential_type: 'password', change_type: 'update' }
-                : {},
-          });
-      const createStream = async (body: object = {}) => {
-        const res = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({
-            delivery: { method: PUSH, endpoint_url: receiver.url },
-            events_requested: [SESSION_REVOKED, CREDENTIAL_CHANGE],
-            ...body,
-          });
-        expect(res.status).toBe(201);
-        return res.body as { stream_id: string; delivery: any };
-      };
-      return { ...started, emit, createStream };
+    const createStream = async (body: object = {}) => {
+      const res = await api.createStream(A, {
+        ...pushStream(receiver.url),
+        events_requested: [SESSION_REVOKED, CREDENTIAL_CHANGE],
+        ...body,
+      });
+      expect(res.status).toBe(201);
+      return res.body as { stream_id: string; delivery: any };
+    };
+    return { ...started, emit, createStream };
+  }
+
+  it('counts SETs emitted by event type, delivered pushes, their latency and the outbox depth', async () => {
+    const { emit, createStream } = await setUp();
+    const stream = await createStream();
+    const emittedBefore = await meter.value('ssf.transmitter.sets.emitted', {
+      event_type: SESSION_REVOKED,
+    });
+    const otherBefore = await meter.value('ssf.transmitter.sets.emitted', {
+      event_type: CREDENTIAL_CHANGE,
+    });
+
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
+      expect((await emit(SESSION_REVOKED, email)).status).toBe(202);
     }
+    expect((await emit(CREDENTIAL_CHANGE, 'd@example.com')).status).toBe(202);
 
-    it('counts SETs emitted by event type, delivered pushes, their latency and the outbox depth', async () => {
-      const { emit, createStream } = await setUp();
-      const stream = await createStream();
-      const emittedBefore = await meter.value('ssf.transmitter.sets.emitted', {
+    expect(
+      await meter.value('ssf.transmitter.sets.emitted', {
         event_type: SESSION_REVOKED,
-      });
-      const otherBefore = await meter.value('ssf.transmitter.sets.emitted', {
+      }),
+    ).toBe(emittedBefore + 3);
+    expect(
+      await meter.value('ssf.transmitter.sets.emitted', {
         event_type: CREDENTIAL_CHANGE,
-      });
+      }),
+    ).toBe(otherBefore + 1);
 
-      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
-        expect((await emit(SESSION_REVOKED, email)).status).toBe(202);
-      }
-      expect((await emit(CREDENTIAL_CHANGE, 'd@example.com')).status).toBe(202);
-
-      expect(
-        await meter.value('ssf.transmitter.sets.emitted', {
-          event_type: SESSION_REVOKED,
-        }),
-      ).toBe(emittedBefore + 3);
-      expect(
-        await meter.value('ssf.transmitter.sets.emitted', {
-          event_type: CREDENTIAL_CHANGE,
-        }),
-      ).toBe(otherBefore + 1);
-
-      const pushed = { stream_id: stream.stream_id, outcome: 'delivered' };
-      await waitForValue('ssf.transmitter.sets.pushed', pushed, 4);
-      expect(receiver.received).toHaveLength(4);
-      expect(
-        await meter.value('ssf.transmitter.sets.pushed', {
-          stream_id: stream.stream_id,
-        }),
-      ).toBe(4);
-      // One latency per answer, each from the SET's emit: positive, and
-      // below the time the whole test has taken.
-      expect(
-        await meter.value('ssf.transmitter.sets.push.latency', pushed),
-      ).toBe(4);
-      const latency = await meter.histogramSum(
-        'ssf.transmitter.sets.push.latency',
-        pushed,
-      );
-      expect(latency).toBeGreaterThan(0);
-      expect(latency).toBeLessThan(4 * 10);
-      const [point] = (
-        await meter.points('ssf.transmitter.sets.push.latency')
-      ).filter(p => p.attributes.stream_id === stream.stream_id);
-      expect(point.unit).toBe('s');
-
-      // The gauge reads this backend's fresh database: every SET delivered
-      // once the marks are written.
-      await waitFor(
-        async () =>
-          (await meter.value('ssf.transmitter.outbox.sets', {
-            state: 'delivered',
-          })) === 4,
-        10_000,
-        'the delivered marks',
-      );
-      expect(
-        await meter.value('ssf.transmitter.outbox.sets', { state: 'pending' }),
-      ).toBe(0);
-      expect(
-        await meter.value('ssf.transmitter.outbox.sets', { state: 'dead' }),
-      ).toBe(0);
-    });
-
-    it('counts a push answered 400 as dead-lettered, and a 503 as retried', async () => {
-      const { emit, createStream } = await setUp();
-      const stream = await createStream();
-      const of = (outcome: string) => ({
+    const pushed = { stream_id: stream.stream_id, outcome: 'delivered' };
+    await waitForValue('ssf.transmitter.sets.pushed', pushed, 4);
+    expect(receiver.received).toHaveLength(4);
+    expect(
+      await meter.value('ssf.transmitter.sets.pushed', {
         stream_id: stream.stream_id,
-        outcome,
-      });
+      }),
+    ).toBe(4);
+    // One latency per answer, each from the SET's emit: positive, and
+    // below the time the whole test has taken.
+    expect(await meter.value('ssf.transmitter.sets.push.latency', pushed)).toBe(
+      4,
+    );
+    const latency = await meter.histogramSum(
+      'ssf.transmitter.sets.push.latency',
+      pushed,
+    );
+    expect(latency).toBeGreaterThan(0);
+    expect(latency).toBeLessThan(4 * 10);
+    const [point] = (
+      await meter.points('ssf.transmitter.sets.push.latency')
+    ).filter(p => p.attributes.stream_id === stream.stream_id);
+    expect(point.unit).toBe('s');
 
-      receiver.answerNext({
-        status: 400,
-        body: JSON.stringify({ err: 'invalid_audience', description: 'no' }),
-      });
-      expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
-      await waitForValue('ssf.transmitter.sets.pushed', of('dead_lettered'), 1);
-      expect(
-        await meter.value('ssf.transmitter.sets.pushed', of('delivered')),
-      ).toBe(0);
+    // The gauge reads this backend's fresh database: every SET delivered
+    // once the marks are written.
+    await waitFor(
+      async () => (await outboxSets('delivered')) === 4,
+      10_000,
+      'the delivered marks',
+    );
+    expect(await outboxSets('pending')).toBe(0);
+    expect(await outboxSets('dead')).toBe(0);
+  });
 
-      receiver.answerNext({ status: 503 });
-      expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
-      await waitForValue('ssf.transmitter.sets.pushed', of('delivered'), 1);
-      expect(
-        await meter.value('ssf.transmitter.sets.pushed', of('retried')),
-      ).toBe(1);
-      expect(
-        await meter.value('ssf.transmitter.sets.pushed', of('dead_lettered')),
-      ).toBe(1);
-      await waitFor(
-        async () =>
-          (await meter.value('ssf.transmitter.outbox.sets', {
-            state: 'dead',
-          })) === 1,
-        10_000,
-        'the dead SET in the outbox gauge',
-      );
+  it('counts a push answered 400 as dead-lettered, and a 503 as retried', async () => {
+    const { emit, createStream } = await setUp();
+    const stream = await createStream();
+    const of = (outcome: string) => ({
+      stream_id: stream.stream_id,
+      outcome,
     });
 
-    it('counts SETs dropped when their stream is disabled', async () => {
-      const { server, emit, createStream } = await setUp();
-      const stream = await createStream();
-      // Paused: the SETs wait in the outbox.
-      await request(server)
-        .post('/api/ssf/streams/status')
-        .set('Authorization', A)
-        .send({ stream_id: stream.stream_id, status: 'paused' })
-        .expect(200);
-      expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
-      expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
-      await request(server)
-        .post('/api/ssf/streams/status')
-        .set('Authorization', A)
-        .send({ stream_id: stream.stream_id, status: 'disabled' })
-        .expect(200);
-      expect(
-        await meter.value('ssf.transmitter.sets.dropped', {
-          stream_id: stream.stream_id,
-          reason: 'stream_disabled',
-        }),
-      ).toBe(2);
+    receiver.answerNext({
+      status: 400,
+      body: JSON.stringify({ err: 'invalid_audience', description: 'no' }),
     });
+    expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
+    await waitForValue('ssf.transmitter.sets.pushed', of('dead_lettered'), 1);
+    expect(
+      await meter.value('ssf.transmitter.sets.pushed', of('delivered')),
+    ).toBe(0);
 
-    it('counts SETs handed out to a poll receiver and those it acknowledged', async () => {
-      const { server, emit } = await setUp();
-      const stream = (
-        await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({ events_requested: [SESSION_REVOKED] })
-      ).body;
-      const path = new URL(stream.delivery.endpoint_url).pathname;
-      const poll = (body: object) =>
-        request(server).post(path).set('Authorization', A).send(body);
-      const at = { stream_id: stream.stream_id };
+    receiver.answerNext({ status: 503 });
+    expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
+    await waitForValue('ssf.transmitter.sets.pushed', of('delivered'), 1);
+    expect(
+      await meter.value('ssf.transmitter.sets.pushed', of('retried')),
+    ).toBe(1);
+    expect(
+      await meter.value('ssf.transmitter.sets.pushed', of('dead_lettered')),
+    ).toBe(1);
+    await waitFor(
+      async () => (await outboxSets('dead')) === 1,
+      10_000,
+      'the dead SET in the outbox gauge',
+    );
+  });
 
-      expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
-      expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
-      const first = await poll({ returnImmediately: true });
-      const [one, two] = Object.keys(first.body.sets);
-      expect(await meter.value('ssf.transmitter.sets.polled', at)).toBe(2);
+  it('counts SETs dropped when their stream is disabled', async () => {
+    const { api, emit, createStream } = await setUp();
+    const stream = await createStream();
+    const setStatus = (status: string) =>
+      api.setStatus(A, { stream_id: stream.stream_id, status }).expect(200);
+    // Paused: the SETs wait in the outbox.
+    await setStatus('paused');
+    expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
+    expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
+    await setStatus('disabled');
+    expect(
+      await meter.value('ssf.transmitter.sets.dropped', {
+        stream_id: stream.stream_id,
+        reason: 'stream_disabled',
+      }),
+    ).toBe(2);
+  });
 
-      await poll({
-        ack: [one],
-        setErrs: { [two]: { err: 'invalid_key', description: 'no' } },
-        returnImmediately: true,
-      });
-      // Acknowledging again moves nothing: the SET is no longer pending.
-      await poll({ ack: [one], returnImmediately: true });
-      expect(
-        await meter.value('ssf.transmitter.sets.acknowledged', {
-          ...at,
-          outcome: 'delivered',
-        }),
-      ).toBe(1);
-      expect(
-        await meter.value('ssf.transmitter.sets.acknowledged', {
-          ...at,
-          outcome: 'dead_lettered',
-        }),
-      ).toBe(1);
-      // Empty polls hand out nothing.
-      expect(await meter.value('ssf.transmitter.sets.polled', at)).toBe(2);
+  it('counts SETs handed out to a poll receiver and those it acknowledged', async () => {
+    const { api, emit } = await setUp();
+    // No delivery: a poll stream.
+    const stream = (
+      await api.createStream(A, { events_requested: [SESSION_REVOKED] })
+    ).body;
+    const poll = (body: object) =>
+      api.poll(A, stream.delivery.endpoint_url, body);
+    const at = { stream_id: stream.stream_id };
+
+    expect((await emit(SESSION_REVOKED, 'a@example.com')).status).toBe(202);
+    expect((await emit(SESSION_REVOKED, 'b@example.com')).status).toBe(202);
+    const first = await poll({ returnImmediately: true });
+    const [one, two] = Object.keys(first.body.sets);
+    expect(await meter.value('ssf.transmitter.sets.polled', at)).toBe(2);
+
+    await poll({
+      ack: [one],
+      setErrs: { [two]: { err: 'invalid_key', description: 'no' } },
+      returnImmediately: true,
     });
-  },
-);
+    // Acknowledging again moves nothing: the SET is no longer pending.
+    await poll({ ack: [one], returnImmediately: true });
+    expect(
+      await meter.value('ssf.transmitter.sets.acknowledged', {
+        ...at,
+        outcome: 'delivered',
+      }),
+    ).toBe(1);
+    expect(
+      await meter.value('ssf.transmitter.sets.acknowledged', {
+        ...at,
+        outcome: 'dead_lettered',
+      }),
+    ).toBe(1);
+    // Empty polls hand out nothing.
+    expect(await meter.value('ssf.transmitter.sets.polled', at)).toBe(2);
+  });
+});

@@ -21,6 +21,7 @@ import {
   MetricsServiceHistogram,
   MetricsServiceObservableGauge,
 } from '@backstage/backend-plugin-api/alpha';
+import { SafeMetricsRecorder } from '../metrics/SafeMetricsRecorder';
 import { OutboxState } from './delivery/OutboxStore';
 
 /** How a push ended, as `ssf.transmitter.sets.pushed` names it. @internal */
@@ -63,11 +64,10 @@ export class TransmitterMetrics {
     outcome: 'delivered' | 'dead_lettered';
   }>;
   readonly #outboxDepth: MetricsServiceObservableGauge<{ state: OutboxState }>;
-  readonly #logger?: LoggerService;
-  #warned = false;
+  readonly #recorder: SafeMetricsRecorder;
 
   constructor(metrics: MetricsService, logger?: LoggerService) {
-    this.#logger = logger;
+    this.#recorder = new SafeMetricsRecorder('SSF transmitter metrics', logger);
     this.#emitted = metrics.createCounter('ssf.transmitter.sets.emitted', {
       description:
         'SETs stored in the outbox for delivery, one per stream an event went to',
@@ -116,7 +116,7 @@ export class TransmitterMetrics {
 
   /** SETs committed to the outbox. */
   emitted(sets: Array<{ eventType: string }>) {
-    this.#safely(() => {
+    this.#recorder.record(() => {
       const byType = new Map<string, number>();
       for (const set of sets) {
         byType.set(set.eventType, (byType.get(set.eventType) ?? 0) + 1);
@@ -134,7 +134,7 @@ export class TransmitterMetrics {
     createdAt: Date,
     answeredAt: Date,
   ) {
-    this.#safely(() => {
+    this.#recorder.record(() => {
       const attributes = { stream_id: streamId, outcome };
       this.#pushed.add(1, attributes);
       this.#latency.record(
@@ -147,7 +147,7 @@ export class TransmitterMetrics {
   /** Pending SETs dropped; `streamId` is absent when a sweep covered several. */
   dropped(count: number, reason: DropReason, streamId?: string) {
     if (count <= 0) return;
-    this.#safely(() =>
+    this.#recorder.record(() =>
       this.#dropped.add(count, {
         reason,
         ...(streamId !== undefined && { stream_id: streamId }),
@@ -158,12 +158,14 @@ export class TransmitterMetrics {
   /** SETs handed out by one poll. */
   polled(streamId: string, count: number) {
     if (count <= 0) return;
-    this.#safely(() => this.#polled.add(count, { stream_id: streamId }));
+    this.#recorder.record(() =>
+      this.#polled.add(count, { stream_id: streamId }),
+    );
   }
 
   /** What one poll settled: SETs acknowledged and SETs reported as errors. */
   acknowledged(streamId: string, delivered: number, deadLettered: number) {
-    this.#safely(() => {
+    this.#recorder.record(() => {
       if (delivered > 0) {
         this.#acknowledged.add(delivered, {
           stream_id: streamId,
@@ -194,29 +196,10 @@ export class TransmitterMetrics {
           result.observe(n, { state: state as OutboxState });
         }
       } catch (error) {
-        this.#warnOnce(error);
+        this.#recorder.failed(error);
       }
     };
     this.#outboxDepth.addCallback(callback);
     return () => this.#outboxDepth.removeCallback(callback);
-  }
-
-  #safely(record: () => void) {
-    try {
-      record();
-    } catch (error) {
-      this.#warnOnce(error);
-    }
-  }
-
-  // Once: a broken exporter would otherwise log on every SET.
-  #warnOnce(error: unknown) {
-    if (this.#warned) return;
-    this.#warned = true;
-    this.#logger?.warn(
-      `SSF transmitter metrics could not be recorded: ${
-        (error as Error)?.message ?? error
-      }`,
-    );
   }
 }

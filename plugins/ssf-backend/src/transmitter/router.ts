@@ -30,9 +30,14 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { TransmitterConfig } from './config';
-import { jsonBody, parseInput, queryParams } from '../http/validation';
+import {
+  historyHoursParam,
+  jsonBody,
+  parseInput,
+  queryParams,
+} from '../http/validation';
 import { SigningKeyManager } from './signing/SigningKeyManager';
-import { audited } from '../http/audited';
+import { audited, AuditEvent } from '../http/audited';
 import { CallerResolver, describeCaller } from './callers';
 import { DeliveryAdminService } from './delivery/DeliveryAdminService';
 import { DeliveryHistory } from './delivery/DeliveryHistory';
@@ -49,6 +54,12 @@ import {
   StreamChange,
   StreamService,
 } from './streams/StreamService';
+import {
+  createdStreamMeta,
+  statusChangeMeta,
+  streamMutationEvent,
+  streamVerifyEvent,
+} from './streams/streamAudit';
 import { SubjectService } from './streams/SubjectService';
 
 const streamIdQuery = z
@@ -97,12 +108,7 @@ const setsQuery = z
 const historyQuery = z
   .object({
     stream_id: z.string({ error: 'stream_id is required' }).min(1).max(128),
-    hours: z.coerce
-      .number({ error: 'hours must be a number' })
-      .int({ error: 'hours must be a whole number' })
-      .min(1, { error: 'hours must be between 1 and 168' })
-      .max(168, { error: 'hours must be between 1 and 168' })
-      .default(24),
+    hours: historyHoursParam,
   })
   .strict();
 const redeliverBody = z
@@ -171,7 +177,7 @@ export function createTransmitterRouter(
     res.json(await keys.getJwks());
   });
 
-  /** Runs a stream mutation inside an audit event; secrets never reach the event. */
+  /** Runs a stream mutation inside its audit event; secrets never reach the event. */
   function mutation<T>(
     req: Request,
     actionType: string,
@@ -183,13 +189,30 @@ export function createTransmitterRouter(
       {
         auditor,
         request: req,
-        eventId: 'stream-mutate',
-        severityLevel: actionType === 'delete' ? 'high' : 'medium',
-        meta: { actionType, caller: describeCaller(caller) },
+        ...streamMutationEvent(actionType, caller),
         successMeta,
       },
       fn,
     );
+  }
+
+  // The audit of routes that change something other than the stream itself:
+  // verification, subjects, redelivery.
+  const audit = <T>(req: Request, event: AuditEvent, fn: () => Promise<T>) =>
+    audited({ auditor, request: req, ...event }, fn);
+
+  /**
+   * The caller of a route that changes a stream, who must be allowed to
+   * manage streams, and the JSON body as `schema` reads it. In that order:
+   * a caller without the permission is refused before the body is read.
+   */
+  async function manageRequest<S extends z.ZodType>(
+    req: Request,
+    schema: S,
+    what: string,
+  ) {
+    const caller = await callerFor(req, ssfStreamManagePermission);
+    return { caller, body: parseInput(schema, jsonBody(req), what) };
   }
 
   /**
@@ -235,19 +258,24 @@ export function createTransmitterRouter(
     );
   }
 
-  /** PUT and PATCH: the same audit, and the configuration as the answer. */
-  async function changeStream(
+  /** PUT and PATCH: the same body check, the same audit, and the configuration as the answer. */
+  async function changeStream<S extends z.ZodType>(
     req: Request,
     actionType: 'replace' | 'update',
-    caller: StreamCaller,
-    fn: () => Promise<StreamChange>,
+    schema: S,
+    change: (caller: StreamCaller, body: z.infer<S>) => Promise<StreamChange>,
   ) {
+    const { caller, body } = await manageRequest(
+      req,
+      schema,
+      'stream configuration',
+    );
     const { configuration } = await mutation(
       req,
       actionType,
       caller,
       async () => {
-        const result = await fn();
+        const result = await change(caller, body);
         await auditAdminDeliveryChange(req, caller, result);
         return result;
       },
@@ -262,10 +290,9 @@ export function createTransmitterRouter(
   }
 
   router.post('/streams', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(
+    const { caller, body } = await manageRequest(
+      req,
       createStreamRequestSchema,
-      jsonBody(req),
       'stream configuration',
     );
     const created = await mutation(
@@ -273,11 +300,7 @@ export function createTransmitterRouter(
       'create',
       caller,
       () => streams.create(caller, body),
-      s => ({
-        streamId: s.stream_id,
-        deliveryMethod: s.delivery.method,
-        receiverProfile: s.receiver_profile ?? 'ssf',
-      }),
+      createdStreamMeta,
     );
     res.status(201).json(created);
   });
@@ -305,29 +328,17 @@ export function createTransmitterRouter(
   });
 
   router.put('/streams', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(
-      replaceStreamRequestSchema,
-      jsonBody(req),
-      'stream configuration',
-    );
     res.json(
-      await changeStream(req, 'replace', caller, () =>
-        streams.replace(caller, body),
+      await changeStream(req, 'replace', replaceStreamRequestSchema, (c, b) =>
+        streams.replace(c, b),
       ),
     );
   });
 
   router.patch('/streams', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(
-      updateStreamRequestSchema,
-      jsonBody(req),
-      'stream configuration',
-    );
     res.json(
-      await changeStream(req, 'update', caller, () =>
-        streams.update(caller, body),
+      await changeStream(req, 'update', updateStreamRequestSchema, (c, b) =>
+        streams.update(c, b),
       ),
     );
   });
@@ -355,10 +366,9 @@ export function createTransmitterRouter(
   });
 
   router.post('/streams/status', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(
+    const { caller, body } = await manageRequest(
+      req,
       updateStreamStatusRequestSchema,
-      jsonBody(req),
       'stream status',
     );
     const { current } = await mutation(
@@ -366,32 +376,20 @@ export function createTransmitterRouter(
       'update-status',
       caller,
       () => streams.updateStatus(caller, body),
-      r => ({
-        streamId: r.current.stream_id,
-        from: r.previous.status,
-        to: r.current.status,
-      }),
+      statusChangeMeta,
     );
     res.json(current);
   });
 
-  // Verification, subjects, poll, emit and the admin views of delivery.
-  const audit = <T>(
-    req: Request,
-    eventId: string,
-    meta: JsonObject,
-    fn: () => Promise<T>,
-  ) => audited({ auditor, request: req, eventId, meta }, fn);
-
   router.post('/streams/verify', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(verifyBody, jsonBody(req), 'verification request');
+    const { caller, body } = await manageRequest(
+      req,
+      verifyBody,
+      'verification request',
+    );
     try {
-      await audit(
-        req,
-        'stream-verify',
-        { streamId: body.stream_id, caller: describeCaller(caller) },
-        () => options.verify(caller, body.stream_id, body.state),
+      await audit(req, streamVerifyEvent(body.stream_id, caller), () =>
+        options.verify(caller, body.stream_id, body.state),
       );
     } catch (error) {
       if (error instanceof TooManyRequestsError) {
@@ -402,42 +400,33 @@ export function createTransmitterRouter(
     res.status(204).end();
   });
 
-  router.post('/subjects\\:add', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(subjectBody, jsonBody(req), 'add subject request');
-    await audit(
-      req,
-      'stream-subject',
-      {
-        actionType: 'add',
-        streamId: body.stream_id,
-        caller: describeCaller(caller),
-      },
-      () => subjects.add(caller, body.stream_id, body.subject, body.verified),
-    );
-    res.status(200).end();
-  });
-
-  router.post('/subjects\\:remove', async (req, res) => {
-    const caller = await callerFor(req, ssfStreamManagePermission);
-    const body = parseInput(
-      subjectBody,
-      jsonBody(req),
-      'remove subject request',
-    );
-    await audit(
-      req,
-      'stream-subject',
-      {
-        actionType: 'remove',
-        streamId: body.stream_id,
-        caller: describeCaller(caller),
-      },
-      () =>
-        subjects.remove(caller, body.stream_id, body.subject, body.verified),
-    );
-    res.status(204).end();
-  });
+  // SSF 1.0 §8.1.3.2 and §8.1.3.3: adding answers 200, removing 204.
+  for (const [action, status] of [
+    ['add', 200],
+    ['remove', 204],
+  ] as const) {
+    router.post(`/subjects\\:${action}`, async (req, res) => {
+      const { caller, body } = await manageRequest(
+        req,
+        subjectBody,
+        `${action} subject request`,
+      );
+      await audit(
+        req,
+        {
+          eventId: 'stream-subject',
+          meta: {
+            actionType: action,
+            streamId: body.stream_id,
+            caller: describeCaller(caller),
+          },
+        },
+        () =>
+          subjects[action](caller, body.stream_id, body.subject, body.verified),
+      );
+      res.status(status).end();
+    });
+  }
 
   router.post('/poll/:streamId', async (req, res) => {
     const caller = await callerFor(req, ssfStreamReadPermission);
@@ -508,11 +497,13 @@ export function createTransmitterRouter(
     await streams.getRecord(caller, body.stream_id);
     const redelivered = await audit(
       req,
-      'stream-redeliver',
       {
-        streamId: body.stream_id,
-        ...(body.jti && { jti: body.jti }),
-        caller: describeCaller(caller),
+        eventId: 'stream-redeliver',
+        meta: {
+          streamId: body.stream_id,
+          ...(body.jti && { jti: body.jti }),
+          caller: describeCaller(caller),
+        },
       },
       () => deliveryAdmin.redeliver(body.stream_id, body.jti),
     );

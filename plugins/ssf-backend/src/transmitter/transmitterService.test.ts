@@ -19,14 +19,12 @@ import {
   coreServices,
 } from '@backstage/backend-plugin-api';
 import { ssfTransmitterServiceRef } from '@shared-signals/plugin-ssf-node';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { SESSION_REVOKED } from '../__testUtils__/specUris';
 import { clientAuth, startSsfBackend } from '../__testUtils__/testBackend';
+import { startTransmitter } from './__testUtils__/transmitterBackend';
 
 jest.setTimeout(60_000);
-
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 describe('ssfTransmitterServiceRef', () => {
   const databases = createTestDatabases();
@@ -67,11 +65,10 @@ describe('ssfTransmitterServiceRef', () => {
 
     const knex = await databases.init('SQLITE_3');
     // The stream exists before the HR plugin starts emitting.
-    const setup = await startSsfBackend({ databases, id: 'SQLITE_3', knex });
-    await request(setup.server)
-      .post('/api/ssf/streams')
-      .set('Authorization', clientAuth('client-a'))
-      .send({ events_requested: [SESSION_REVOKED] });
+    const setup = await startTransmitter({ databases, id: 'SQLITE_3', knex });
+    await setup.api.createStream(clientAuth('client-a'), {
+      events_requested: [SESSION_REVOKED],
+    });
     await setup.backend.stop();
 
     const { backend } = await startSsfBackend({

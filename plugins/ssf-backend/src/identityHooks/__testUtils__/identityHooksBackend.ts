@@ -14,13 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -28,9 +23,18 @@ import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { useCleanups } from '../../__testUtils__/cleanups';
 import { createTestDatabases } from '../../__testUtils__/databases';
-import { clientAuth, startSsfBackend } from '../../__testUtils__/testBackend';
+import { manualScheduler } from '../../__testUtils__/manualScheduler';
+import { startTestReceiver } from '../../__testUtils__/receiver';
+import { ssfTestModule } from '../../__testUtils__/ssfTestModule';
+import {
+  clientAuth,
+  createPushStream,
+  startSsfBackend,
+} from '../../__testUtils__/testBackend';
 import { CATALOG_RECONCILE_TASK_ID } from '../createIdentityHooks';
+import { hooksAdmin } from './hooksAdmin';
 
 /** A User entity for tests. */
 export function user(
@@ -63,6 +67,13 @@ export function user(
   };
 }
 
+/** `count` users u0, u1, … with an email each. */
+export function numberedUsers(count: number): Entity[] {
+  return Array.from({ length: count }, (_, i) =>
+    user(`u${i}`, { email: `u${i}@example.com` }),
+  );
+}
+
 /**
  * A catalog whose users a test can change between reconciliations: each
  * call reads the current entities through the catalog's in-memory client.
@@ -79,8 +90,13 @@ export function mutableCatalog(initial: Entity[] = []) {
     put(entity: Entity) {
       entities.set(stringifyEntityRef(entity), entity);
     },
-    remove(ref: string) {
-      entities.delete(ref);
+    /** Removes entities, given as entity refs or as the entities. */
+    remove(...refs: Array<string | Entity>) {
+      for (const ref of refs) {
+        entities.delete(
+          typeof ref === 'string' ? ref : stringifyEntityRef(ref),
+        );
+      }
     },
     factory: createServiceFactory({
       service: catalogServiceRef,
@@ -90,7 +106,16 @@ export function mutableCatalog(initial: Entity[] = []) {
   };
 }
 
-export const PUSH = 'urn:ietf:rfc:8935';
+/**
+ * A catalog of 30 users of which `vanish` removes 20 at once: more than a
+ * reconciliation removes by default (a quarter of the known users,
+ * `ssf.lifecycle.catalog.maxRemovedFraction`), so it holds them back.
+ */
+export function vanishingCatalog() {
+  const users = numberedUsers(30);
+  const catalog = mutableCatalog(users);
+  return { ...catalog, vanish: () => catalog.remove(...users.slice(0, 20)) };
+}
 
 /**
  * An SSF backend with a mutable catalog, a scheduler whose tasks run only
@@ -106,7 +131,7 @@ export async function startIdentityHooksBackend(options: {
   extraFeatures?: Parameters<typeof startSsfBackend>[0]['extraFeatures'];
 }) {
   let events: EventsService | undefined;
-  let scheduler: SchedulerService | undefined;
+  const scheduler = manualScheduler();
   const started = await startSsfBackend({
     databases: options.databases,
     id: options.id,
@@ -128,47 +153,73 @@ export async function startIdentityHooksBackend(options: {
     extraFeatures: [
       ...(options.extraFeatures ?? []),
       options.catalog.factory,
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      createBackendModule({
-        pluginId: 'ssf',
-        moduleId: 'test-events-handle',
-        register(reg) {
-          reg.registerInit({
-            deps: {
-              eventsService: eventsServiceRef,
-              schedulerService: coreServices.scheduler,
-            },
-            async init({ eventsService, schedulerService }) {
-              events = eventsService;
-              scheduler = schedulerService;
-            },
-          });
-        },
-      }),
+      ...scheduler.features,
+      ssfTestModule('test-events-handle', reg =>
+        reg.registerInit({
+          deps: { eventsService: eventsServiceRef },
+          async init({ eventsService }) {
+            events = eventsService;
+          },
+        }),
+      ),
     ],
   });
   const { server } = started;
   return {
     ...started,
-    events: events!,
-    // The mock scheduler runs the task to its end before this resolves.
-    reconcile: () => scheduler!.triggerTask(CATALOG_RECONCILE_TASK_ID),
+    admin: hooksAdmin(server),
+    reconcile: () => scheduler.trigger(CATALOG_RECONCILE_TASK_ID),
+    /** Tells the plugin, as the catalog does, that a user entity changed. */
+    catalogUpdated: (entityRef: string) =>
+      events!.publish({
+        topic: 'backstage.catalog.history.event',
+        eventPayload: { eventType: 'entity_updated', entityRef },
+      }),
     createStream: (
       clientId: string,
       endpointUrl: string,
       eventsRequested: string[],
-    ) =>
-      request(server)
-        .post('/api/ssf/streams')
-        .set('Authorization', clientAuth(clientId))
-        .send({
-          delivery: { method: PUSH, endpoint_url: endpointUrl },
-          events_requested: eventsRequested,
-        }),
+    ) => createPushStream(server, clientId, endpointUrl, eventsRequested),
     setStatus: (clientId: string, streamId: string, status: string) =>
       request(server)
         .post('/api/ssf/streams/status')
         .set('Authorization', clientAuth(clientId))
         .send({ stream_id: streamId, status }),
+  };
+}
+
+/**
+ * Identity hooks backends and test receivers for the tests of one describe
+ * block on the database kind `id`, each stopped after its test; `cleanUp`
+ * registers more to stop.
+ */
+export function useIdentityHooksBackends(
+  databases: ReturnType<typeof createTestDatabases>,
+  id: TestDatabaseId,
+) {
+  const cleanUp = useCleanups();
+  return {
+    cleanUp,
+    async start(
+      catalog = mutableCatalog(),
+      options: Omit<
+        Parameters<typeof startIdentityHooksBackend>[0],
+        'databases' | 'id' | 'catalog'
+      > = {},
+    ) {
+      const backend = await startIdentityHooksBackend({
+        databases,
+        id,
+        catalog,
+        ...options,
+      });
+      cleanUp(() => backend.backend.stop());
+      return backend;
+    },
+    async receiver() {
+      const receiver = await startTestReceiver();
+      cleanUp(() => receiver.close());
+      return receiver;
+    },
   };
 }

@@ -15,13 +15,9 @@
  */
 
 import { Knex } from 'knex';
-import {
-  createTestDatabases,
-  migratedDatabase,
-  untilBlockedOnLock,
-} from '../../__testUtils__/databases';
+import { storeTests, untilBlockedOnLock } from '../../__testUtils__/databases';
+import { SESSION_REVOKED } from '../../__testUtils__/specUris';
 import { HookStore } from '../hooks/HookStore';
-import { HookDefinition } from '../hooks/types';
 import { FiringStore, HookFiring, ProcessedChange } from './FiringStore';
 
 jest.setTimeout(60_000);
@@ -62,8 +58,7 @@ function firing(
       from: 'active',
       to: 'terminated',
     },
-    eventType:
-      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
+    eventType: SESSION_REVOKED,
     txn: 'txn-1',
     sets: [
       { streamId: 'stream-1', jti: 'jti-1' },
@@ -76,152 +71,145 @@ function firing(
   };
 }
 
-function hook(name: string): HookDefinition {
-  return {
-    name,
-    enabled: true,
-    trigger: { on: 'user_removed' },
-    eventType:
-      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-    payloadTemplate: {},
-    subjectFormat: 'email',
+/** Hooks stored under `names`, one after the other, and their store. */
+async function storedHooks(knex: Knex, ...names: string[]) {
+  const hooks = new HookStore(knex);
+  const stored = [];
+  for (const name of names) {
+    stored.push(
+      await hooks.create({
+        name,
+        enabled: true,
+        trigger: { on: 'user_removed' },
+        eventType: SESSION_REVOKED,
+        payloadTemplate: {},
+        subjectFormat: 'email',
+      }),
+    );
+  }
+  return { hooks, stored };
+}
+
+/** A FiringStore on `knex`, and its writes each in a transaction of its own. */
+function firingStore(
+  knex: Knex,
+  options?: ConstructorParameters<typeof FiringStore>[1],
+) {
+  const store = new FiringStore(knex, options);
+  const alone = {
+    claim: (processed: ProcessedChange, at: Date) =>
+      knex.transaction(tx => store.claim(processed, at, tx)),
+    record: (key: string, firings: Array<Omit<HookFiring, 'id'>>) =>
+      knex.transaction(tx => store.record(key, firings, tx)),
   };
+  return { store, alone };
 }
 
 describe('FiringStore', () => {
-  const databases = createTestDatabases();
+  const itWithStore = storeTests(firingStore);
 
-  it.each(databases.eachSupportedId())(
-    'claims each change once on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new FiringStore(knex);
+  itWithStore('claims each change once', async ({ store, alone }, knex) => {
+    await knex.transaction(async tx => {
+      expect(await store.claim(change(), T0, tx)).toBe(true);
+      expect(await store.claim(change(), T0, tx)).toBe(false);
+    });
+    // Later, from another source and with other content: the key decides.
+    expect(
+      await alone.claim(change({ source: 'hr-feed', events: 5 }), T1),
+    ).toBe(false);
+    expect(await alone.claim(change({ key: 'b'.repeat(64) }), T1)).toBe(true);
 
-      await knex.transaction(async tx => {
-        expect(await store.claim(change(), T0, tx)).toBe(true);
-        expect(await store.claim(change(), T0, tx)).toBe(false);
-      });
-      // Later, from another source and with other content: the key decides.
-      expect(
-        await knex.transaction(tx =>
-          store.claim(change({ source: 'hr-feed', events: 5 }), T1, tx),
-        ),
-      ).toBe(false);
-      expect(
-        await knex.transaction(tx =>
-          store.claim(change({ key: 'b'.repeat(64) }), T1, tx),
-        ),
-      ).toBe(true);
+    // A claim whose transaction fails leaves nothing: the change is
+    // processed again next time.
+    await expect(
+      knex.transaction(async tx => {
+        expect(await store.claim(change({ key: 'c'.repeat(64) }), T1, tx)).toBe(
+          true,
+        );
+        throw new Error('emit failed');
+      }),
+    ).rejects.toThrow('emit failed');
+    expect(await alone.claim(change({ key: 'c'.repeat(64) }), T1)).toBe(true);
+  });
 
-      // A claim whose transaction fails leaves nothing: the change is
-      // processed again next time.
-      await expect(
-        knex.transaction(async tx => {
-          expect(
-            await store.claim(change({ key: 'c'.repeat(64) }), T1, tx),
-          ).toBe(true);
-          throw new Error('emit failed');
-        }),
-      ).rejects.toThrow('emit failed');
-      expect(
-        await knex.transaction(tx =>
-          store.claim(change({ key: 'c'.repeat(64) }), T1, tx),
-        ),
-      ).toBe(true);
-      await knex.destroy();
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'lets only one of two racing transactions claim a change on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new FiringStore(knex);
-
+  itWithStore(
+    'lets only one of two racing transactions claim a change',
+    async ({ store, alone }, knex) => {
       const first = await knex.transaction();
       expect(await store.claim(change(), T0, first)).toBe(true);
       // On PostgreSQL the second insert waits on the first's uncommitted key,
       // then does nothing; SQLite serialises the two transactions.
-      const second = knex.transaction(tx => store.claim(change(), T0, tx));
+      const second = alone.claim(change(), T0);
       await untilBlockedOnLock(knex);
       await first.commit();
       expect(await second).toBe(false);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records firings and reads every field back on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const hooks = new HookStore(knex);
-      const a = await hooks.create(hook('a'));
-      const b = await hooks.create(hook('b'));
-      const onFired = jest.fn();
-      const store = new FiringStore(knex, { onFired });
+  itWithStore('records firings and reads every field back', async (_, knex) => {
+    const {
+      stored: [a, b],
+    } = await storedHooks(knex, 'a', 'b');
+    // A store of its own, that tells what it recorded.
+    const onFired = jest.fn();
+    const { store, alone } = firingStore(knex, { onFired });
 
-      const recorded = [
-        firing({ hookId: a.id, hookName: 'a' }),
-        firing({
-          hookId: a.id,
-          hookName: 'a',
-          identity: 'subject:iss_sub:https://idp.example.com|ann',
-          subject: {
-            format: 'iss_sub',
-            iss: 'https://idp.example.com',
-            sub: 'ann',
-          },
-          change: { kind: 'user_removed' },
-          txn: 'txn-2',
-          sets: [],
-          source: 'hr-feed',
-          observedAt: T1,
-          firedAt: T2,
-        }),
-        firing({ hookId: b.id, hookName: 'b', txn: 'txn-3' }),
-        // A hook that is not stored (a dry run's or an extension's).
-        firing({ hookName: 'unsaved', txn: 'txn-4' }),
-      ];
-      let recordTx: Knex.Transaction | undefined;
-      await knex.transaction(async tx => {
-        recordTx = tx;
-        await store.claim(change(), T0, tx);
-        await store.record(change().key, recorded, tx);
-      });
+    const recorded = [
+      firing({ hookId: a.id, hookName: 'a' }),
+      firing({
+        hookId: a.id,
+        hookName: 'a',
+        identity: 'subject:iss_sub:https://idp.example.com|ann',
+        subject: {
+          format: 'iss_sub',
+          iss: 'https://idp.example.com',
+          sub: 'ann',
+        },
+        change: { kind: 'user_removed' },
+        txn: 'txn-2',
+        sets: [],
+        source: 'hr-feed',
+        observedAt: T1,
+        firedAt: T2,
+      }),
+      firing({ hookId: b.id, hookName: 'b', txn: 'txn-3' }),
+      // A hook that is not stored (a dry run's or an extension's).
+      firing({ hookName: 'unsaved', txn: 'txn-4' }),
+    ];
+    let recordTx: Knex.Transaction | undefined;
+    await knex.transaction(async tx => {
+      recordTx = tx;
+      await store.claim(change(), T0, tx);
+      await store.record(change().key, recorded, tx);
+    });
 
-      const listed = await store.list({ limit: 10 });
-      expect(listed).toEqual(
-        [...recorded]
-          .reverse()
-          .map(f => ({ ...f, id: expect.stringMatching(/^\d+$/) })),
-      );
-      expect(listed[0]).not.toHaveProperty('hookId');
-      expect(listed[3].observedAt).toEqual(T0);
-      expect(listed[2].firedAt).toEqual(T2);
+    const listed = await store.list({ limit: 10 });
+    expect(listed).toEqual(
+      [...recorded]
+        .reverse()
+        .map(f => ({ ...f, id: expect.stringMatching(/^\d+$/) })),
+    );
+    expect(listed[0]).not.toHaveProperty('hookId');
+    expect(listed[3].observedAt).toEqual(T0);
+    expect(listed[2].firedAt).toEqual(T2);
 
-      // Told once, each stored hook once, inside the recording transaction.
-      expect(onFired).toHaveBeenCalledTimes(1);
-      expect(onFired.mock.calls[0][0]).toEqual([a.id, b.id]);
-      expect(onFired.mock.calls[0][1]).toBe(recordTx);
+    // Told once, each stored hook once, inside the recording transaction.
+    expect(onFired).toHaveBeenCalledTimes(1);
+    expect(onFired.mock.calls[0][0]).toEqual([a.id, b.id]);
+    expect(onFired.mock.calls[0][1]).toBe(recordTx);
 
-      // Nothing to record: nothing stored, nobody told.
-      onFired.mockClear();
-      await knex.transaction(tx => store.record('d'.repeat(64), [], tx));
-      expect(onFired).not.toHaveBeenCalled();
-      await knex.transaction(tx =>
-        store.record('d'.repeat(64), [firing({ hookName: 'unsaved' })], tx),
-      );
-      expect(onFired).not.toHaveBeenCalled();
-      expect(await store.list({ limit: 10 })).toHaveLength(5);
-      await knex.destroy();
-    },
-  );
+    // Nothing to record: nothing stored, nobody told.
+    onFired.mockClear();
+    await alone.record('d'.repeat(64), []);
+    expect(onFired).not.toHaveBeenCalled();
+    await alone.record('d'.repeat(64), [firing({ hookName: 'unsaved' })]);
+    expect(onFired).not.toHaveBeenCalled();
+    expect(await store.list({ limit: 10 })).toHaveLength(5);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'keeps nothing of a transaction that fails after recording on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new FiringStore(knex);
+  itWithStore(
+    'keeps nothing of a transaction that fails after recording',
+    async ({ store, alone }, knex) => {
       await expect(
         knex.transaction(async tx => {
           await store.claim(change(), T0, tx);
@@ -230,36 +218,25 @@ describe('FiringStore', () => {
         }),
       ).rejects.toThrow('outbox write failed');
       expect(await store.list({ limit: 10 })).toEqual([]);
-      expect(await knex.transaction(tx => store.claim(change(), T0, tx))).toBe(
-        true,
-      );
-      await knex.destroy();
+      expect(await alone.claim(change(), T0)).toBe(true);
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists newest first, by hook and identity, a page at a time on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const hooks = new HookStore(knex);
-      const a = await hooks.create(hook('a'));
-      const b = await hooks.create(hook('b'));
-      const store = new FiringStore(knex);
+  itWithStore(
+    'lists newest first, by hook and identity, a page at a time',
+    async ({ store, alone }, knex) => {
+      const {
+        stored: [a, b],
+      } = await storedHooks(knex, 'a', 'b');
       const ann = 'user:default/ann';
       const bob = 'user:default/bob';
-      await knex.transaction(tx =>
-        store.record(
-          'e'.repeat(64),
-          [
-            firing({ hookId: a.id, identity: ann, txn: '1' }),
-            firing({ hookId: b.id, identity: ann, txn: '2' }),
-            firing({ hookId: a.id, identity: bob, txn: '3' }),
-            firing({ hookId: a.id, identity: ann, txn: '4' }),
-            firing({ hookId: b.id, identity: bob, txn: '5' }),
-          ],
-          tx,
-        ),
-      );
+      await alone.record('e'.repeat(64), [
+        firing({ hookId: a.id, identity: ann, txn: '1' }),
+        firing({ hookId: b.id, identity: ann, txn: '2' }),
+        firing({ hookId: a.id, identity: bob, txn: '3' }),
+        firing({ hookId: a.id, identity: ann, txn: '4' }),
+        firing({ hookId: b.id, identity: bob, txn: '5' }),
+      ]);
       const txns = (page: HookFiring[]) => page.map(f => f.txn);
 
       const all = await store.list({ limit: 10 });
@@ -268,13 +245,17 @@ describe('FiringStore', () => {
       const ids = all.map(f => Number(f.id));
       expect([...ids].sort((x, y) => y - x)).toEqual(ids);
 
-      const page1 = await store.list({ limit: 2 });
-      expect(txns(page1)).toEqual(['5', '4']);
-      const page2 = await store.list({ limit: 2, before: page1[1].id });
-      expect(txns(page2)).toEqual(['3', '2']);
-      const page3 = await store.list({ limit: 2, before: page2[1].id });
-      expect(txns(page3)).toEqual(['1']);
-      expect(await store.list({ limit: 2, before: page3[0].id })).toEqual([]);
+      // Two at a time, each page after the last one's oldest, to an empty
+      // one (or to more pages than five firings fill, which would be wrong).
+      const pages: string[][] = [];
+      let before: string | undefined;
+      while (pages.length <= 5) {
+        const page = await store.list({ limit: 2, before });
+        if (page.length === 0) break;
+        pages.push(txns(page));
+        before = page[page.length - 1].id;
+      }
+      expect(pages).toEqual([['5', '4'], ['3', '2'], ['1']]);
 
       expect(txns(await store.list({ limit: 10, hookId: a.id }))).toEqual([
         '4',
@@ -297,39 +278,31 @@ describe('FiringStore', () => {
       expect(await store.list({ limit: 10, hookId: 'hook_missing' })).toEqual(
         [],
       );
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps the firings of a deleted hook, without its id, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const hooks = new HookStore(knex);
-      const a = await hooks.create(hook('a'));
-      const store = new FiringStore(knex);
-      await knex.transaction(tx =>
-        store.record(
-          'f'.repeat(64),
-          [firing({ hookId: a.id, hookName: 'a' })],
-          tx,
-        ),
-      );
+  itWithStore(
+    'keeps the firings of a deleted hook, without its id',
+    async ({ store, alone }, knex) => {
+      const {
+        hooks,
+        stored: [a],
+      } = await storedHooks(knex, 'a');
+      await alone.record('f'.repeat(64), [
+        firing({ hookId: a.id, hookName: 'a' }),
+      ]);
 
       await hooks.delete(a.id);
       const [kept] = await store.list({ limit: 10 });
       expect(kept).toMatchObject({ hookName: 'a', txn: 'txn-1' });
       expect(kept).not.toHaveProperty('hookId');
       expect(await store.list({ limit: 10, hookId: a.id })).toEqual([]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'forgets changes and firings strictly older than a time on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new FiringStore(knex);
+  itWithStore(
+    'forgets changes and firings strictly older than a time',
+    async ({ store, alone }, knex) => {
       const oldKey = '1'.repeat(64);
       const newKey = '2'.repeat(64);
       await knex.transaction(async tx => {
@@ -347,20 +320,11 @@ describe('FiringStore', () => {
         'new',
       ]);
       // The old change is forgotten (claimable again), the newer one is not.
-      expect(
-        await knex.transaction(tx =>
-          store.claim(change({ key: oldKey }), T2, tx),
-        ),
-      ).toBe(true);
-      expect(
-        await knex.transaction(tx =>
-          store.claim(change({ key: newKey }), T2, tx),
-        ),
-      ).toBe(false);
+      expect(await alone.claim(change({ key: oldKey }), T2)).toBe(true);
+      expect(await alone.claim(change({ key: newKey }), T2)).toBe(false);
 
       expect(await store.deleteBefore(T2)).toBe(2);
       expect(await store.list({ limit: 10 })).toEqual([]);
-      await knex.destroy();
     },
   );
 });

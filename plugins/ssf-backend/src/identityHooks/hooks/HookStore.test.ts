@@ -15,11 +15,8 @@
  */
 
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import {
-  createTestDatabases,
-  migratedDatabase,
-  untilBlockedOnLock,
-} from '../../__testUtils__/databases';
+import { Knex } from 'knex';
+import { storeTests, untilBlockedOnLock } from '../../__testUtils__/databases';
 import {
   lockForTransaction,
   TRANSACTION_LOCKS,
@@ -53,12 +50,6 @@ function definition(overrides: Partial<HookDefinition> = {}): HookDefinition {
   };
 }
 
-/**
- * Resolves once another session of this PostgreSQL database waits for a
- * lock, i.e. once a writer is blocked on a row or unique key that an open
- * transaction holds. SQLite has one connection, so there a writer simply
- * waits for it and nothing needs observing.
- */
 /** A hook row as another writer would insert it, bypassing the store. */
 function rawRow(name: string, source: 'api' | 'config') {
   const now = new Date('2026-11-01T10:00:00.000Z');
@@ -86,56 +77,76 @@ function settle<T>(promise: Promise<T>): Promise<T | Error> {
   );
 }
 
+/**
+ * What `write` settles to when it starts while another writer's transaction
+ * has inserted `row` but not committed it (after `first`, e.g. taking a
+ * lock): on PostgreSQL it is started, seen blocked on that transaction, and
+ * then the transaction commits; SQLite, with one connection, runs them in
+ * turn.
+ */
+async function againstUncommitted<T>(
+  knex: Knex,
+  row: ReturnType<typeof rawRow>,
+  write: () => Promise<T>,
+  first?: (tx: Knex.Transaction) => Promise<unknown>,
+): Promise<T | Error> {
+  const other = await knex.transaction();
+  await first?.(other);
+  await other(TABLE).insert(row);
+  const writing = settle(write());
+  await untilBlockedOnLock(knex);
+  await other.commit();
+  return writing;
+}
+
+/** What installFromConfig reports: nothing added, changed or skipped but `counts`. */
+function installReport(
+  counts: Partial<Awaited<ReturnType<HookStore['installFromConfig']>>>,
+) {
+  return { added: 0, updated: 0, removed: 0, skipped: [], ...counts };
+}
+
 describe('HookStore', () => {
-  const databases = createTestDatabases();
+  const itWithStore = storeTests(knex => new HookStore(knex));
 
-  it.each(databases.eachSupportedId())(
-    'creates and reads back every field on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
+  itWithStore('creates and reads back every field', async store => {
+    const full = definition();
+    const created = await store.create(full);
+    expect(created).toEqual({
+      ...full,
+      id: expect.stringMatching(/^hook_[0-9a-f-]{36}$/),
+      source: 'api',
+      createdAt: expect.any(Date),
+      updatedAt: created.createdAt,
+    });
+    expect(await store.get(created.id)).toEqual(created);
 
-      const full = definition();
-      const created = await store.create(full);
-      expect(created).toEqual({
-        ...full,
-        id: expect.stringMatching(/^hook_[0-9a-f-]{36}$/),
-        source: 'api',
-        createdAt: expect.any(Date),
-        updatedAt: created.createdAt,
-      });
-      expect(await store.get(created.id)).toEqual(created);
+    // No description, disabled, and the other trigger and subject kinds:
+    // SQLite gives booleans back as 0 and 1, and null must not become "".
+    const minimal = await store.create(
+      definition({
+        name: 'added',
+        description: undefined,
+        enabled: false,
+        trigger: { on: 'user_added' },
+        payloadTemplate: {},
+        subjectFormat: 'iss_sub',
+      }),
+    );
+    const read = await store.get(minimal.id);
+    expect(read).toEqual(minimal);
+    expect(read).not.toHaveProperty('description');
+    expect(read.enabled).toBe(false);
+    expect(read.trigger).toEqual({ on: 'user_added' });
+    expect(read.subjectFormat).toBe('iss_sub');
+    expect(minimal.id).not.toBe(created.id);
 
-      // No description, disabled, and the other trigger and subject kinds:
-      // SQLite gives booleans back as 0 and 1, and null must not become "".
-      const minimal = await store.create(
-        definition({
-          name: 'added',
-          description: undefined,
-          enabled: false,
-          trigger: { on: 'user_added' },
-          payloadTemplate: {},
-          subjectFormat: 'iss_sub',
-        }),
-      );
-      const read = await store.get(minimal.id);
-      expect(read).toEqual(minimal);
-      expect(read).not.toHaveProperty('description');
-      expect(read.enabled).toBe(false);
-      expect(read.trigger).toEqual({ on: 'user_added' });
-      expect(read.subjectFormat).toBe('iss_sub');
-      expect(minimal.id).not.toBe(created.id);
+    await expect(store.get('hook_missing')).rejects.toThrow(NotFoundError);
+  });
 
-      await expect(store.get('hook_missing')).rejects.toThrow(NotFoundError);
-      await knex.destroy();
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'lists by creation time, then name, and by enabled on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
+  itWithStore(
+    'lists by creation time, then name, and by enabled',
+    async (store, knex) => {
       const b = await store.create(definition({ name: 'b' }));
       const a = await store.create(definition({ name: 'a', enabled: false }));
       const c = await store.create(definition({ name: 'c' }));
@@ -173,148 +184,124 @@ describe('HookStore', () => {
         }),
       ).rejects.toThrow('roll back');
       expect((await store.list()).map(h => h.name)).toEqual(['c', 'a', 'b']);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'changes an API hook in place on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-      const created = await store.create(definition());
+  itWithStore('changes an API hook in place', async store => {
+    const created = await store.create(definition());
 
-      let seen: unknown;
-      const next = definition({
-        name: 'terminate-v2',
-        description: undefined,
-        enabled: false,
-        trigger: { on: 'user_removed' },
-        payloadTemplate: { reason_user: { en: 'Bye' } },
-        subjectFormat: 'iss_sub',
-      });
-      const updated = await store.update(created.id, current => {
-        seen = current;
-        return next;
-      });
-      expect(seen).toEqual(created);
-      expect(updated).toEqual({
-        ...next,
-        id: created.id,
-        source: 'api',
-        createdAt: created.createdAt,
-        updatedAt: expect.any(Date),
-      });
-      expect(updated).not.toHaveProperty('description');
-      expect(await store.get(created.id)).toEqual(updated);
+    let seen: unknown;
+    const next = definition({
+      name: 'terminate-v2',
+      description: undefined,
+      enabled: false,
+      trigger: { on: 'user_removed' },
+      payloadTemplate: { reason_user: { en: 'Bye' } },
+      subjectFormat: 'iss_sub',
+    });
+    const updated = await store.update(created.id, current => {
+      seen = current;
+      return next;
+    });
+    expect(seen).toEqual(created);
+    expect(updated).toEqual({
+      ...next,
+      id: created.id,
+      source: 'api',
+      createdAt: created.createdAt,
+      updatedAt: expect.any(Date),
+    });
+    expect(updated).not.toHaveProperty('description');
+    expect(await store.get(created.id)).toEqual(updated);
 
-      // Keeping its own name is no conflict.
-      const renamedToSelf = await store.update(created.id, current => ({
-        ...current,
-        enabled: true,
-      }));
-      expect(renamedToSelf.name).toBe('terminate-v2');
-      expect(renamedToSelf.enabled).toBe(true);
+    // Keeping its own name is no conflict.
+    const renamedToSelf = await store.update(created.id, current => ({
+      ...current,
+      enabled: true,
+    }));
+    expect(renamedToSelf.name).toBe('terminate-v2');
+    expect(renamedToSelf.enabled).toBe(true);
 
-      // A change that fails writes nothing.
-      await expect(
-        store.update(created.id, () => {
-          throw new Error('invalid change');
-        }),
-      ).rejects.toThrow('invalid change');
-      expect(await store.get(created.id)).toEqual(renamedToSelf);
+    // A change that fails writes nothing.
+    await expect(
+      store.update(created.id, () => {
+        throw new Error('invalid change');
+      }),
+    ).rejects.toThrow('invalid change');
+    expect(await store.get(created.id)).toEqual(renamedToSelf);
 
-      await expect(
-        store.update('hook_missing', current => current),
-      ).rejects.toThrow(NotFoundError);
-      await knex.destroy();
-    },
-  );
+    await expect(
+      store.update('hook_missing', current => current),
+    ).rejects.toThrow(NotFoundError);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'deletes an API hook and returns it on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-      const keep = await store.create(definition({ name: 'keep' }));
-      const gone = await store.create(definition({ name: 'gone' }));
+  itWithStore('deletes an API hook and returns it', async store => {
+    const keep = await store.create(definition({ name: 'keep' }));
+    const gone = await store.create(definition({ name: 'gone' }));
 
-      expect(await store.delete(gone.id)).toEqual(gone);
-      await expect(store.get(gone.id)).rejects.toThrow(NotFoundError);
-      await expect(store.delete(gone.id)).rejects.toThrow(NotFoundError);
-      expect(await store.list()).toEqual([keep]);
-      await knex.destroy();
-    },
-  );
+    expect(await store.delete(gone.id)).toEqual(gone);
+    await expect(store.get(gone.id)).rejects.toThrow(NotFoundError);
+    await expect(store.delete(gone.id)).rejects.toThrow(NotFoundError);
+    expect(await store.list()).toEqual([keep]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'keeps names unique across API and config hooks on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-      const x = await store.create(definition({ name: 'x' }));
-      await store.installFromConfig([definition({ name: 'from-config' })]);
+  itWithStore('keeps names unique across API and config hooks', async store => {
+    const x = await store.create(definition({ name: 'x' }));
+    await store.installFromConfig([definition({ name: 'from-config' })]);
 
-      await expect(store.create(definition({ name: 'x' }))).rejects.toThrow(
-        new ConflictError('A lifecycle hook named x already exists'),
-      );
-      await expect(
-        store.create(definition({ name: 'from-config' })),
-      ).rejects.toThrow(ConflictError);
+    await expect(store.create(definition({ name: 'x' }))).rejects.toThrow(
+      new ConflictError('A lifecycle hook named x already exists'),
+    );
+    await expect(
+      store.create(definition({ name: 'from-config' })),
+    ).rejects.toThrow(ConflictError);
 
-      const y = await store.create(definition({ name: 'y' }));
-      await expect(
-        store.update(y.id, current => ({ ...current, name: 'x' })),
-      ).rejects.toThrow(
-        new ConflictError('A lifecycle hook named x already exists'),
-      );
-      await expect(
-        store.update(y.id, current => ({ ...current, name: 'from-config' })),
-      ).rejects.toThrow(ConflictError);
-      expect(await store.get(y.id)).toEqual(y);
-      expect(await store.get(x.id)).toEqual(x);
+    const y = await store.create(definition({ name: 'y' }));
+    await expect(
+      store.update(y.id, current => ({ ...current, name: 'x' })),
+    ).rejects.toThrow(
+      new ConflictError('A lifecycle hook named x already exists'),
+    );
+    await expect(
+      store.update(y.id, current => ({ ...current, name: 'from-config' })),
+    ).rejects.toThrow(ConflictError);
+    expect(await store.get(y.id)).toEqual(y);
+    expect(await store.get(x.id)).toEqual(x);
 
-      expect(
-        (await store.update(y.id, current => ({ ...current, name: 'z' }))).name,
-      ).toBe('z');
-      expect((await store.list()).map(h => h.name).sort()).toEqual([
-        'from-config',
-        'x',
-        'z',
-      ]);
-      await knex.destroy();
-    },
-  );
+    expect(
+      (await store.update(y.id, current => ({ ...current, name: 'z' }))).name,
+    ).toBe('z');
+    expect((await store.list()).map(h => h.name).sort()).toEqual([
+      'from-config',
+      'x',
+      'z',
+    ]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'answers a name a concurrent writer has not committed yet with a conflict on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
+  itWithStore(
+    'answers a name a concurrent writer has not committed yet with a conflict',
+    async (store, knex) => {
       const other = await store.create(definition({ name: 'other' }));
 
       // On PostgreSQL the store's name check cannot see the open
       // transaction's row; the unique index makes the insert wait for it and
       // then fail, which must read as the same 409 as the check.
-      const writer = await knex.transaction();
-      await writer(TABLE).insert(rawRow('race', 'api'));
-      const creating = settle(store.create(definition({ name: 'race' })));
-      await untilBlockedOnLock(knex);
-      await writer.commit();
-      const created = await creating;
+      const created = await againstUncommitted(
+        knex,
+        rawRow('race', 'api'),
+        () => store.create(definition({ name: 'race' })),
+      );
       expect(created).toBeInstanceOf(ConflictError);
       expect((created as Error).message).toBe(
         'A lifecycle hook named race already exists',
       );
 
-      const renamer = await knex.transaction();
-      await renamer(TABLE).insert(rawRow('race-2', 'api'));
-      const updating = settle(
-        store.update(other.id, current => ({ ...current, name: 'race-2' })),
+      const updated = await againstUncommitted(
+        knex,
+        rawRow('race-2', 'api'),
+        () =>
+          store.update(other.id, current => ({ ...current, name: 'race-2' })),
       );
-      await untilBlockedOnLock(knex);
-      await renamer.commit();
-      const updated = await updating;
       expect(updated).toBeInstanceOf(ConflictError);
       expect((updated as Error).message).toBe(
         'A lifecycle hook named race-2 already exists',
@@ -325,15 +312,12 @@ describe('HookStore', () => {
         'race',
         'race-2',
       ]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'installs config hooks and replaces them on every start on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
+  itWithStore(
+    'installs config hooks and replaces them on every start',
+    async store => {
       const a = definition({ name: 'a' });
       // Disabled and without a description: an unchanged start must not
       // count it as changed (SQLite stores false as 0, no description as null).
@@ -344,38 +328,23 @@ describe('HookStore', () => {
         trigger: { on: 'user_removed' },
       });
 
-      expect(await store.installFromConfig([a, b])).toEqual({
-        added: 2,
-        updated: 0,
-        removed: 0,
-        skipped: [],
-      });
+      expect(await store.installFromConfig([a, b])).toEqual(
+        installReport({ added: 2 }),
+      );
       const first = await store.list();
-      expect(first).toEqual([
-        {
-          ...a,
+      expect(first).toEqual(
+        [a, b].map(d => ({
+          ...d,
           id: expect.stringMatching(/^hook_/),
           source: 'config',
           createdAt: expect.any(Date),
           updatedAt: expect.any(Date),
-        },
-        {
-          ...b,
-          id: expect.stringMatching(/^hook_/),
-          source: 'config',
-          createdAt: expect.any(Date),
-          updatedAt: expect.any(Date),
-        },
-      ]);
+        })),
+      );
       expect(first[1]).not.toHaveProperty('description');
 
       // A restart with the same config changes nothing.
-      expect(await store.installFromConfig([a, b])).toEqual({
-        added: 0,
-        updated: 0,
-        removed: 0,
-        skipped: [],
-      });
+      expect(await store.installFromConfig([a, b])).toEqual(installReport({}));
       expect(await store.list()).toEqual(first);
 
       // Changed in place (same id, so its firings still point at it), the
@@ -385,12 +354,9 @@ describe('HookStore', () => {
         payloadTemplate: { reason_admin: { en: 'Changed' } },
       });
       const c = definition({ name: 'c', subjectFormat: 'iss_sub' });
-      expect(await store.installFromConfig([a2, c])).toEqual({
-        added: 1,
-        updated: 1,
-        removed: 1,
-        skipped: [],
-      });
+      expect(await store.installFromConfig([a2, c])).toEqual(
+        installReport({ added: 1, updated: 1, removed: 1 }),
+      );
       const second = await store.list();
       expect(second.map(h => h.name)).toEqual(['a', 'c']);
       expect(second[0]).toEqual({
@@ -417,43 +383,31 @@ describe('HookStore', () => {
       expect(third[1]).not.toHaveProperty('description');
       expect(third.map(h => h.id)).toEqual(second.map(h => h.id));
 
-      expect(await store.installFromConfig([])).toEqual({
-        added: 0,
-        updated: 0,
-        removed: 2,
-        skipped: [],
-      });
-      expect(await store.list()).toEqual([]);
-      await knex.destroy();
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'refuses API changes to config hooks on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-      await store.installFromConfig([definition({ name: 'cfg' })]);
-      const [cfg] = await store.list();
-
-      const change = jest.fn((current: HookDefinition) => current);
-      await expect(store.update(cfg.id, change)).rejects.toThrow(
-        new ConflictError(
-          'The lifecycle hook cfg is defined in app-config (ssf.lifecycle); change it there',
-        ),
+      expect(await store.installFromConfig([])).toEqual(
+        installReport({ removed: 2 }),
       );
-      expect(change).not.toHaveBeenCalled();
-      await expect(store.delete(cfg.id)).rejects.toThrow(ConflictError);
-      expect(await store.get(cfg.id)).toEqual(cfg);
-      await knex.destroy();
+      expect(await store.list()).toEqual([]);
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'skips a config hook whose name an API hook has, and never removes API hooks, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
+  itWithStore('refuses API changes to config hooks', async store => {
+    await store.installFromConfig([definition({ name: 'cfg' })]);
+    const [cfg] = await store.list();
+
+    const change = jest.fn((current: HookDefinition) => current);
+    await expect(store.update(cfg.id, change)).rejects.toThrow(
+      new ConflictError(
+        'The lifecycle hook cfg is defined in app-config (ssf.lifecycle); change it there',
+      ),
+    );
+    expect(change).not.toHaveBeenCalled();
+    await expect(store.delete(cfg.id)).rejects.toThrow(ConflictError);
+    expect(await store.get(cfg.id)).toEqual(cfg);
+  });
+
+  itWithStore(
+    'skips a config hook whose name an API hook has, and never removes API hooks',
+    async store => {
       const api = await store.create(definition({ name: 'custom' }));
       const configured = [
         definition({
@@ -464,91 +418,63 @@ describe('HookStore', () => {
         definition({ name: 'other' }),
       ];
 
-      expect(await store.installFromConfig(configured)).toEqual({
-        added: 1,
-        updated: 0,
-        removed: 0,
-        skipped: ['custom'],
-      });
+      expect(await store.installFromConfig(configured)).toEqual(
+        installReport({ added: 1, skipped: ['custom'] }),
+      );
       expect(await store.get(api.id)).toEqual(api);
       // Reported again on every start, still without touching it.
-      expect(await store.installFromConfig(configured)).toEqual({
-        added: 0,
-        updated: 0,
-        removed: 0,
-        skipped: ['custom'],
-      });
+      expect(await store.installFromConfig(configured)).toEqual(
+        installReport({ skipped: ['custom'] }),
+      );
 
-      expect(await store.installFromConfig([])).toEqual({
-        added: 0,
-        updated: 0,
-        removed: 1,
-        skipped: [],
-      });
+      expect(await store.installFromConfig([])).toEqual(
+        installReport({ removed: 1 }),
+      );
       expect(await store.list()).toEqual([api]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'installs config hooks all or nothing on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-      await store.installFromConfig([definition({ name: 'a' })]);
-      const before = await store.list();
+  itWithStore('installs config hooks all or nothing', async store => {
+    await store.installFromConfig([definition({ name: 'a' })]);
+    const before = await store.list();
 
-      // The same name twice (config.ts refuses that earlier) fails on the
-      // unique index after b was added and while a is due for removal: the
-      // whole install rolls back.
-      await expect(
-        store.installFromConfig([
-          definition({ name: 'b' }),
-          definition({ name: 'c' }),
-          definition({ name: 'c' }),
-        ]),
-      ).rejects.toThrow();
-      expect(await store.list()).toEqual(before);
-      await knex.destroy();
-    },
-  );
+    // The same name twice (config.ts refuses that earlier) fails on the
+    // unique index after b was added and while a is due for removal: the
+    // whole install rolls back.
+    await expect(
+      store.installFromConfig([
+        definition({ name: 'b' }),
+        definition({ name: 'c' }),
+        definition({ name: 'c' }),
+      ]),
+    ).rejects.toThrow();
+    expect(await store.list()).toEqual(before);
+  });
 
   // The store's contract (HookStore.installFromConfig): "Runs in one
   // transaction, so replicas starting together agree and a restart never
   // duplicates." Replicas of one deployment start with the same config; the
   // second must install nothing rather than fail its startup.
-  it.each(databases.eachSupportedId())(
-    'lets a replica start while another installs the same config hooks on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new HookStore(knex);
-
-      // The first replica's install, halfway: it holds the install's lock
-      // (as installFromConfig does first) and has inserted, not committed.
-      const firstReplica = await knex.transaction();
-      await lockForTransaction(
-        firstReplica,
-        TRANSACTION_LOCKS.configHooksInstall,
+  itWithStore(
+    'lets a replica start while another installs the same config hooks',
+    async (store, knex) => {
+      // The second replica installs while the first one's install is
+      // halfway: it holds the install's lock (as installFromConfig does
+      // first) and has inserted, not committed.
+      const result = await againstUncommitted(
+        knex,
+        rawRow('shared', 'config'),
+        () =>
+          store.installFromConfig([
+            definition({ name: 'shared', description: undefined }),
+          ]),
+        tx => lockForTransaction(tx, TRANSACTION_LOCKS.configHooksInstall),
       );
-      await firstReplica(TABLE).insert(rawRow('shared', 'config'));
-      const secondReplica = settle(
-        store.installFromConfig([
-          definition({ name: 'shared', description: undefined }),
-        ]),
-      );
-      await untilBlockedOnLock(knex);
-      await firstReplica.commit();
-
       // Its message, if it failed, says why (PostgreSQL: a duplicate key).
-      const result = await secondReplica;
-      expect(result instanceof Error ? result.message : result).toEqual({
-        added: 0,
-        updated: 0,
-        removed: 0,
-        skipped: [],
-      });
+      expect(result instanceof Error ? result.message : result).toEqual(
+        installReport({}),
+      );
       expect((await store.list()).map(h => h.name)).toEqual(['shared']);
-      await knex.destroy();
     },
   );
 });

@@ -15,6 +15,7 @@
  */
 
 import { ConfigReader } from '@backstage/config';
+import { SESSION_REVOKED } from '../../__testUtils__/specUris';
 import { readIdentityHooksConfig } from '../config';
 import { anyValueBut, defaultHooks } from './defaultHooks';
 import { toHookDefinition } from './hookDefinition';
@@ -29,9 +30,6 @@ import {
   templateProblem,
   unknownPlaceholders,
 } from './templates';
-
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 // A template nested `depth` objects deep (the template itself is level 1).
 function nested(depth: number): Record<string, unknown> {
@@ -48,6 +46,13 @@ const change = (from?: string, to?: string) => ({
   ...(to !== undefined && { to }),
 });
 
+type Case = [change: Parameters<typeof triggerMatches>[1], matches: boolean];
+
+/** The cases' changes, each with whether `trigger` matched it. */
+function judged(trigger: Parameters<typeof triggerMatches>[0], cases: Case[]) {
+  return cases.map(([c]) => [c, triggerMatches(trigger, c)]);
+}
+
 describe('triggerMatches', () => {
   const [inactive, , , , reactivated, emailChanged] = defaultHooks({
     lifecycleAnnotation: 'ssf.io/lifecycle',
@@ -55,43 +60,26 @@ describe('triggerMatches', () => {
   });
 
   it('matches the lifecycle state becoming suspended or terminated', () => {
-    expect(
-      triggerMatches(inactive.trigger, change('active', 'terminated')),
-    ).toBe(true);
-    expect(
-      triggerMatches(inactive.trigger, change(undefined, 'suspended')),
-    ).toBe(true);
-    expect(
-      triggerMatches(inactive.trigger, change('active', 'terminated-ish')),
-    ).toBe(false);
-    expect(
-      triggerMatches(inactive.trigger, change('terminated', 'active')),
-    ).toBe(false);
-    expect(
-      triggerMatches(inactive.trigger, {
-        ...change('a', 'terminated'),
-        path: 'spec.x',
-      }),
-    ).toBe(false);
-    expect(triggerMatches(inactive.trigger, { kind: 'user_removed' })).toBe(
-      false,
-    );
+    const cases: Case[] = [
+      [change('active', 'terminated'), true],
+      [change(undefined, 'suspended'), true],
+      [change('active', 'terminated-ish'), false],
+      [change('terminated', 'active'), false],
+      [{ ...change('a', 'terminated'), path: 'spec.x' }, false],
+      [{ kind: 'user_removed' }, false],
+    ];
+    expect(judged(inactive.trigger, cases)).toEqual(cases);
   });
 
   it('matches re-activation only when leaving the inactive states', () => {
-    expect(
-      triggerMatches(reactivated.trigger, change('suspended', 'active')),
-    ).toBe(true);
-    // The annotation removed is a re-activation too ("" stands for absent).
-    expect(
-      triggerMatches(reactivated.trigger, change('terminated', undefined)),
-    ).toBe(true);
-    expect(
-      triggerMatches(reactivated.trigger, change('suspended', 'terminated')),
-    ).toBe(false);
-    expect(
-      triggerMatches(reactivated.trigger, change('active', 'on-leave')),
-    ).toBe(false);
+    const cases: Case[] = [
+      [change('suspended', 'active'), true],
+      // The annotation removed is a re-activation too ("" stands for absent).
+      [change('terminated', undefined), true],
+      [change('suspended', 'terminated'), false],
+      [change('active', 'on-leave'), false],
+    ];
+    expect(judged(reactivated.trigger, cases)).toEqual(cases);
   });
 
   it('re-activates for any other value, without lookahead', () => {
@@ -126,15 +114,12 @@ describe('triggerMatches', () => {
       ...change(from, to),
       path: 'spec.profile.email',
     });
-    expect(
-      triggerMatches(emailChanged.trigger, email('a@x.io', 'b@x.io')),
-    ).toBe(true);
-    expect(
-      triggerMatches(emailChanged.trigger, email(undefined, 'b@x.io')),
-    ).toBe(false);
-    expect(
-      triggerMatches(emailChanged.trigger, email('a@x.io', undefined)),
-    ).toBe(false);
+    const cases: Case[] = [
+      [email('a@x.io', 'b@x.io'), true],
+      [email(undefined, 'b@x.io'), false],
+      [email('a@x.io', undefined), false],
+    ];
+    expect(judged(emailChanged.trigger, cases)).toEqual(cases);
   });
 
   it('matches identity-level triggers by kind', () => {

@@ -14,10 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  createTestDatabases,
-  migratedDatabase,
-} from '../../__testUtils__/databases';
+import { storeTests, rowCount } from '../../__testUtils__/databases';
 import { Run, RunStore } from './RunStore';
 
 jest.setTimeout(60_000);
@@ -39,63 +36,55 @@ function run(overrides: Partial<Run> = {}): Run {
 }
 
 describe('RunStore', () => {
-  const databases = createTestDatabases();
+  const itWithStore = storeTests(knex => new RunStore(knex));
 
-  it.each(databases.eachSupportedId())(
-    'keeps the last run of each source on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new RunStore(knex);
-      expect(await store.get('catalog')).toBeUndefined();
+  itWithStore('keeps the last run of each source', async (store, knex) => {
+    expect(await store.get('catalog')).toBeUndefined();
 
-      const first = run({
-        result: {
-          users: 0,
-          added: 0,
-          removed: 0,
-          changed: 0,
-          events: 0,
-          firstRun: true,
-        },
-      });
-      await store.put('catalog', first);
-      expect(await store.get('catalog')).toEqual(first);
+    const first = run({
+      result: {
+        users: 0,
+        added: 0,
+        removed: 0,
+        changed: 0,
+        events: 0,
+        firstRun: true,
+      },
+    });
+    await store.put('catalog', first);
+    expect(await store.get('catalog')).toEqual(first);
 
-      // The next run replaces it, optional members included.
-      const second = run({
-        startedAt: new Date('2026-11-02T10:00:00.000Z'),
-        finishedAt: new Date('2026-11-02T10:05:00.001Z'),
-        result: {
-          users: 10,
-          added: 0,
-          removed: 0,
-          changed: 1,
-          events: 2,
-          firstRun: false,
-          removalsHeldBack: 8,
-        },
-      });
-      await store.put('catalog', second);
-      expect(await store.get('catalog')).toEqual(second);
+    // The next run replaces it, optional members included.
+    const second = run({
+      startedAt: new Date('2026-11-02T10:00:00.000Z'),
+      finishedAt: new Date('2026-11-02T10:05:00.001Z'),
+      result: {
+        users: 10,
+        added: 0,
+        removed: 0,
+        changed: 1,
+        events: 2,
+        firstRun: false,
+        removalsHeldBack: 8,
+      },
+    });
+    await store.put('catalog', second);
+    expect(await store.get('catalog')).toEqual(second);
 
-      // And a run without them drops them again.
-      const third = run({ startedAt: new Date('2026-11-03T10:00:00.000Z') });
-      await store.put('catalog', third);
-      const read = await store.get('catalog');
-      expect(read).toEqual(third);
-      expect(read?.result).not.toHaveProperty('removalsHeldBack');
-      expect(read?.startedAt).toBeInstanceOf(Date);
+    // And a run without them drops them again.
+    const third = run({ startedAt: new Date('2026-11-03T10:00:00.000Z') });
+    await store.put('catalog', third);
+    const read = await store.get('catalog');
+    expect(read).toEqual(third);
+    expect(read?.result).not.toHaveProperty('removalsHeldBack');
+    expect(read?.startedAt).toBeInstanceOf(Date);
 
-      // Sources are independent.
-      const other = run({ finishedAt: new Date('2026-12-24T23:59:59.999Z') });
-      await store.put('hr-feed', other);
-      expect(await store.get('hr-feed')).toEqual(other);
-      expect(await store.get('catalog')).toEqual(third);
-      // One row a source, however often it ran.
-      expect(
-        Number((await knex('ssf_lifecycle_runs').count({ n: '*' }))[0].n),
-      ).toBe(2);
-      await knex.destroy();
-    },
-  );
+    // Sources are independent.
+    const other = run({ finishedAt: new Date('2026-12-24T23:59:59.999Z') });
+    await store.put('hr-feed', other);
+    expect(await store.get('hr-feed')).toEqual(other);
+    expect(await store.get('catalog')).toEqual(third);
+    // One row a source, however often it ran.
+    expect(await rowCount(knex, 'ssf_lifecycle_runs')).toBe(2);
+  });
 });

@@ -14,11 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  createTestDatabases,
-  migratedDatabase,
-  untilBlockedOnLock,
-} from '../../__testUtils__/databases';
+import { Knex } from 'knex';
+import { storeTests, untilBlockedOnLock } from '../../__testUtils__/databases';
 import { SnapshotStore } from './SnapshotStore';
 
 jest.setTimeout(60_000);
@@ -38,14 +35,26 @@ const ANN = {
   },
 };
 
-describe('SnapshotStore', () => {
-  const databases = createTestDatabases();
+/** A SnapshotStore on `knex`, and its calls each in a transaction of its own. */
+function snapshotStore(knex: Knex) {
+  const store = new SnapshotStore(knex);
+  const alone = {
+    put: (snapshot: Parameters<SnapshotStore['put']>[0], at: Date) =>
+      knex.transaction(tx => store.put(snapshot, at, tx)),
+    delete: (identity: string) =>
+      knex.transaction(tx => store.delete(identity, tx)),
+    getForUpdate: (identity: string) =>
+      knex.transaction(tx => store.getForUpdate(identity, tx)),
+  };
+  return { store, alone };
+}
 
-  it.each(databases.eachSupportedId())(
-    'puts, reads, replaces and deletes snapshots on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SnapshotStore(knex);
+describe('SnapshotStore', () => {
+  const itWithStore = storeTests(snapshotStore);
+
+  itWithStore(
+    'puts, reads, replaces and deletes snapshots',
+    async ({ store, alone }, knex) => {
       expect(await store.count()).toBe(0);
       expect(await store.hashes('catalog')).toEqual(new Map());
 
@@ -57,22 +66,18 @@ describe('SnapshotStore', () => {
           updatedAt: T0,
         });
       });
-      await knex.transaction(async tx => {
-        expect(await store.getForUpdate(ANN.identity, tx)).toEqual({
-          ...ANN,
-          updatedAt: T0,
-        });
-        expect(await store.getForUpdate('user:default/nobody', tx)).toBe(
-          undefined,
-        );
+      expect(await alone.getForUpdate(ANN.identity)).toEqual({
+        ...ANN,
+        updatedAt: T0,
       });
+      expect(await alone.getForUpdate('user:default/nobody')).toBe(undefined);
       const bob = {
         identity: 'subject:email:bob@example.com',
         source: 'hr-feed',
         hash: 'b'.repeat(64),
         attributes: { email: 'bob@example.com' },
       };
-      await knex.transaction(tx => store.put(bob, T0, tx));
+      await alone.put(bob, T0);
       expect(await store.hashes('catalog')).toEqual(
         new Map([[ANN.identity, ANN.hash]]),
       );
@@ -90,12 +95,10 @@ describe('SnapshotStore', () => {
         hash: 'c'.repeat(64),
         attributes: { 'spec.profile.email': 'ann@example.org' },
       };
-      await knex.transaction(tx => store.put(annLater, T1, tx));
-      await knex.transaction(async tx => {
-        expect(await store.getForUpdate(ANN.identity, tx)).toEqual({
-          ...annLater,
-          updatedAt: T1,
-        });
+      await alone.put(annLater, T1);
+      expect(await alone.getForUpdate(ANN.identity)).toEqual({
+        ...annLater,
+        updatedAt: T1,
       });
       expect(await store.count()).toBe(2);
       expect(await store.hashes('catalog')).toEqual(new Map());
@@ -106,22 +109,17 @@ describe('SnapshotStore', () => {
         ]),
       );
 
-      await knex.transaction(tx => store.delete(ANN.identity, tx));
-      await knex.transaction(tx => store.delete('user:default/nobody', tx));
+      await alone.delete(ANN.identity);
+      await alone.delete('user:default/nobody');
       expect(await store.count()).toBe(1);
-      await knex.transaction(async tx => {
-        expect(await store.getForUpdate(ANN.identity, tx)).toBeUndefined();
-      });
-      await knex.destroy();
+      expect(await alone.getForUpdate(ANN.identity)).toBeUndefined();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps nothing of a failed transaction on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SnapshotStore(knex);
-      await knex.transaction(tx => store.put(ANN, T0, tx));
+  itWithStore(
+    'keeps nothing of a failed transaction',
+    async ({ store, alone }, knex) => {
+      await alone.put(ANN, T0);
 
       await expect(
         knex.transaction(async tx => {
@@ -139,21 +137,15 @@ describe('SnapshotStore', () => {
       expect(await store.hashes('catalog')).toEqual(
         new Map([[ANN.identity, ANN.hash]]),
       );
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records a first run in chunks, all or nothing, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SnapshotStore(knex);
-      await knex.transaction(tx =>
-        store.put(
-          { ...ANN, identity: 'user:default/u0', source: 'api' },
-          T0,
-          tx,
-        ),
+  itWithStore(
+    'records a first run in chunks, all or nothing',
+    async ({ store, alone }) => {
+      await alone.put(
+        { ...ANN, identity: 'user:default/u0', source: 'api' },
+        T0,
       );
 
       // More than two chunks of 500, overlapping one stored identity.
@@ -168,18 +160,13 @@ describe('SnapshotStore', () => {
       expect(await store.hashes('catalog')).toEqual(
         new Map(many.map(s => [s.identity, s.hash])),
       );
-      await knex.transaction(async tx => {
-        expect(await store.getForUpdate('user:default/u1200', tx)).toEqual({
-          ...many[1200],
+      for (const i of [1200, 0]) {
+        expect(await alone.getForUpdate(`user:default/u${i}`)).toEqual({
+          ...many[i],
           source: 'catalog',
           updatedAt: T1,
         });
-        expect(await store.getForUpdate('user:default/u0', tx)).toEqual({
-          ...many[0],
-          source: 'catalog',
-          updatedAt: T1,
-        });
-      });
+      }
 
       await store.putMany('catalog', [], T1);
       expect(await store.count()).toBe(1201);
@@ -193,16 +180,13 @@ describe('SnapshotStore', () => {
       fresh[1050] = { ...fresh[1050], hash: null as unknown as string };
       await expect(store.putMany('catalog', fresh, T1)).rejects.toThrow();
       expect(await store.count()).toBe(1201);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'makes a second reader of an identity wait for the first writer on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SnapshotStore(knex);
-      await knex.transaction(tx => store.put(ANN, T0, tx));
+  itWithStore(
+    'makes a second reader of an identity wait for the first writer',
+    async ({ store, alone }, knex) => {
+      await alone.put(ANN, T0);
 
       const first = await knex.transaction();
       expect((await store.getForUpdate(ANN.identity, first))?.hash).toBe(
@@ -210,9 +194,7 @@ describe('SnapshotStore', () => {
       );
       // The second processor of the same identity: on PostgreSQL its FOR
       // UPDATE waits for the first transaction's lock; SQLite has one writer.
-      const second = knex.transaction(tx =>
-        store.getForUpdate(ANN.identity, tx),
-      );
+      const second = alone.getForUpdate(ANN.identity);
       await untilBlockedOnLock(knex);
       await store.put({ ...ANN, hash: 'f'.repeat(64) }, T1, first);
       await first.commit();
@@ -224,7 +206,6 @@ describe('SnapshotStore', () => {
         hash: 'f'.repeat(64),
         updatedAt: T1,
       });
-      await knex.destroy();
     },
   );
 });

@@ -15,7 +15,8 @@
  */
 
 import http from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import { PUSH } from '../../__testUtils__/specUris';
+import { JWKS_PATH, METADATA_PATH, TenantServer } from './tenantServer';
 
 /**
  * How a key endpoint fails. A transmitter serves its keys as a JWK Set, a
@@ -44,56 +45,30 @@ export type KeyEndpointFailure =
  * pointing at the broken JWKS, or fails like the JWKS when `metadataFailure`
  * is set.
  */
-export class BrokenKeyServer {
-  readonly #server: http.Server;
-  readonly #sockets = new Set<Socket>();
+export class BrokenKeyServer extends TenantServer {
   readonly #counts = new Map<string, number>();
   failure: KeyEndpointFailure;
   metadataFailure?: KeyEndpointFailure;
 
   private constructor(failure: KeyEndpointFailure) {
+    super();
     this.failure = failure;
-    this.#server = http.createServer((req, res) => this.#handle(req, res));
-    this.#server.on('connection', socket => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
   }
 
   static async start(failure: KeyEndpointFailure): Promise<BrokenKeyServer> {
     const s = new BrokenKeyServer(failure);
-    await new Promise<void>(resolve =>
-      s.#server.listen(0, '127.0.0.1', resolve),
-    );
+    await s.listen();
     return s;
-  }
-
-  get origin(): string {
-    const { port } = this.#server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
-  }
-
-  /** The issuer whose metadata this server publishes. */
-  get issuer(): string {
-    return `${this.origin}/tenant`;
-  }
-
-  get jwksUrl(): string {
-    return `${this.origin}/tenant/jwks`;
-  }
-
-  get wellKnownUrl(): string {
-    return `${this.origin}/.well-known/ssf-configuration/tenant`;
   }
 
   /** Requests received for the JWKS. */
   get jwksRequests(): number {
-    return this.#counts.get('/tenant/jwks') ?? 0;
+    return this.#counts.get(JWKS_PATH) ?? 0;
   }
 
   /** Requests received for the metadata. */
   get metadataRequests(): number {
-    return this.#counts.get('/.well-known/ssf-configuration/tenant') ?? 0;
+    return this.#counts.get(METADATA_PATH) ?? 0;
   }
 
   /** Every request received, on any path. */
@@ -101,33 +76,22 @@ export class BrokenKeyServer {
     return [...this.#counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise(resolve => this.#server.close(resolve));
-  }
-
-  #handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const path = (req.url ?? '').split('?')[0];
     this.#counts.set(path, (this.#counts.get(path) ?? 0) + 1);
-    if (path === '/.well-known/ssf-configuration/tenant') {
+    if (path === METADATA_PATH) {
       if (this.metadataFailure) {
         this.#fail(this.metadataFailure, res);
         return;
       }
-      // SSF 1.0 §7.1: the issuer is the one the well-known URL implies
-      // (§7.2), jwks_uri names the keys.
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          spec_version: '1_0',
-          issuer: this.issuer,
-          jwks_uri: this.jwksUrl,
-          delivery_methods_supported: ['urn:ietf:rfc:8935'],
-        }),
+      TenantServer.json(
+        res,
+        200,
+        this.metadata({ delivery_methods_supported: [PUSH] }),
       );
       return;
     }
-    if (path === '/tenant/jwks') {
+    if (path === JWKS_PATH) {
       this.#fail(this.failure, res);
       return;
     }
@@ -141,15 +105,14 @@ export class BrokenKeyServer {
         res.end('Internal Server Error');
         return;
       case 'hang':
-        // Never answered; close() destroys the socket.
+        // Never answered; close() cuts the connection.
         return;
       case 'invalid-json':
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"keys": [ not json');
         return;
       case 'not-a-jwks':
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ keys: 'none here' }));
+        TenantServer.json(res, 200, { keys: 'none here' });
         return;
       default:
         res.writeHead(500).end();

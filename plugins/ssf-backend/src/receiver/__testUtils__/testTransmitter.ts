@@ -16,18 +16,19 @@
 
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { KeyObject, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { POLL, PUSH, SESSION_REVOKED } from '../../__testUtils__/specUris';
+import { JWKS_PATH, METADATA_PATH, TenantServer } from './tenantServer';
 
 /** The audience the receiver test backends are configured with. */
 export const RECEIVER_AUDIENCE = 'https://receiver.example.com/api/ssf';
 
-export const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-export const VERIFICATION =
-  'https://schemas.openid.net/secevent/ssf/event-type/verification';
-export const STREAM_UPDATED =
-  'https://schemas.openid.net/secevent/ssf/event-type/stream-updated';
+// Kept for the tests that still take these from here.
+export {
+  SESSION_REVOKED,
+  STREAM_UPDATED,
+  VERIFICATION,
+} from '../../__testUtils__/specUris';
 
 interface SigningKey {
   kid: string;
@@ -50,9 +51,8 @@ export interface RecordedRequest {
  * document claiming another issuer, queue SETs for RFC 8936 polling, and
  * answer stream management calls.
  */
-export class TestTransmitter {
+export class TestTransmitter extends TenantServer {
   readonly alg: 'RS256' | 'ES256';
-  readonly #server: http.Server;
   #keys: SigningKey[] = [];
   /** Keys that sign but are not published (to forge SETs). */
   #unpublished?: SigningKey;
@@ -66,8 +66,8 @@ export class TestTransmitter {
   readonly replies = new Map<string, { status: number; body?: unknown }>();
 
   private constructor(alg: 'RS256' | 'ES256') {
+    super();
     this.alg = alg;
-    this.#server = http.createServer((req, res) => this.#handle(req, res));
   }
 
   static async start(
@@ -75,27 +75,13 @@ export class TestTransmitter {
   ): Promise<TestTransmitter> {
     const t = new TestTransmitter(options.alg ?? 'RS256');
     t.#keys = [await t.#newKey()];
-    await new Promise<void>(resolve =>
-      t.#server.listen(0, '127.0.0.1', resolve),
-    );
+    await t.listen();
     return t;
   }
 
-  get origin(): string {
-    const { port } = this.#server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
-  }
-
-  get issuer(): string {
-    return `${this.origin}/tenant`;
-  }
-
-  get wellKnownUrl(): string {
-    return `${this.origin}/.well-known/ssf-configuration/tenant`;
-  }
-
-  get jwksUrl(): string {
-    return `${this.origin}/tenant/jwks`;
+  /** Requests for its metadata or its keys: what looking it up has cost. */
+  get keyRequests(): number {
+    return this.metadataRequests + this.jwksRequests;
   }
 
   get pollUrl(): string {
@@ -109,6 +95,14 @@ export class TestTransmitter {
   /** Replaces the signing key with a new one (new kid); the old one is no longer published. */
   async rotateKey(): Promise<void> {
     this.#keys = [await this.#newKey()];
+  }
+
+  /** Signs a SET with the jti `jti` and queues it for RFC 8936 polling. */
+  async queueForPoll(
+    jti: string,
+    claims: Record<string, unknown> = {},
+  ): Promise<void> {
+    this.pollQueue.set(jti, await this.sign({ ...claims, jti }));
   }
 
   /** Default SET claims, overridden (or removed, with undefined) by `claims`. */
@@ -195,11 +189,6 @@ export class TestTransmitter {
     return `${protectedHeader}.${body}.${signature.toString('base64url')}`;
   }
 
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise(resolve => this.#server.close(resolve));
-  }
-
   async #newKey(): Promise<SigningKey> {
     const { privateKey, publicKey } = await generateKeyPair(this.alg, {
       extractable: true,
@@ -214,35 +203,30 @@ export class TestTransmitter {
     return { kid, privateKey, publicJwk };
   }
 
-  #handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0];
-      const json = (status: number, body?: unknown) => {
-        res.writeHead(status, { 'Content-Type': 'application/json' });
-        res.end(body === undefined ? undefined : JSON.stringify(body));
-      };
-      if (
-        req.method === 'GET' &&
-        path === '/.well-known/ssf-configuration/tenant'
-      ) {
+      const json = (status: number, body?: unknown) =>
+        TenantServer.json(res, status, body);
+      if (req.method === 'GET' && path === METADATA_PATH) {
         this.metadataRequests++;
-        json(200, {
-          spec_version: '1_0',
-          issuer: this.metadataIssuerOverride ?? this.issuer,
-          jwks_uri: this.jwksUrl,
-          delivery_methods_supported: [
-            'urn:ietf:rfc:8935',
-            'urn:ietf:rfc:8936',
-          ],
-          configuration_endpoint: `${this.issuer}/streams`,
-          status_endpoint: `${this.issuer}/streams/status`,
-          verification_endpoint: `${this.issuer}/streams/verify`,
-        });
+        json(
+          200,
+          this.metadata(
+            {
+              delivery_methods_supported: [PUSH, POLL],
+              configuration_endpoint: `${this.issuer}/streams`,
+              status_endpoint: `${this.issuer}/streams/status`,
+              verification_endpoint: `${this.issuer}/streams/verify`,
+            },
+            this.metadataIssuerOverride,
+          ),
+        );
         return;
       }
-      if (req.method === 'GET' && path === '/tenant/jwks') {
+      if (req.method === 'GET' && path === JWKS_PATH) {
         this.jwksRequests++;
         json(200, { keys: this.#keys.map(k => k.publicJwk) });
         return;
@@ -307,13 +291,30 @@ export async function eventually(
 export function useTestTransmitter(
   assign: (transmitter: TestTransmitter) => void,
 ): void {
-  let current: TestTransmitter | undefined;
-  beforeEach(async () => {
-    current = await TestTransmitter.start();
-    assign(current);
+  const transmitters = useTestTransmitters({ only: 'RS256' });
+  beforeEach(() => assign(transmitters.only));
+}
+
+/**
+ * TestTransmitters for the tests of the enclosing describe, one per key of
+ * `algs`, signing with its algorithm: started fresh before each test and
+ * closed after it, or with `scope` 'all' shared by the tests and closed
+ * after the last. Read them from the returned object inside the tests:
+ * `const t = useTestTransmitters({ a: 'RS256' }); ... t.a.sign()`.
+ */
+export function useTestTransmitters<Name extends string>(
+  algs: Record<Name, 'RS256' | 'ES256'>,
+  scope: 'each' | 'all' = 'each',
+): Record<Name, TestTransmitter> {
+  const transmitters = {} as Record<Name, TestTransmitter>;
+  const names = Object.keys(algs) as Name[];
+  (scope === 'all' ? beforeAll : beforeEach)(async () => {
+    for (const name of names) {
+      transmitters[name] = await TestTransmitter.start({ alg: algs[name] });
+    }
   });
-  afterEach(async () => {
-    await current?.close();
-    current = undefined;
+  (scope === 'all' ? afterAll : afterEach)(async () => {
+    for (const name of names) await transmitters[name]?.close();
   });
+  return transmitters;
 }

@@ -18,6 +18,7 @@ import { Knex } from 'knex';
 import {
   addToCounters,
   BUCKET_SECONDS,
+  CounterPruner,
   epochMinute,
   fillHours,
   hourOfTimestamp,
@@ -26,9 +27,6 @@ import {
 
 const EVENTS = 'ssf_received_events';
 const REJECTIONS = 'ssf_received_rejections';
-/** Counters older than the longest chart window (168 h) and a margin go. */
-const KEEP_MS = 8 * 24 * 3600 * 1000;
-const PRUNE_EVERY_MS = 3600 * 1000;
 
 /** One provider's received-SETs chart. @internal */
 export interface ReceivedHistoryResult {
@@ -49,7 +47,7 @@ export interface ReceivedHistoryResult {
  */
 export class ReceivedEventHistory {
   readonly #knex: Knex;
-  #prunedAt = 0;
+  readonly #pruner = new CounterPruner(REJECTIONS);
 
   constructor(knex: Knex) {
     this.#knex = knex;
@@ -70,12 +68,7 @@ export class ReceivedEventHistory {
       ['provider_id', 'minute', 'err'],
       ['count'],
     );
-    if (now.getTime() - this.#prunedAt >= PRUNE_EVERY_MS) {
-      this.#prunedAt = now.getTime();
-      await this.#knex(REJECTIONS)
-        .where('minute', '<', epochMinute(new Date(now.getTime() - KEEP_MS)))
-        .delete();
-    }
+    await this.#pruner.pruneNowAndThen(this.#knex, now);
   }
 
   /** The last `hours` hours of one provider, hour by hour, oldest first. */

@@ -17,9 +17,15 @@
 import { Knex } from 'knex';
 import {
   createTestDatabases,
-  migratedDatabase,
+  itOnEachDatabaseWith,
   untilBlockedOnLock,
 } from '../../__testUtils__/databases';
+import {
+  CREDENTIAL_CHANGE,
+  POLL,
+  PUSH,
+  SESSION_REVOKED,
+} from '../../__testUtils__/specUris';
 import { ProviderStore } from '../providers/ProviderStore';
 import {
   NewReceivedEvent,
@@ -32,10 +38,6 @@ jest.setTimeout(60_000);
 
 const ISS = 'https://tx.example.com/ssf';
 const OTHER_ISS = 'https://other.example.com/ssf';
-const REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const CHANGED =
-  'https://schemas.openid.net/secevent/caep/event-type/credential-change';
 const T0 = new Date('2026-11-01T10:00:00.000Z');
 const T1 = new Date('2026-11-01T11:00:00.000Z');
 const T2 = new Date('2026-11-01T12:00:00.000Z');
@@ -45,19 +47,19 @@ function event(overrides: Partial<NewReceivedEvent> = {}): NewReceivedEvent {
     providerId: 'prov_1',
     iss: ISS,
     jti: 'jti-1',
-    eventType: REVOKED,
-    eventTypes: [REVOKED, CHANGED],
+    eventType: SESSION_REVOKED,
+    eventTypes: [SESSION_REVOKED, CREDENTIAL_CHANGE],
     subject: { format: 'email', value: 'ann@example.com' },
     txn: 'txn-1',
     issuedAt: new Date('2026-11-01T09:59:59.000Z'),
     receivedAt: T0,
-    deliveryMethod: 'urn:ietf:rfc:8935',
+    deliveryMethod: PUSH,
     claims: {
       iss: ISS,
       jti: 'jti-1',
       aud: ['https://portal.example.com'],
       events: {
-        [REVOKED]: {
+        [SESSION_REVOKED]: {
           subject: { format: 'email', email: 'ann@example.com' },
           reason_admin: { en: 'ünïcode ✓', nested: [1, 2.5, true, null] },
         },
@@ -81,7 +83,7 @@ async function withProviders(knex: Knex) {
       status: 'ACTIVE',
       issuer,
       jwksUrl: `${issuer}/jwks`,
-      deliveryMethod: 'urn:ietf:rfc:8935',
+      deliveryMethod: PUSH,
       createdAt: T0,
       updatedAt: T0,
     });
@@ -91,102 +93,89 @@ async function withProviders(knex: Knex) {
 
 describe('ReceivedEventStore', () => {
   const databases = createTestDatabases();
+  const itWithStore = itOnEachDatabaseWith(databases, async knex => ({
+    knex,
+    providers: await withProviders(knex),
+    store: new ReceivedEventStore(knex),
+  }));
 
-  it.each(databases.eachSupportedId())(
-    'stores and reads back every field on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
-      const full = event();
-      // No provider (pushed before one matched), no subject, no txn.
-      const bare = event({
-        providerId: undefined,
-        jti: 'jti-2',
-        eventTypes: [REVOKED],
-        subject: undefined,
-        txn: undefined,
-        deliveryMethod: 'urn:ietf:rfc:8936',
-        claims: {},
-      });
+  itWithStore('stores and reads back every field', async ({ store }) => {
+    const full = event();
+    // No provider (pushed before one matched), no subject, no txn.
+    const bare = event({
+      providerId: undefined,
+      jti: 'jti-2',
+      eventTypes: [SESSION_REVOKED],
+      subject: undefined,
+      txn: undefined,
+      deliveryMethod: POLL,
+      claims: {},
+    });
 
-      const inserted = await store.insertNew([full, bare]);
-      expect([...inserted.keys()]).toEqual([
-        dedupeKey(ISS, 'jti-1'),
-        dedupeKey(ISS, 'jti-2'),
-      ]);
-      const fullId = inserted.get(dedupeKey(ISS, 'jti-1'))!;
-      const bareId = inserted.get(dedupeKey(ISS, 'jti-2'))!;
-      expect(fullId).toMatch(/^\d+$/);
-      expect(Number(bareId)).toBeGreaterThan(Number(fullId));
+    const inserted = await store.insertNew([full, bare]);
+    expect([...inserted.keys()]).toEqual([
+      dedupeKey(ISS, 'jti-1'),
+      dedupeKey(ISS, 'jti-2'),
+    ]);
+    const fullId = inserted.get(dedupeKey(ISS, 'jti-1'))!;
+    const bareId = inserted.get(dedupeKey(ISS, 'jti-2'))!;
+    expect(fullId).toMatch(/^\d+$/);
+    expect(Number(bareId)).toBeGreaterThan(Number(fullId));
 
-      const readFull = await store.get(fullId);
-      expect(readFull).toEqual({ ...full, id: fullId });
-      expect(readFull).toMatchObject({ handlerError: undefined });
-      const readBare = await store.get(bareId);
-      expect(readBare).toEqual({ ...bare, id: bareId });
-      expect(readBare?.subject).toBeUndefined();
-      expect(readBare?.providerId).toBeUndefined();
+    const readFull = await store.get(fullId);
+    expect(readFull).toEqual({ ...full, id: fullId });
+    expect(readFull).toMatchObject({ handlerError: undefined });
+    const readBare = await store.get(bareId);
+    expect(readBare).toEqual({ ...bare, id: bareId });
+    expect(readBare?.subject).toBeUndefined();
+    expect(readBare?.providerId).toBeUndefined();
 
-      expect(await store.getByKey(ISS, 'jti-1')).toBe(fullId);
-      expect(await store.getByKey(OTHER_ISS, 'jti-1')).toBeUndefined();
-      await knex.destroy();
-    },
-  );
+    expect(await store.getByKey(ISS, 'jti-1')).toBe(fullId);
+    expect(await store.getByKey(OTHER_ISS, 'jti-1')).toBeUndefined();
+  });
 
-  it.each(databases.eachSupportedId())(
-    'stores a SET once per issuer and jti on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
-      const first = await store.insertNew([event()]);
-      const firstId = first.get(dedupeKey(ISS, 'jti-1'))!;
+  itWithStore('stores a SET once per issuer and jti', async ({ store }) => {
+    const first = await store.insertNew([event()]);
+    const firstId = first.get(dedupeKey(ISS, 'jti-1'))!;
 
-      // A redelivery with other content, beside a new SET: only the new one
-      // is reported and the stored one is left as it was.
-      const again = await store.insertNew([
-        event({ eventType: CHANGED, txn: 'changed', receivedAt: T2 }),
-        event({ jti: 'jti-3' }),
-      ]);
-      expect([...again.keys()]).toEqual([dedupeKey(ISS, 'jti-3')]);
-      expect(await store.get(firstId)).toEqual({ ...event(), id: firstId });
-      expect(await store.insertNew([event()])).toEqual(new Map());
+    // A redelivery with other content, beside a new SET: only the new one
+    // is reported and the stored one is left as it was.
+    const again = await store.insertNew([
+      event({ eventType: CREDENTIAL_CHANGE, txn: 'changed', receivedAt: T2 }),
+      event({ jti: 'jti-3' }),
+    ]);
+    expect([...again.keys()]).toEqual([dedupeKey(ISS, 'jti-3')]);
+    expect(await store.get(firstId)).toEqual({ ...event(), id: firstId });
+    expect(await store.insertNew([event()])).toEqual(new Map());
 
-      // The same jti from another issuer is another SET.
-      const other = await store.insertNew([
-        event({ providerId: 'prov_2', iss: OTHER_ISS }),
-      ]);
-      expect([...other.keys()]).toEqual([dedupeKey(OTHER_ISS, 'jti-1')]);
+    // The same jti from another issuer is another SET.
+    const other = await store.insertNew([
+      event({ providerId: 'prov_2', iss: OTHER_ISS }),
+    ]);
+    expect([...other.keys()]).toEqual([dedupeKey(OTHER_ISS, 'jti-1')]);
 
-      // Twice in one batch: stored once, the first one.
-      const twice = await store.insertNew([
-        event({ jti: 'jti-4', txn: 'first' }),
-        event({ jti: 'jti-4', txn: 'second' }),
-      ]);
-      expect(twice.size).toBe(1);
-      const twiceId = twice.get(dedupeKey(ISS, 'jti-4'))!;
-      expect((await store.get(twiceId))?.txn).toBe('first');
+    // Twice in one batch: stored once, the first one.
+    const twice = await store.insertNew([
+      event({ jti: 'jti-4', txn: 'first' }),
+      event({ jti: 'jti-4', txn: 'second' }),
+    ]);
+    expect(twice.size).toBe(1);
+    const twiceId = twice.get(dedupeKey(ISS, 'jti-4'))!;
+    expect((await store.get(twiceId))?.txn).toBe('first');
 
-      expect(
-        (await store.list({ limit: 10 })).map(e => `${e.iss} ${e.jti}`),
-      ).toEqual([
-        dedupeKey(ISS, 'jti-4'),
-        dedupeKey(OTHER_ISS, 'jti-1'),
-        dedupeKey(ISS, 'jti-3'),
-        dedupeKey(ISS, 'jti-1'),
-      ]);
-      await knex.destroy();
-    },
-  );
+    expect(
+      (await store.list({ limit: 10 })).map(e => `${e.iss} ${e.jti}`),
+    ).toEqual([
+      dedupeKey(ISS, 'jti-4'),
+      dedupeKey(OTHER_ISS, 'jti-1'),
+      dedupeKey(ISS, 'jti-3'),
+      dedupeKey(ISS, 'jti-1'),
+    ]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'stores a SET once when two transactions race for it on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
-
+  itWithStore(
+    'stores a SET once when two transactions race for it',
+    async ({ store, knex }) => {
       const first = await knex.transaction();
       const firstInserted = await store.insertNew([event()], first);
       // On PostgreSQL the second insert waits on the first's uncommitted
@@ -199,16 +188,12 @@ describe('ReceivedEventStore', () => {
       expect(await store.getByKey(ISS, 'jti-1')).toBe(
         firstInserted.get(dedupeKey(ISS, 'jti-1')),
       );
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps nothing of a failed transaction on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
+  itWithStore(
+    'keeps nothing of a failed transaction',
+    async ({ store, knex }) => {
       await expect(
         knex.transaction(async tx => {
           const inserted = await store.insertNew([event()], tx);
@@ -220,16 +205,12 @@ describe('ReceivedEventStore', () => {
       expect(await store.list({ limit: 10 })).toEqual([]);
       // And the SET is new again when it is redelivered.
       expect((await store.insertNew([event()])).size).toBe(1);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'cleans the values PostgreSQL would refuse or that exceed their column on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
+  itWithStore(
+    'cleans the values PostgreSQL would refuse or that exceed their column',
+    async ({ store }) => {
       const odd = event({
         eventType: `urn:\u0000${'e'.repeat(600)}`,
         subject: {
@@ -253,48 +234,35 @@ describe('ReceivedEventStore', () => {
         txn: `t${'x'.repeat(255)}`,
       });
       expect(stored?.claims).toEqual({ note: 'nul \u0000 inside' });
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'gets only ids it could have given on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
-      const inserted = await store.insertNew([event()]);
-      const realId = inserted.get(dedupeKey(ISS, 'jti-1'))!;
+  itWithStore('gets only ids it could have given', async ({ store }) => {
+    const inserted = await store.insertNew([event()]);
+    const realId = inserted.get(dedupeKey(ISS, 'jti-1'))!;
 
-      expect(await store.get(realId)).toBeDefined();
-      // Not numbers, or beyond a bigint: no query that could fail on
-      // PostgreSQL, just nothing.
-      for (const bad of [
-        'abc',
-        '',
-        '-1',
-        '1.0',
-        ` ${realId}`,
-        '9'.repeat(19),
-      ]) {
-        expect(await store.get(bad)).toBeUndefined();
-      }
-      expect(await store.get('999999999999999999')).toBeUndefined();
-      await knex.destroy();
-    },
-  );
+    expect(await store.get(realId)).toBeDefined();
+    // Not numbers, or beyond a bigint: no query that could fail on
+    // PostgreSQL, just nothing.
+    for (const bad of ['abc', '', '-1', '1.0', ` ${realId}`, '9'.repeat(19)]) {
+      expect(await store.get(bad)).toBeUndefined();
+    }
+    expect(await store.get('999999999999999999')).toBeUndefined();
+  });
 
-  it.each(databases.eachSupportedId())(
-    'lists newest first, filtered, a page at a time on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
+  itWithStore(
+    'lists newest first, filtered, a page at a time',
+    async ({ store }) => {
       const ann = { format: 'email', value: 'ann@example.com' };
       const bob = { format: 'email', value: 'bob@example.com' };
       await store.insertNew([
         event({ jti: '1', receivedAt: T0, subject: ann }),
-        event({ jti: '2', receivedAt: T0, subject: bob, eventType: CHANGED }),
+        event({
+          jti: '2',
+          receivedAt: T0,
+          subject: bob,
+          eventType: CREDENTIAL_CHANGE,
+        }),
         event({
           jti: '3',
           receivedAt: T1,
@@ -303,7 +271,12 @@ describe('ReceivedEventStore', () => {
           iss: OTHER_ISS,
         }),
         event({ jti: '4', receivedAt: T1, subject: undefined }),
-        event({ jti: '5', receivedAt: T2, subject: ann, eventType: CHANGED }),
+        event({
+          jti: '5',
+          receivedAt: T2,
+          subject: ann,
+          eventType: CREDENTIAL_CHANGE,
+        }),
       ]);
       const jtis = (page: ReceivedEventRecord[]) => page.map(e => e.jti);
 
@@ -326,9 +299,9 @@ describe('ReceivedEventStore', () => {
       expect(
         jtis(await store.list({ limit: 10, providerId: 'prov_2' })),
       ).toEqual(['3']);
-      expect(jtis(await store.list({ limit: 10, eventType: CHANGED }))).toEqual(
-        ['5', '2'],
-      );
+      expect(
+        jtis(await store.list({ limit: 10, eventType: CREDENTIAL_CHANGE })),
+      ).toEqual(['5', '2']);
       expect(
         jtis(await store.list({ limit: 10, subject: 'ann@example.com' })),
       ).toEqual(['5', '3', '1']);
@@ -366,48 +339,34 @@ describe('ReceivedEventStore', () => {
       expect(
         await store.list({ limit: 10, providerId: 'prov_1', eventType: 'x' }),
       ).toEqual([]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records and clears a handler error on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
-      const inserted = await store.insertNew([
-        event(),
-        event({ jti: 'jti-2' }),
-      ]);
-      const one = inserted.get(dedupeKey(ISS, 'jti-1'))!;
-      const two = inserted.get(dedupeKey(ISS, 'jti-2'))!;
+  itWithStore('records and clears a handler error', async ({ store }) => {
+    const inserted = await store.insertNew([event(), event({ jti: 'jti-2' })]);
+    const one = inserted.get(dedupeKey(ISS, 'jti-1'))!;
+    const two = inserted.get(dedupeKey(ISS, 'jti-2'))!;
 
-      await store.setHandlerError(one, 'handler threw: boom');
-      expect((await store.get(one))?.handlerError).toBe('handler threw: boom');
-      expect((await store.get(two))?.handlerError).toBeUndefined();
+    await store.setHandlerError(one, 'handler threw: boom');
+    expect((await store.get(one))?.handlerError).toBe('handler threw: boom');
+    expect((await store.get(two))?.handlerError).toBeUndefined();
 
-      // Cleaned like the other text columns, and capped.
-      await store.setHandlerError(two, `x\u0000${'y'.repeat(5000)}`);
-      expect((await store.get(two))?.handlerError).toBe(`x${'y'.repeat(3999)}`);
+    // Cleaned like the other text columns, and capped.
+    await store.setHandlerError(two, `x\u0000${'y'.repeat(5000)}`);
+    expect((await store.get(two))?.handlerError).toBe(`x${'y'.repeat(3999)}`);
 
-      await store.setHandlerError(one, null);
-      const cleared = await store.get(one);
-      expect(cleared?.handlerError).toBeUndefined();
-      expect(cleared).toEqual({ ...event(), id: one });
+    await store.setHandlerError(one, null);
+    const cleared = await store.get(one);
+    expect(cleared?.handlerError).toBeUndefined();
+    expect(cleared).toEqual({ ...event(), id: one });
 
-      await store.setHandlerError('999999', 'no such event');
-      expect(await store.list({ limit: 10 })).toHaveLength(2);
-      await knex.destroy();
-    },
-  );
+    await store.setHandlerError('999999', 'no such event');
+    expect(await store.list({ limit: 10 })).toHaveLength(2);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'keeps the events of a deleted provider, without its id, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const providers = await withProviders(knex);
-      const store = new ReceivedEventStore(knex);
+  itWithStore(
+    'keeps the events of a deleted provider, without its id,',
+    async ({ store, providers }) => {
       const inserted = await store.insertNew([event()]);
       const eventId = inserted.get(dedupeKey(ISS, 'jti-1'))!;
 
@@ -419,7 +378,6 @@ describe('ReceivedEventStore', () => {
       expect(await store.insertNew([event({ providerId: undefined })])).toEqual(
         new Map(),
       );
-      await knex.destroy();
     },
   );
 });

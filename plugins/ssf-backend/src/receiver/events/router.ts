@@ -27,7 +27,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { queryParams } from '../../http/validation';
+import { historyHoursParam, queryParams } from '../../http/validation';
 import { createAdminResolver } from '../../http/userCallers';
 import { ReceivedEventRecord, ReceivedEventStore } from './ReceivedEventStore';
 import { ReceivedEventHistory } from './ReceivedEventHistory';
@@ -60,12 +60,7 @@ const listQuery = z
 const historyQuery = z
   .object({
     provider_id: z.string({ error: 'provider_id is required' }).min(1).max(32),
-    hours: z.coerce
-      .number({ error: 'hours must be a number' })
-      .int({ error: 'hours must be a whole number' })
-      .min(1, { error: 'hours must be between 1 and 168' })
-      .max(168, { error: 'hours must be between 1 and 168' })
-      .default(24),
+    hours: historyHoursParam,
   })
   .strict();
 

@@ -18,14 +18,13 @@ import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { createTestDatabases } from '../../__testUtils__/databases';
-import { ssfPlugin } from '../../plugin';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
+import { ssfBackendFeatures } from '../../__testUtils__/ssfBackendFeatures';
 import { receiverConfig } from '../__testUtils__/receiverBackend';
 
 jest.setTimeout(60_000);
@@ -38,11 +37,9 @@ const production = parse(
   ),
 );
 
-describe.each(createTestDatabases().eachSupportedId())(
-  "Backstage's rate limit from app-config.production.yaml on %p",
-  id => {
-    const databases = createTestDatabases();
-
+describeOnEachDatabase(
+  "Backstage's rate limit from app-config.production.yaml",
+  (databases, id) => {
     it('limits the SSF plugin per client address: a flood gets 429', async () => {
       const rateLimit = production.backend.rateLimit;
       // What the README documents; if the file changes, so must this test.
@@ -55,13 +52,9 @@ describe.each(createTestDatabases().eachSupportedId())(
       const knex = await databases.init(id);
       const { server } = await startTestBackend({
         features: [
-          ssfPlugin,
-          // The real plugin router, which applies
-          // backend.rateLimit.plugin.ssf (the test backend's own is a mock).
-          httpRouterServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
+          ...ssfBackendFeatures({
+            knex,
+            config: {
               ...receiverConfig(),
               backend: {
                 baseUrl: 'http://localhost:7007',
@@ -80,7 +73,9 @@ describe.each(createTestDatabases().eachSupportedId())(
               },
             },
           }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+          // The real plugin router, which applies
+          // backend.rateLimit.plugin.ssf (the test backend's own is a mock).
+          httpRouterServiceFactory,
         ],
       });
       const pushFrom = () =>

@@ -15,15 +15,18 @@
  */
 
 import { ConfigReader } from '@backstage/config';
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
 import { installTestMeterProvider } from '../../__testUtils__/metrics';
 import {
+  addPollProvider,
   addProvider,
+  pollNow,
+  pollOnDemand,
   push,
   startReceiverBackend,
+  storedEvents,
 } from '../__testUtils__/receiverBackend';
-import { TestTransmitter } from '../__testUtils__/testTransmitter';
+import { useTestTransmitters } from '../__testUtils__/testTransmitter';
 import {
   ProviderRateLimiter,
   readProviderRateLimit,
@@ -140,21 +143,10 @@ describe('ProviderRateLimiter', () => {
   });
 });
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'per-provider rate limit and unknown issuers on %p',
-  id => {
-    const databases = createTestDatabases();
-    let a: TestTransmitter;
-    let b: TestTransmitter;
-
-    beforeEach(async () => {
-      a = await TestTransmitter.start();
-      b = await TestTransmitter.start();
-    });
-    afterEach(async () => {
-      await a.close();
-      await b.close();
-    });
+describeOnEachDatabase(
+  'per-provider rate limit and unknown issuers',
+  (databases, id) => {
+    const t = useTestTransmitters({ a: 'RS256', b: 'RS256' });
 
     it("answers a provider over its bucket 429 with Retry-After, stores nothing of it, and keeps taking another provider's SETs", async () => {
       const { server, knex } = await startReceiverBackend({
@@ -163,12 +155,12 @@ describe.each(createTestDatabases().eachSupportedId())(
         // One token every 2 s: the third push within 2 s is over.
         receiver: { rateLimit: { requestsPerSecond: 0.5, burst: 2 } },
       });
-      const providerA = await addProvider(server, a);
-      const providerB = await addProvider(server, b);
+      const providerA = await addProvider(server, t.a);
+      const providerB = await addProvider(server, t.b);
 
-      expect((await push(server, await a.sign())).status).toBe(202);
-      expect((await push(server, await a.sign())).status).toBe(202);
-      const limitedSet = await a.sign({ jti: 'over-the-limit' });
+      expect((await push(server, await t.a.sign())).status).toBe(202);
+      expect((await push(server, await t.a.sign())).status).toBe(202);
+      const limitedSet = await t.a.sign({ jti: 'over-the-limit' });
       const limited = await push(server, limitedSet);
       expect(limited.status).toBe(429);
       // RFC 9110 §10.2.3 delta-seconds; pushSet (our transmitter) honours it.
@@ -188,7 +180,7 @@ describe.each(createTestDatabases().eachSupportedId())(
 
       // Provider B has its own bucket.
       for (let i = 0; i < 2; i++) {
-        expect((await push(server, await b.sign())).status).toBe(202);
+        expect((await push(server, await t.b.sign())).status).toBe(202);
       }
 
       // The refused SET is not stored, not even in part.
@@ -226,16 +218,16 @@ describe.each(createTestDatabases().eachSupportedId())(
           keys: { refetchCooldown: { milliseconds: 0 } },
         },
       });
-      await addProvider(server, a);
-      expect((await push(server, await a.sign())).status).toBe(202);
-      const fetches = a.jwksRequests + a.metadataRequests;
+      await addProvider(server, t.a);
+      expect((await push(server, await t.a.sign())).status).toBe(202);
+      const fetches = t.a.keyRequests;
       // A new kid makes the receiver refetch the keys; over the limit it
       // does not get that far.
-      await a.rotateKey();
-      const res = await push(server, await a.sign());
+      await t.a.rotateKey();
+      const res = await push(server, await t.a.sign());
       expect(res.status).toBe(429);
       expect(Number(res.headers['retry-after'])).toBe(100);
-      expect(a.jwksRequests + a.metadataRequests).toBe(fetches);
+      expect(t.a.keyRequests).toBe(fetches);
     });
 
     it('does not limit polled SETs: a poll goes at our own pace', async () => {
@@ -244,22 +236,17 @@ describe.each(createTestDatabases().eachSupportedId())(
         id,
         receiver: {
           rateLimit: { requestsPerSecond: 0.01, burst: 1 },
-          poll: { enabled: false },
-          credentials: [{ issuer: a.issuer, token: 'poll-token' }],
+          ...pollOnDemand(t.a),
         },
       });
-      const provider = await addProvider(server, a, {
-        delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: a.pollUrl },
-      });
+      const provider = await addPollProvider(server, t.a);
       for (const jti of ['p1', 'p2', 'p3']) {
-        a.pollQueue.set(jti, await a.sign({ jti }));
+        await t.a.queueForPoll(jti);
       }
-      const polled = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      const polled = await pollNow(server, provider.id);
       expect(polled.status).toBe(200);
       expect(polled.body).toEqual({ received: 3, stored: 3, rejected: 0 });
-      expect(await knex('ssf_received_events')).toHaveLength(3);
+      expect(await storedEvents(knex)).toHaveLength(3);
     });
 
     it('refuses a SET whose iss names no provider without fetching anything', async () => {
@@ -270,25 +257,25 @@ describe.each(createTestDatabases().eachSupportedId())(
       });
       // B is registered; A is not, though its issuer URL serves metadata and
       // keys a receiver that discovered from `iss` would fetch.
-      await addProvider(server, b);
+      await addProvider(server, t.b);
       const before = {
-        a: a.jwksRequests + a.metadataRequests,
-        b: b.jwksRequests + b.metadataRequests,
+        a: t.a.keyRequests,
+        b: t.b.keyRequests,
       };
 
       for (let i = 0; i < 10; i++) {
-        const res = await push(server, await a.sign());
+        const res = await push(server, await t.a.sign());
         // RFC 8935 §2.3: no provider for iss is invalid_issuer, a 400, and
         // no bucket: an unknown issuer neither has one nor drains another.
         expect(res.status).toBe(400);
         expect(res.body.err).toBe('invalid_issuer');
       }
-      expect(a.jwksRequests + a.metadataRequests).toBe(before.a);
-      expect(b.jwksRequests + b.metadataRequests).toBe(before.b);
-      expect(a.requests).toEqual([]);
+      expect(t.a.keyRequests).toBe(before.a);
+      expect(t.b.keyRequests).toBe(before.b);
+      expect(t.a.requests).toEqual([]);
       // B's bucket is untouched by the flood.
       for (let i = 0; i < 5; i++) {
-        expect((await push(server, await b.sign())).status).toBe(202);
+        expect((await push(server, await t.b.sign())).status).toBe(202);
       }
     });
   },

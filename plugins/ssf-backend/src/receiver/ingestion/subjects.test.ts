@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { CAEP_COMPLEX_SUB_ID } from '../__testUtils__/publishedExamples';
 import { normaliseSubject, setSubject } from './subjects';
 
 const EVENT = 'https://schemas.openid.net/secevent/risc/event-type/x';
@@ -171,16 +172,7 @@ describe('setSubject', () => {
   });
 
   it("indexes a complex subject's user, whatever the member order (CAEP 1.0 §3.1 example)", () => {
-    const sub_id = {
-      format: 'complex',
-      session: { format: 'opaque', id: 'dMTlD|1600802906337.16|16008.16' },
-      user: {
-        format: 'iss_sub',
-        iss: 'https://idp.example.com/123456789/',
-        sub: '99beb27c-c1c2-4955-882a-e0dc4996fcbc',
-      },
-      tenant: { format: 'opaque', id: '123456789' },
-    };
+    const sub_id = CAEP_COMPLEX_SUB_ID;
     expect(setSubject({ sub_id }, { [EVENT]: {} })?.index).toEqual({
       format: 'iss_sub',
       value: '99beb27c-c1c2-4955-882a-e0dc4996fcbc',

@@ -17,12 +17,18 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { compactVerify } from 'jose';
+import { useCleanups } from '../../__testUtils__/cleanups';
+import { PUSH } from '../../__testUtils__/specUris';
 import { readReceiverConfig } from '../config';
 import {
   BrokenKeyServer,
   KeyEndpointFailure,
 } from '../__testUtils__/brokenKeyServer';
-import { TestTransmitter } from '../__testUtils__/testTransmitter';
+import { receiverConfig } from '../__testUtils__/receiverBackend';
+import {
+  RECEIVER_AUDIENCE,
+  TestTransmitter,
+} from '../__testUtils__/testTransmitter';
 import { SetError } from '../ingestion/SetError';
 import { ProviderRecord } from '../providers/ProviderStore';
 import { ProviderKeyCache } from './ProviderKeyCache';
@@ -41,21 +47,16 @@ const FETCH_TIMEOUT_MS = 300;
 
 function keyCache(now: () => number) {
   const config = readReceiverConfig(
-    new ConfigReader({
-      ssf: {
-        receiver: {
-          audience: 'https://receiver.example.com/api/ssf',
-          allowInsecureUrls: true,
-          allowPrivateNetworks: true,
-          keys: {
-            cacheTtl: { milliseconds: TTL_MS },
-            refetchCooldown: { milliseconds: COOLDOWN_MS },
-            fetchTimeout: { milliseconds: FETCH_TIMEOUT_MS },
-          },
+    new ConfigReader(
+      receiverConfig({
+        keys: {
+          cacheTtl: { milliseconds: TTL_MS },
+          refetchCooldown: { milliseconds: COOLDOWN_MS },
+          fetchTimeout: { milliseconds: FETCH_TIMEOUT_MS },
         },
-      },
-    }),
-    { baseUrl: 'https://receiver.example.com/api/ssf' },
+      }),
+    ),
+    { baseUrl: RECEIVER_AUDIENCE },
   );
   return new ProviderKeyCache({
     config,
@@ -72,7 +73,7 @@ function provider(
     name: 'p',
     type: 'ssf',
     status: 'ACTIVE',
-    deliveryMethod: 'urn:ietf:rfc:8935',
+    deliveryMethod: PUSH,
     ...fields,
   } as ProviderRecord;
 }
@@ -92,10 +93,40 @@ async function verifyWith(
   }
 }
 
+/** Verifies a SET `times` times at once; the SetErrors they fail with. */
+function verifyConcurrently(
+  cache: ProviderKeyCache,
+  p: ProviderRecord,
+  set: string,
+  times: number,
+): Promise<Array<SetError | undefined>> {
+  return Promise.all(
+    Array.from({ length: times }, () => verifyWith(cache, p, set)),
+  );
+}
+
 describe('ProviderKeyCache: the refetch cooldown bounds every key fetch', () => {
   let transmitter: TestTransmitter;
   let clock: number;
   const now = () => clock;
+  const cleanUp = useCleanups();
+
+  /** A BrokenKeyServer closed after the test. */
+  async function brokenKeys(failure: KeyEndpointFailure) {
+    const broken = await BrokenKeyServer.start(failure);
+    cleanUp(() => broken.close());
+    return broken;
+  }
+
+  /**
+   * A fresh cache, and a provider of the transmitter's SETs whose JWKS is
+   * a BrokenKeyServer failing with `failure`; `set` is one of its SETs.
+   */
+  async function atBrokenJwks(failure: KeyEndpointFailure) {
+    const broken = await brokenKeys(failure);
+    const p = provider({ issuer: transmitter.issuer, jwksUrl: broken.jwksUrl });
+    return { broken, cache: keyCache(now), p, set: await transmitter.sign() };
+  }
 
   beforeAll(async () => {
     transmitter = await TestTransmitter.start();
@@ -113,25 +144,10 @@ describe('ProviderKeyCache: the refetch cooldown bounds every key fetch', () => 
     'invalid-json',
     'not-a-jwks',
   ])('a JWKS that fails with %p', failure => {
-    let broken: BrokenKeyServer;
-    beforeEach(async () => {
-      broken = await BrokenKeyServer.start(failure);
-    });
-    afterEach(async () => {
-      await broken.close();
-    });
-
     it('is fetched once for 40 concurrent SETs, not again within the cooldown, and again after it', async () => {
-      const cache = keyCache(now);
-      const p = provider({
-        issuer: transmitter.issuer,
-        jwksUrl: broken.jwksUrl,
-      });
-      const set = await transmitter.sign();
+      const { broken, cache, p, set } = await atBrokenJwks(failure);
 
-      const burst = await Promise.all(
-        Array.from({ length: 40 }, () => verifyWith(cache, p, set)),
-      );
+      const burst = await verifyConcurrently(cache, p, set, 40);
       expect(broken.jwksRequests).toBe(1);
       // Answered "come back later" (503, Retry-After), never a crash.
       for (const error of burst) {
@@ -150,44 +166,36 @@ describe('ProviderKeyCache: the refetch cooldown bounds every key fetch', () => 
 
       // Once it is over, one more fetch (still failing).
       clock += 1;
-      await Promise.all(
-        Array.from({ length: 10 }, () => verifyWith(cache, p, set)),
-      );
+      await verifyConcurrently(cache, p, set, 10);
       expect(broken.jwksRequests).toBe(2);
     });
   });
 
   it('counts the well-known metadata read too, whether it answers or hangs', async () => {
-    const broken = await BrokenKeyServer.start('error');
-    try {
-      const cache = keyCache(now);
-      const p = provider({
-        issuer: broken.issuer,
-        jwksUrl: broken.jwksUrl,
-        wellKnownUrl: broken.wellKnownUrl,
-      });
-      // Any SET naming the provider: its keys are fetched before its
-      // signature can be checked.
-      const set = await transmitter.sign({ iss: broken.issuer });
-      for (let i = 0; i < 20; i++) {
-        expect((await verifyWith(cache, p, set))?.err).toBe(
-          'temporarily_unavailable',
-        );
-      }
-      expect(broken.metadataRequests).toBe(1);
-      expect(broken.jwksRequests).toBe(1);
-
-      broken.metadataFailure = 'hang';
-      clock += COOLDOWN_MS;
-      await Promise.all(
-        Array.from({ length: 20 }, () => verifyWith(cache, p, set)),
+    const broken = await brokenKeys('error');
+    const cache = keyCache(now);
+    const p = provider({
+      issuer: broken.issuer,
+      jwksUrl: broken.jwksUrl,
+      wellKnownUrl: broken.wellKnownUrl,
+    });
+    // Any SET naming the provider: its keys are fetched before its
+    // signature can be checked.
+    const set = await transmitter.sign({ iss: broken.issuer });
+    for (let i = 0; i < 20; i++) {
+      expect((await verifyWith(cache, p, set))?.err).toBe(
+        'temporarily_unavailable',
       );
-      expect(broken.metadataRequests).toBe(2);
-      expect(broken.jwksRequests).toBe(2);
-      expect(broken.totalRequests).toBe(4);
-    } finally {
-      await broken.close();
     }
+    expect(broken.metadataRequests).toBe(1);
+    expect(broken.jwksRequests).toBe(1);
+
+    broken.metadataFailure = 'hang';
+    clock += COOLDOWN_MS;
+    await verifyConcurrently(cache, p, set, 20);
+    expect(broken.metadataRequests).toBe(2);
+    expect(broken.jwksRequests).toBe(2);
+    expect(broken.totalRequests).toBe(4);
   });
 
   it('keeps serving a stale key set whose refresh fails, refreshing at most once per cooldown', async () => {
@@ -201,23 +209,19 @@ describe('ProviderKeyCache: the refetch cooldown bounds every key fetch', () => 
     const fetched = transmitter.jwksRequests;
 
     // The cached set is stale, and the JWKS now fails.
-    const broken = await BrokenKeyServer.start('error');
-    try {
-      const moved = { ...p, jwksUrl: broken.jwksUrl };
-      clock += TTL_MS + 1;
-      for (let i = 0; i < 20; i++) {
-        expect(await verifyWith(cache, moved, set)).toBeUndefined();
-      }
-      expect(broken.jwksRequests).toBe(1);
-      clock += COOLDOWN_MS;
-      for (let i = 0; i < 20; i++) {
-        expect(await verifyWith(cache, moved, set)).toBeUndefined();
-      }
-      expect(broken.jwksRequests).toBe(2);
-      expect(transmitter.jwksRequests).toBe(fetched);
-    } finally {
-      await broken.close();
+    const broken = await brokenKeys('error');
+    const moved = { ...p, jwksUrl: broken.jwksUrl };
+    clock += TTL_MS + 1;
+    for (let i = 0; i < 20; i++) {
+      expect(await verifyWith(cache, moved, set)).toBeUndefined();
     }
+    expect(broken.jwksRequests).toBe(1);
+    clock += COOLDOWN_MS;
+    for (let i = 0; i < 20; i++) {
+      expect(await verifyWith(cache, moved, set)).toBeUndefined();
+    }
+    expect(broken.jwksRequests).toBe(2);
+    expect(transmitter.jwksRequests).toBe(fetched);
   });
 
   it('bounds the refetch for unknown key ids the same way', async () => {
@@ -230,48 +234,35 @@ describe('ProviderKeyCache: the refetch cooldown bounds every key fetch', () => 
       await verifyWith(cache, p, await transmitter.sign()),
     ).toBeUndefined();
     const fetched = transmitter.jwksRequests;
-    const madeUp = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        transmitter
-          .sign({}, { header: { kid: `made-up-${i}` } })
-          .then(set => verifyWith(cache, p, set)),
-      ),
-    );
+    /** `times` SETs under made-up key ids, verified at once. */
+    const verifyMadeUpKids = (prefix: string, times: number) =>
+      Promise.all(
+        Array.from({ length: times }, (_, i) =>
+          transmitter
+            .sign({}, { header: { kid: `${prefix}-${i}` } })
+            .then(set => verifyWith(cache, p, set)),
+        ),
+      );
+    const madeUp = await verifyMadeUpKids('made-up', 40);
     // Within the cooldown after the first fetch: no fetch at all.
     expect(transmitter.jwksRequests).toBe(fetched);
     for (const error of madeUp) {
       expect(error?.err).toBe('temporarily_unavailable');
     }
     clock += COOLDOWN_MS;
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        transmitter
-          .sign({}, { header: { kid: `made-up-again-${i}` } })
-          .then(set => verifyWith(cache, p, set)),
-      ),
-    );
+    await verifyMadeUpKids('made-up-again', 40);
     expect(transmitter.jwksRequests).toBe(fetched + 1);
   });
 
   it('fetches at once again after the provider changed (invalidate)', async () => {
-    const broken = await BrokenKeyServer.start('error');
-    try {
-      const cache = keyCache(now);
-      const p = provider({
-        issuer: transmitter.issuer,
-        jwksUrl: broken.jwksUrl,
-      });
-      const set = await transmitter.sign();
-      expect((await verifyWith(cache, p, set))?.err).toBe(
-        'temporarily_unavailable',
-      );
-      // An admin points the provider at the working JWKS.
-      cache.invalidate(p.id);
-      expect(
-        await verifyWith(cache, { ...p, jwksUrl: transmitter.jwksUrl }, set),
-      ).toBeUndefined();
-    } finally {
-      await broken.close();
-    }
+    const { cache, p, set } = await atBrokenJwks('error');
+    expect((await verifyWith(cache, p, set))?.err).toBe(
+      'temporarily_unavailable',
+    );
+    // An admin points the provider at the working JWKS.
+    cache.invalidate(p.id);
+    expect(
+      await verifyWith(cache, { ...p, jwksUrl: transmitter.jwksUrl }, set),
+    ).toBeUndefined();
   });
 });

@@ -14,11 +14,17 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
+import { POLL } from '../../__testUtils__/specUris';
 import {
+  addPollProvider,
   addProvider,
+  asAdmin,
+  pollNow,
+  pollOnDemand,
+  PROVIDERS,
   startReceiverBackend,
+  storedEvents,
 } from '../__testUtils__/receiverBackend';
 import {
   TestTransmitter,
@@ -27,10 +33,9 @@ import {
 
 jest.setTimeout(60_000);
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'poll-connected providers (RFC 8936) on %p',
-  id => {
-    const databases = createTestDatabases();
+describeOnEachDatabase(
+  'poll-connected providers (RFC 8936)',
+  (databases, id) => {
     let transmitter: TestTransmitter;
     useTestTransmitter(t => (transmitter = t));
 
@@ -38,37 +43,21 @@ describe.each(createTestDatabases().eachSupportedId())(
       const { server, knex } = await startReceiverBackend({
         databases,
         id,
-        receiver: {
-          poll: { enabled: false, maxEvents: 2 },
-          credentials: [
-            { issuer: transmitter.issuer, token: 'poll-token-123' },
-          ],
-        },
+        receiver: pollOnDemand(transmitter, 'poll-token-123', { maxEvents: 2 }),
       });
-      const provider = await addProvider(server, transmitter, {
-        delivery: {
-          method: 'urn:ietf:rfc:8936',
-          endpoint_url: transmitter.pollUrl,
-        },
-      });
+      const provider = await addPollProvider(server, transmitter);
       expect(provider.delivery).toEqual({
-        method: 'urn:ietf:rfc:8936',
+        method: POLL,
         endpoint_url: transmitter.pollUrl,
       });
       for (const jti of ['p1', 'p2', 'p3']) {
-        transmitter.pollQueue.set(jti, await transmitter.sign({ jti }));
+        await transmitter.queueForPoll(jti);
       }
-      transmitter.pollQueue.set(
-        'bad',
-        await transmitter.sign({
-          jti: 'bad',
-          aud: 'https://other.example.com',
-        }),
-      );
+      await transmitter.queueForPoll('bad', {
+        aud: 'https://other.example.com',
+      });
 
-      const res = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      const res = await pollNow(server, provider.id);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ received: 4, stored: 3, rejected: 1 });
       expect(transmitter.pollQueue.size).toBe(0);
@@ -91,24 +80,20 @@ describe.each(createTestDatabases().eachSupportedId())(
         },
       });
 
-      const rows = await knex('ssf_received_events').orderBy('id');
+      const rows = await storedEvents(knex);
       expect(rows.map((r: any) => [r.jti, r.delivery_method])).toEqual([
-        ['p1', 'urn:ietf:rfc:8936'],
-        ['p2', 'urn:ietf:rfc:8936'],
-        ['p3', 'urn:ietf:rfc:8936'],
+        ['p1', POLL],
+        ['p2', POLL],
+        ['p3', POLL],
       ]);
 
       // A SET offered again (not acknowledged in time) is acknowledged, not stored twice.
-      transmitter.pollQueue.set('p1', await transmitter.sign({ jti: 'p1' }));
-      const again = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      await transmitter.queueForPoll('p1');
+      const again = await pollNow(server, provider.id);
       expect(again.body).toEqual({ received: 1, stored: 0, rejected: 0 });
-      expect(await knex('ssf_received_events')).toHaveLength(3);
+      expect(await storedEvents(knex)).toHaveLength(3);
 
-      const got = await request(server).get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const got = await asAdmin(server).get(`${PROVIDERS}/${provider.id}`);
       expect(got.body.remote_stream.last_poll_at).toEqual(expect.any(String));
       expect(got.body.remote_stream).not.toHaveProperty('last_poll_error');
     });
@@ -119,29 +104,22 @@ describe.each(createTestDatabases().eachSupportedId())(
         id,
         receiver: { poll: { enabled: false } },
       });
-      const provider = await addProvider(server, transmitter, {
-        delivery: {
-          method: 'urn:ietf:rfc:8936',
-          endpoint_url: `${transmitter.origin}/nowhere`,
-        },
-      });
-      const res = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
+      const provider = await addPollProvider(
+        server,
+        transmitter,
+        `${transmitter.origin}/nowhere`,
       );
+      const res = await pollNow(server, provider.id);
       expect(res.status).toBe(200);
       expect(res.body.error).toMatch(/HTTP 404/);
-      const got = await request(server).get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const got = await asAdmin(server).get(`${PROVIDERS}/${provider.id}`);
       expect(got.body.remote_stream.last_poll_error).toMatch(/HTTP 404/);
     });
 
     it('refuses to poll a push provider', async () => {
       const { server } = await startReceiverBackend({ databases, id });
       const provider = await addProvider(server, transmitter);
-      const res = await request(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      const res = await pollNow(server, provider.id);
       expect(res.status).toBe(400);
       expect(res.body.errorCode).toBe('E0000001');
     });

@@ -14,17 +14,13 @@
  * limitations under the License.
  */
 
-import {
-  createTestDatabases,
-  migratedDatabase,
-} from '../../__testUtils__/databases';
+import { storeTests } from '../../__testUtils__/databases';
+import { POLL, PUSH, SESSION_REVOKED } from '../../__testUtils__/specUris';
 import { isUniqueViolation } from '../../database/uniqueViolation';
 import { ProviderRecord, ProviderStore } from './ProviderStore';
 
 jest.setTimeout(60_000);
 
-const PUSH = 'urn:ietf:rfc:8935';
-const POLL = 'urn:ietf:rfc:8936';
 const T0 = new Date('2026-11-01T10:00:00.123Z');
 const T1 = new Date('2026-11-02T10:00:00.456Z');
 const T2 = new Date('2026-11-03T10:00:00.789Z');
@@ -65,9 +61,7 @@ function fullProvider(overrides: Partial<ProviderRecord> = {}): ProviderRecord {
     remoteStreamReason: 'maintenance ✓',
     remoteStreamUpdatedAt: T1,
     remoteStreamAud: ['https://portal.example.com', 'receiver-2'],
-    remoteStreamEventsRequested: [
-      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-    ],
+    remoteStreamEventsRequested: [SESSION_REVOKED],
     remoteStreamEventsDelivered: [],
     remoteStreamDescription: 'Our stream',
     remoteStreamDeliveryMethod: POLL,
@@ -97,55 +91,45 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('ProviderStore', () => {
-  const databases = createTestDatabases();
+  const itWithStore = storeTests(knex => new ProviderStore(knex));
 
-  it.each(databases.eachSupportedId())(
-    'round-trips every field on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
-      const full = fullProvider();
-      const minimal = provider();
-      await store.insert(full);
-      await store.insert(minimal);
+  itWithStore('round-trips every field', async store => {
+    const full = fullProvider();
+    const minimal = provider();
+    await store.insert(full);
+    await store.insert(minimal);
 
-      expect(await store.get('prov_full')).toEqual(full);
-      expect(await store.get('prov_1')).toEqual(read(minimal));
-      const got = await store.get('prov_1');
-      expect(got?.acceptUntypedSets).toBe(false);
-      expect(got?.acceptNonUrlIssuer).toBe(false);
-      expect(got?.remoteStreamAud).toBeUndefined();
-      expect(got?.lastPollAt).toBeUndefined();
+    expect(await store.get('prov_full')).toEqual(full);
+    expect(await store.get('prov_1')).toEqual(read(minimal));
+    const got = await store.get('prov_1');
+    expect(got?.acceptUntypedSets).toBe(false);
+    expect(got?.acceptNonUrlIssuer).toBe(false);
+    expect(got?.remoteStreamAud).toBeUndefined();
+    expect(got?.lastPollAt).toBeUndefined();
 
-      expect(await store.getByIssuer('https://tx.example.com/ssf')).toEqual(
-        full,
-      );
-      expect(await store.getByName('Okta')).toEqual(read(minimal));
-      expect(await store.get('prov_missing')).toBeUndefined();
-      expect(await store.getByIssuer('https://other.example.com')).toBe(
-        undefined,
-      );
-      expect(await store.getByName('okta')).toBeUndefined();
+    expect(await store.getByIssuer('https://tx.example.com/ssf')).toEqual(full);
+    expect(await store.getByName('Okta')).toEqual(read(minimal));
+    expect(await store.get('prov_missing')).toBeUndefined();
+    expect(await store.getByIssuer('https://other.example.com')).toBe(
+      undefined,
+    );
+    expect(await store.getByName('okta')).toBeUndefined();
 
-      // A Transmitter-Supplied aud may be one string (RFC 7519 §4.1.3).
-      await store.insert(
-        provider({
-          id: 'prov_aud',
-          name: 'One aud',
-          issuer: 'urn:example:not-a-url',
-          remoteStreamAud: 'only-one',
-        }),
-      );
-      expect((await store.get('prov_aud'))?.remoteStreamAud).toBe('only-one');
-      await knex.destroy();
-    },
-  );
+    // A Transmitter-Supplied aud may be one string (RFC 7519 §4.1.3).
+    await store.insert(
+      provider({
+        id: 'prov_aud',
+        name: 'One aud',
+        issuer: 'urn:example:not-a-url',
+        remoteStreamAud: 'only-one',
+      }),
+    );
+    expect((await store.get('prov_aud'))?.remoteStreamAud).toBe('only-one');
+  });
 
-  it.each(databases.eachSupportedId())(
-    'reads a JSON column it cannot parse as absent on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'reads a JSON column it cannot parse as absent',
+    async (store, knex) => {
       await store.insert(fullProvider());
       await knex('ssf_providers')
         .where({ id: 'prov_full' })
@@ -153,27 +137,23 @@ describe('ProviderStore', () => {
       expect(await store.get('prov_full')).toEqual(
         fullProvider({ remoteStreamAud: undefined }),
       );
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists by creation time then id, by delivery method and status on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'lists by creation time then id, by delivery method and status',
+    async store => {
+      const pollFirst = provider({
+        id: 'p_c',
+        name: 'c',
+        issuer: 'https://c',
+        createdAt: T0,
+        deliveryMethod: POLL,
+      });
       await store.insert(
         provider({ id: 'p_b', name: 'b', issuer: 'https://b', createdAt: T1 }),
       );
-      await store.insert(
-        provider({
-          id: 'p_c',
-          name: 'c',
-          issuer: 'https://c',
-          createdAt: T0,
-          deliveryMethod: POLL,
-        }),
-      );
+      await store.insert(pollFirst);
       await store.insert(
         provider({
           id: 'p_a',
@@ -200,26 +180,13 @@ describe('ProviderStore', () => {
         ids(await store.list({ deliveryMethod: POLL, status: 'ACTIVE' })),
       ).toEqual(['p_c']);
       expect(await store.list({ status: 'GONE' })).toEqual([]);
-      expect((await store.list())[0]).toEqual(
-        read(
-          provider({
-            id: 'p_c',
-            name: 'c',
-            issuer: 'https://c',
-            createdAt: T0,
-            deliveryMethod: POLL,
-          }),
-        ),
-      );
-      await knex.destroy();
+      expect((await store.list())[0]).toEqual(read(pollFirst));
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'refuses a second provider with the same id, name or issuer as a unique violation on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'refuses a second provider with the same id, name or issuer as a unique violation',
+    async store => {
       await store.insert(provider());
 
       // ProviderService turns exactly these errors into 409s.
@@ -233,15 +200,12 @@ describe('ProviderStore', () => {
         expect(isUniqueViolation(error)).toBe(true);
       }
       expect(await store.list()).toEqual([read(provider())]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'replaces the admin fields without putting back stale receiver state on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'replaces the admin fields without putting back stale receiver state',
+    async store => {
       await store.insert(fullProvider());
       const stale = (await store.get('prov_full'))!;
 
@@ -292,80 +256,63 @@ describe('ProviderStore', () => {
       // Replacing a provider that is gone creates nothing.
       await store.update(provider({ id: 'prov_gone', name: 'Gone' }));
       expect(await store.get('prov_gone')).toBeUndefined();
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'patches only the receiver state it is given on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
-      await store.insert(fullProvider());
-      await store.insert(provider());
+  itWithStore('patches only the receiver state it is given', async store => {
+    await store.insert(fullProvider());
+    await store.insert(provider());
 
-      await store.patchState('prov_full', {
+    await store.patchState('prov_full', {
+      lastPollAt: T0,
+      lastPollError: undefined,
+      remoteStreamEventsDelivered: ['x'],
+    });
+    expect(await store.get('prov_full')).toEqual(
+      fullProvider({
         lastPollAt: T0,
         lastPollError: undefined,
         remoteStreamEventsDelivered: ['x'],
-      });
-      expect(await store.get('prov_full')).toEqual(
-        fullProvider({
-          lastPollAt: T0,
-          lastPollError: undefined,
-          remoteStreamEventsDelivered: ['x'],
+      }),
+    );
+    expect(await store.get('prov_1')).toEqual(read(provider()));
+
+    // The delivery the transmitter set up is receiver state too.
+    await store.patchState('prov_1', {
+      deliveryMethod: POLL,
+      pollEndpointUrl: 'https://okta.example.com/poll',
+      remoteStreamAud: ['x', 'y'],
+    });
+    expect(await store.get('prov_1')).toEqual(
+      read(
+        provider({
+          deliveryMethod: POLL,
+          pollEndpointUrl: 'https://okta.example.com/poll',
+          remoteStreamAud: ['x', 'y'],
         }),
-      );
-      expect(await store.get('prov_1')).toEqual(read(provider()));
+      ),
+    );
 
-      // The delivery the transmitter set up is receiver state too.
-      await store.patchState('prov_1', {
-        deliveryMethod: POLL,
-        pollEndpointUrl: 'https://okta.example.com/poll',
-        remoteStreamAud: ['x', 'y'],
-      });
-      expect(await store.get('prov_1')).toEqual(
-        read(
-          provider({
-            deliveryMethod: POLL,
-            pollEndpointUrl: 'https://okta.example.com/poll',
-            remoteStreamAud: ['x', 'y'],
-          }),
-        ),
-      );
+    // An empty patch and a missing provider change nothing.
+    await store.patchState('prov_1', {});
+    await store.patchState('prov_missing', { lastPollError: 'x' });
+    expect(await store.get('prov_missing')).toBeUndefined();
+    expect((await store.get('prov_1'))?.remoteStreamAud).toEqual(['x', 'y']);
+  });
 
-      // An empty patch and a missing provider change nothing.
-      await store.patchState('prov_1', {});
-      await store.patchState('prov_missing', { lastPollError: 'x' });
-      expect(await store.get('prov_missing')).toBeUndefined();
-      expect((await store.get('prov_1'))?.remoteStreamAud).toEqual(['x', 'y']);
-      await knex.destroy();
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'records a remote stream only when the provider has none on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'records a remote stream only when the provider has none',
+    async store => {
       await store.insert(provider());
 
-      expect(
-        await store.claimRemoteStream('prov_1', {
-          remoteStreamId: 'remote-1',
-          remoteStreamStatus: 'enabled',
-          remoteStreamAud: 'aud-1',
-          remoteStreamUpdatedAt: T1,
-        }),
-      ).toBe(true);
-      const claimed = read(
-        provider({
-          remoteStreamId: 'remote-1',
-          remoteStreamStatus: 'enabled',
-          remoteStreamAud: 'aud-1',
-          remoteStreamUpdatedAt: T1,
-        }),
-      );
+      const stream = {
+        remoteStreamId: 'remote-1',
+        remoteStreamStatus: 'enabled',
+        remoteStreamAud: 'aud-1',
+        remoteStreamUpdatedAt: T1,
+      };
+      expect(await store.claimRemoteStream('prov_1', stream)).toBe(true);
+      const claimed = read(provider(stream));
       expect(await store.get('prov_1')).toEqual(claimed);
 
       // A second create (another request, meanwhile) is not recorded.
@@ -389,15 +336,12 @@ describe('ProviderStore', () => {
           remoteStreamId: 'remote-4',
         }),
       ).toBe(false);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'checks and writes in one transaction, leaving nothing when it fails, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new ProviderStore(knex);
+  itWithStore(
+    'checks and writes in one transaction, leaving nothing when it fails,',
+    async store => {
       await store.insert(fullProvider());
 
       await expect(
@@ -440,7 +384,6 @@ describe('ProviderStore', () => {
       expect(await store.delete('prov_1')).toBe(true);
       expect(await store.delete('prov_1')).toBe(false);
       expect(await store.list()).toEqual([fullProvider()]);
-      await knex.destroy();
     },
   );
 });

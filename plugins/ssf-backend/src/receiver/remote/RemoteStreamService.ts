@@ -260,13 +260,12 @@ export class RemoteStreamService {
     provider: ProviderRecord,
     request: { events_requested?: string[]; description?: string },
   ): Promise<RemoteResult<SecurityEventsProviderRemoteStream>> {
-    const streamId = requireStreamId(provider);
-    const metadata = await this.#metadata(provider);
-    const answer = await this.#call(provider, {
-      method: 'PATCH',
-      url: endpoint(metadata, 'configuration_endpoint'),
-      body: { stream_id: streamId, ...request },
-    });
+    const { streamId, answer } = await this.#change(
+      provider,
+      'PATCH',
+      'configuration_endpoint',
+      request,
+    );
     if (answer.status === 202) {
       return { accepted: true, body: await this.view(provider) };
     }
@@ -306,13 +305,12 @@ export class RemoteStreamService {
     provider: ProviderRecord,
     request: { status: StreamStatusValue; reason?: string },
   ): Promise<RemoteResult<StreamStatus>> {
-    const streamId = requireStreamId(provider);
-    const metadata = await this.#metadata(provider);
-    const answer = await this.#call(provider, {
-      method: 'POST',
-      url: endpoint(metadata, 'status_endpoint'),
-      body: { stream_id: streamId, ...request },
-    });
+    const { streamId, answer } = await this.#change(
+      provider,
+      'POST',
+      'status_endpoint',
+      request,
+    );
     if (answer.status === 202) {
       return { accepted: true, body: { stream_id: streamId, ...request } };
     }
@@ -320,13 +318,7 @@ export class RemoteStreamService {
     // SSF 1.0 §8.1.2.2 answers the updated status; a transmitter that
     // answers nothing usable applied the request as sent.
     const status: StreamStatus = parsed.success
-      ? {
-          stream_id: streamId,
-          status: parsed.data.status,
-          ...(parsed.data.reason !== undefined && {
-            reason: parsed.data.reason.slice(0, MAX_REASON),
-          }),
-        }
+      ? toStatus(streamId, parsed.data)
       : { stream_id: streamId, ...request };
     await this.#recordStatus(provider, status);
     return { accepted: false, body: status };
@@ -391,15 +383,29 @@ export class RemoteStreamService {
         )}' instead of '${streamId}'`,
       );
     }
-    const status: StreamStatus = {
-      stream_id: streamId,
-      status: parsed.data.status,
-      ...(parsed.data.reason !== undefined && {
-        reason: parsed.data.reason.slice(0, MAX_REASON),
-      }),
-    };
+    const status = toStatus(streamId, parsed.data);
     await this.#recordStatus(provider, status);
     return status;
+  }
+
+  /**
+   * Sends a change of the stream, `{ stream_id, ...request }`, to the
+   * endpoint its metadata names (SSF 1.0 §8.1.1.3 and §8.1.2.2).
+   */
+  async #change(
+    provider: ProviderRecord,
+    method: 'PATCH' | 'POST',
+    endpointKey: 'configuration_endpoint' | 'status_endpoint',
+    request: object,
+  ) {
+    const streamId = requireStreamId(provider);
+    const metadata = await this.#metadata(provider);
+    const answer = await this.#call(provider, {
+      method,
+      url: endpoint(metadata, endpointKey),
+      body: { stream_id: streamId, ...request },
+    });
+    return { streamId, answer };
   }
 
   async #recordStatus(provider: ProviderRecord, status: StreamStatus) {
@@ -632,6 +638,20 @@ function alreadyHasStream(provider: ProviderRecord, streamId: string) {
   return new ConflictError(
     `Provider ${provider.id} already has a stream (${streamId}) at its transmitter; delete it first`,
   );
+}
+
+/** A status the transmitter answered, as the view shows it (reason cut to size). */
+function toStatus(
+  streamId: string,
+  answered: z.infer<typeof streamStatus>,
+): StreamStatus {
+  return {
+    stream_id: streamId,
+    status: answered.status,
+    ...(answered.reason !== undefined && {
+      reason: answered.reason.slice(0, MAX_REASON),
+    }),
+  };
 }
 
 function requireStreamId(provider: ProviderRecord): string {

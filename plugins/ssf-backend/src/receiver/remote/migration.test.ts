@@ -16,8 +16,12 @@
 
 import {
   createTestDatabases,
+  itOnEachDatabase,
+  migrateDownThrough,
   MIGRATIONS_DIR,
 } from '../../__testUtils__/databases';
+import { POLL, PUSH } from '../../__testUtils__/specUris';
+import { receivedEventRow } from '../__testUtils__/receiverRows';
 import { ProviderRecord, ProviderStore } from '../providers/ProviderStore';
 
 jest.setTimeout(60_000);
@@ -41,7 +45,7 @@ function provider(id: string): ProviderRecord {
     status: 'ACTIVE',
     issuer: `https://${id}.example.com`,
     jwksUrl: `https://${id}.example.com/jwks`,
-    deliveryMethod: 'urn:ietf:rfc:8935',
+    deliveryMethod: PUSH,
     createdAt: now,
     updatedAt: now,
   };
@@ -50,30 +54,19 @@ function provider(id: string): ProviderRecord {
 describe('remote stream migration and store', () => {
   const databases = createTestDatabases();
 
-  it.each(databases.eachSupportedId())(
-    'adds and drops the remote stream columns, keeping providers and their events, on %p',
-    async id => {
-      const knex = await databases.init(id);
-      const config = { directory: MIGRATIONS_DIR };
-      await knex.migrate.latest(config);
+  itOnEachDatabase(
+    databases,
+    'adds and drops the remote stream columns, keeping providers and their events,',
+    async knex => {
       for (const column of COLUMNS) {
         expect(await knex.schema.hasColumn('ssf_providers', column)).toBe(true);
       }
 
       const store = new ProviderStore(knex);
       await store.insert(provider('sse1'));
-      await knex('ssf_received_events').insert({
-        provider_id: 'sse1',
-        iss: 'https://sse1.example.com',
-        jti: 'j1',
-        event_type: 'x',
-        event_types_json: '["x"]',
-        iat: new Date(),
-        received_at: new Date(),
-        delivery_method: 'urn:ietf:rfc:8935',
-        claims_json: '{}',
-        set_jwt: 'a.b.c',
-      });
+      await knex('ssf_received_events').insert(
+        receivedEventRow({ iss: 'https://sse1.example.com' }),
+      );
 
       // A stream is recorded once; a second claim loses.
       const recorded = {
@@ -82,7 +75,7 @@ describe('remote stream migration and store', () => {
         remoteStreamEventsRequested: ['e1', 'e2'],
         remoteStreamEventsDelivered: ['e1'],
         remoteStreamDescription: 'd',
-        remoteStreamDeliveryMethod: 'urn:ietf:rfc:8936',
+        remoteStreamDeliveryMethod: POLL,
         remoteStreamEndpointUrl: 'https://t.example.com/poll?stream=s1&x=1',
       };
       expect(await store.claimRemoteStream('sse1', recorded)).toBe(true);
@@ -104,16 +97,7 @@ describe('remote stream migration and store', () => {
       expect((await store.get('sse1'))?.remoteStreamAud).toBe('urn:only');
 
       // Down: the columns go, the provider and its event stay linked.
-      const pending = async () => {
-        const [, list] = (await knex.migrate.list(config)) as [
-          unknown,
-          Array<{ file: string }>,
-        ];
-        return list.some(p => p.file === MIGRATION);
-      };
-      while (!(await pending())) {
-        await knex.migrate.down(config);
-      }
+      await migrateDownThrough(knex, MIGRATION);
       for (const column of COLUMNS) {
         expect(await knex.schema.hasColumn('ssf_providers', column)).toBe(
           false,
@@ -124,11 +108,10 @@ describe('remote stream migration and store', () => {
       const [event] = await knex('ssf_received_events');
       expect(event.provider_id).toBe('sse1');
 
-      await knex.migrate.latest(config);
+      await knex.migrate.latest({ directory: MIGRATIONS_DIR });
       expect(
         await knex.schema.hasColumn('ssf_providers', 'remote_stream_aud_json'),
       ).toBe(true);
-      await knex.destroy();
     },
   );
 });

@@ -14,10 +14,15 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
-import { userAuth } from '../../__testUtils__/testBackend';
-import { push, startReceiverBackend } from '../__testUtils__/receiverBackend';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
+import { POLL, PUSH, TOKEN_CLAIMS_CHANGE } from '../../__testUtils__/specUris';
+import { TestServer } from '../../__testUtils__/testBackend';
+import {
+  asAdmin,
+  PROVIDERS,
+  push,
+  startReceiverBackend,
+} from '../__testUtils__/receiverBackend';
 import {
   STRICT_EVENTS_SUPPORTED,
   StrictStream,
@@ -30,23 +35,35 @@ import {
 
 jest.setTimeout(60_000);
 
+// TOKEN_CLAIMS_CHANGE is subscribable here, but not among the stand-in's
+// events_supported.
 const [SESSION_REVOKED, CREDENTIAL_CHANGE] = STRICT_EVENTS_SUPPORTED;
-// Subscribable here, but not among the stand-in's events_supported.
-const TOKEN_CLAIMS_CHANGE =
-  'https://schemas.openid.net/secevent/caep/event-type/token-claims-change';
-const PUSH = 'urn:ietf:rfc:8935';
-const POLL = 'urn:ietf:rfc:8936';
 const OTHER_AUDIENCE = 'https://someone-else.example.com';
 
-type Server = Parameters<typeof request>[0];
+/**
+ * Runs `call` and gives its answer with the statuses the transmitter
+ * answered meanwhile to the requests `requests` lists.
+ */
+async function answeredMeanwhile<T>(
+  requests: () => Array<{ status: number }>,
+  call: () => Promise<T>,
+): Promise<[T, number[]]> {
+  const before = requests().length;
+  const answer = await call();
+  return [
+    answer,
+    requests()
+      .slice(before)
+      .map(r => r.status),
+  ];
+}
 
 // This receiver managing its stream at a third-party transmitter that reads
 // SSF 1.0 strictly (see strictTransmitter.ts for the rules and their
 // sources), end to end through the plugin's HTTP routes.
-describe.each(createTestDatabases().eachSupportedId())(
-  'remote stream at a strict SSF 1.0 transmitter on %p',
-  id => {
-    const databases = createTestDatabases();
+describeOnEachDatabase(
+  'remote stream at a strict SSF 1.0 transmitter',
+  (databases, id) => {
     let t: StrictTransmitter;
 
     beforeEach(async () => {
@@ -74,29 +91,21 @@ describe.each(createTestDatabases().eachSupportedId())(
       });
     }
 
-    const admin = (server: Server) => ({
-      get: (path: string) =>
-        request(server).get(path).set('Authorization', userAuth()),
-      post: (path: string, body?: object) =>
-        request(server).post(path).set('Authorization', userAuth()).send(body),
-      patch: (path: string, body: object) =>
-        request(server).patch(path).set('Authorization', userAuth()).send(body),
-      delete: (path: string) =>
-        request(server).delete(path).set('Authorization', userAuth()),
-    });
-
-    async function addProvider(server: Server, delivery?: object) {
-      const res = await admin(server).post(
-        '/api/ssf/security-events-providers',
-        {
-          name: 'Strict transmitter',
-          type: 'SSF',
-          settings: { well_known_url: t.wellKnownUrl },
-          ...(delivery && { delivery }),
-        },
-      );
+    /** Registers the strict transmitter; gives the paths of the provider. */
+    async function addProvider(server: TestServer, delivery?: object) {
+      const res = await asAdmin(server).post(PROVIDERS, {
+        name: 'Strict transmitter',
+        type: 'SSF',
+        settings: { well_known_url: t.wellKnownUrl },
+        ...(delivery && { delivery }),
+      });
       expect(res.status).toBe(200);
-      return res.body as { id: string };
+      const provider = `${PROVIDERS}/${res.body.id}`;
+      return {
+        provider,
+        remote: `${provider}/remote-stream`,
+        poll: `${provider}/poll`,
+      };
     }
 
     const onlyStream = (): StrictStream => {
@@ -107,9 +116,8 @@ describe.each(createTestDatabases().eachSupportedId())(
 
     it('push: creates with Receiver-Supplied members only, records the answer, accepts the chosen aud, reads and changes status and events, verifies, deletes', async () => {
       const { server } = await start();
-      const api = admin(server);
-      const provider = await addProvider(server);
-      const remote = `/api/ssf/security-events-providers/${provider.id}/remote-stream`;
+      const api = asAdmin(server);
+      const { provider, remote } = await addProvider(server);
 
       // Before the stream exists, the transmitter's aud is not ours. (This
       // also leaves the provider in the lookup cache, which creating the
@@ -153,9 +161,7 @@ describe.each(createTestDatabases().eachSupportedId())(
         delivery: { method: PUSH, endpoint_url: stream.delivery.endpoint_url },
       };
       expect(created.body).toEqual(view);
-      const got = await api.get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const got = await api.get(provider);
       expect(got.body.remote_stream).toEqual(view);
 
       // SETs naming the transmitter's aud are accepted from this provider,
@@ -202,10 +208,10 @@ describe.each(createTestDatabases().eachSupportedId())(
         status: 'paused',
         reason: 'maintenance window',
       });
-      expect(
-        (await api.get(`/api/ssf/security-events-providers/${provider.id}`))
-          .body.remote_stream,
-      ).toMatchObject({ status: 'paused', reason: 'maintenance window' });
+      expect((await api.get(provider)).body.remote_stream).toMatchObject({
+        status: 'paused',
+        reason: 'maintenance window',
+      });
       await api.post(`${remote}/status`, { status: 'enabled' });
 
       // Events and description through PATCH (SSF 1.0 §8.1.1.3).
@@ -255,9 +261,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       ).toEqual({ stream_id: stream.stream_id, state: verify.body.state });
       await eventually(async () => {
         expect(t.pushes.at(-1)?.status).toBe(202);
-        const p = await api.get(
-          `/api/ssf/security-events-providers/${provider.id}`,
-        );
+        const p = await api.get(provider);
         expect(p.body.remote_stream.last_verified_at).toEqual(
           expect.any(String),
         );
@@ -271,9 +275,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(t.requestsTo('/ssf/mgmt/stream', 'DELETE').pop()!.search).toBe(
         `?stream_id=${stream.stream_id}`,
       );
-      const after = await api.get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const after = await api.get(provider);
       expect(after.body.remote_stream).not.toHaveProperty('stream_id');
       expect(after.body.remote_stream).not.toHaveProperty('aud');
       const stale = await push(server, await t.sign(stream));
@@ -284,13 +286,12 @@ describe.each(createTestDatabases().eachSupportedId())(
     it("poll: polls the transmitter's endpoint_url with its query string and accepts an aud array member", async () => {
       t.audAsArray = true;
       const { server, knex } = await start();
-      const api = admin(server);
+      const api = asAdmin(server);
       const configured = `${t.origin}/configured-poll`;
-      const provider = await addProvider(server, {
+      const { provider, remote, poll } = await addProvider(server, {
         method: POLL,
         endpoint_url: configured,
       });
-      const remote = `/api/ssf/security-events-providers/${provider.id}/remote-stream`;
 
       const created = await api.post(remote, {
         events_requested: [SESSION_REVOKED],
@@ -316,9 +317,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       const theirs = await t.sign(stream, { aud: OTHER_AUDIENCE });
       await t.transmit(stream, ours);
       await t.transmit(stream, theirs);
-      const polled = await api.post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      const polled = await api.post(poll);
       expect(polled.body).toEqual({ received: 2, stored: 1, rejected: 1 });
       expect(stream.pollQueue.size).toBe(0);
       const polls = t.requests.filter(r => r.path === '/poll');
@@ -339,13 +338,9 @@ describe.each(createTestDatabases().eachSupportedId())(
       const verify = await api.post(`${remote}/verify`);
       expect(verify.status).toBe(202);
       await eventually(() => expect(stream.pollQueue.size).toBe(1));
-      const second = await api.post(
-        `/api/ssf/security-events-providers/${provider.id}/poll`,
-      );
+      const second = await api.post(poll);
       expect(second.body).toEqual({ received: 1, stored: 1, rejected: 0 });
-      const p = await api.get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const p = await api.get(provider);
       expect(p.body.remote_stream.last_verified_at).toEqual(expect.any(String));
       // The provider's own setting is unchanged: it is for streams made elsewhere.
       expect(p.body.delivery).toEqual({
@@ -355,19 +350,21 @@ describe.each(createTestDatabases().eachSupportedId())(
 
       // Once the stream is deleted, the configured URL is polled again.
       expect((await api.delete(remote)).status).toBe(204);
-      await api.post(`/api/ssf/security-events-providers/${provider.id}/poll`);
+      await api.post(poll);
       expect(t.requestsTo('/configured-poll')).toHaveLength(1);
     });
 
     it('renews a refused access token once, for management calls and polls, and reports a second 401 with its challenge', async () => {
       const { server } = await start();
-      const api = admin(server);
-      const provider = await addProvider(server, {
+      const api = asAdmin(server);
+      const {
+        provider,
+        remote,
+        poll: pollNow,
+      } = await addProvider(server, {
         method: POLL,
         endpoint_url: `${t.origin}/configured-poll`,
       });
-      const remote = `/api/ssf/security-events-providers/${provider.id}/remote-stream`;
-      const pollNow = `/api/ssf/security-events-providers/${provider.id}/poll`;
       expect(
         (await api.post(remote, { events_requested: [SESSION_REVOKED] }))
           .status,
@@ -379,13 +376,11 @@ describe.each(createTestDatabases().eachSupportedId())(
       // one new token, one retry.
       t.revokeAllTokens();
       const statuses = () => t.requestsTo('/ssf/mgmt/status', 'GET');
-      const before = statuses().length;
-      expect((await api.get(`${remote}/status`)).status).toBe(200);
-      expect(
-        statuses()
-          .slice(before)
-          .map(r => r.status),
-      ).toEqual([401, 200]);
+      const [renewed, renewing] = await answeredMeanwhile(statuses, () =>
+        api.get(`${remote}/status`),
+      );
+      expect(renewed.status).toBe(200);
+      expect(renewing).toEqual([401, 200]);
       expect(t.tokensIssued).toBe(2);
       // The new token is kept: the next call needs no other.
       expect((await api.get(`${remote}/status`)).status).toBe(200);
@@ -394,49 +389,33 @@ describe.each(createTestDatabases().eachSupportedId())(
       // Expired on the transmitter's clock (RFC 6750 §3.1 invalid_token).
       t.advanceClock(61);
       const polls = () => t.requests.filter(r => r.path === '/poll');
-      const pollsBefore = polls().length;
-      expect((await api.post(pollNow)).body).toEqual({
-        received: 0,
-        stored: 0,
-        rejected: 0,
-      });
-      expect(
-        polls()
-          .slice(pollsBefore)
-          .map(r => r.status),
-      ).toEqual([401, 200]);
+      const [polled, pollsRenewing] = await answeredMeanwhile(polls, () =>
+        api.post(pollNow),
+      );
+      expect(polled.body).toEqual({ received: 0, stored: 0, rejected: 0 });
+      expect(pollsRenewing).toEqual([401, 200]);
       expect(t.tokensIssued).toBe(3);
 
       // Refused again after renewing: reported with the challenge, after
       // exactly one retry.
       t.refuseAllTokens = true;
-      const failedBefore = statuses().length;
-      const failed = await api.get(`${remote}/status`);
-      expect(failed.status).toBe(502);
-      expect(failed.body.errorCauses[0].errorSummary).toContain(
-        'HTTP 401 (WWW-Authenticate: Bearer realm="strict-transmitter", error="invalid_token"',
+      const challenge =
+        'HTTP 401 (WWW-Authenticate: Bearer realm="strict-transmitter", error="invalid_token"';
+      const [failed, retried] = await answeredMeanwhile(statuses, () =>
+        api.get(`${remote}/status`),
       );
-      expect(
-        statuses()
-          .slice(failedBefore)
-          .map(r => r.status),
-      ).toEqual([401, 401]);
+      expect(failed.status).toBe(502);
+      expect(failed.body.errorCauses[0].errorSummary).toContain(challenge);
+      expect(retried).toEqual([401, 401]);
       expect(t.tokensIssued).toBe(4);
 
-      const pollsBefore2 = polls().length;
-      const failedPoll = await api.post(pollNow);
-      expect(failedPoll.body.error).toContain(
-        'HTTP 401 (WWW-Authenticate: Bearer realm="strict-transmitter", error="invalid_token"',
+      const [failedPoll, pollRetried] = await answeredMeanwhile(polls, () =>
+        api.post(pollNow),
       );
-      expect(
-        polls()
-          .slice(pollsBefore2)
-          .map(r => r.status),
-      ).toEqual([401, 401]);
+      expect(failedPoll.body.error).toContain(challenge);
+      expect(pollRetried).toEqual([401, 401]);
       expect(t.tokensIssued).toBe(5);
-      const p = await api.get(
-        `/api/ssf/security-events-providers/${provider.id}`,
-      );
+      const p = await api.get(provider);
       expect(p.body.remote_stream.last_poll_error).toContain('invalid_token');
       // Neither the client secret nor a token ever reaches an answer.
       const answers = JSON.stringify([failed.body, failedPoll.body, p.body]);
@@ -447,11 +426,10 @@ describe.each(createTestDatabases().eachSupportedId())(
     it('reports a token endpoint that refuses the client, without the secret', async () => {
       const wrong = `${t.clientSecret}-wrong`;
       const { server } = await start(wrong);
-      const provider = await addProvider(server);
-      const res = await admin(server).post(
-        `/api/ssf/security-events-providers/${provider.id}/remote-stream`,
-        { events_requested: [SESSION_REVOKED] },
-      );
+      const { remote } = await addProvider(server);
+      const res = await asAdmin(server).post(remote, {
+        events_requested: [SESSION_REVOKED],
+      });
       expect(res.status).toBe(502);
       // RFC 6749 §5.2: the token endpoint's error code is repeated.
       expect(res.body.errorCauses[0].errorSummary).toBe(
@@ -463,9 +441,8 @@ describe.each(createTestDatabases().eachSupportedId())(
 
     it('refuses bad input and reports what a strict transmitter refuses', async () => {
       const { server } = await start();
-      const api = admin(server);
-      const provider = await addProvider(server);
-      const remote = `/api/ssf/security-events-providers/${provider.id}/remote-stream`;
+      const api = asAdmin(server);
+      const { provider, remote } = await addProvider(server);
 
       for (const body of [
         {},
@@ -502,8 +479,7 @@ describe.each(createTestDatabases().eachSupportedId())(
       expect(gone.body.errorCauses[0].errorSummary).toMatch(/HTTP 404/);
       expect((await api.delete(remote)).status).toBe(204);
       expect(
-        (await api.get(`/api/ssf/security-events-providers/${provider.id}`))
-          .body.remote_stream?.stream_id,
+        (await api.get(provider)).body.remote_stream?.stream_id,
       ).toBeUndefined();
     });
   },

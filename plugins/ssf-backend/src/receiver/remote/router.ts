@@ -25,7 +25,7 @@ import {
   ssfProviderManagePermission,
   ssfProviderReadPermission,
 } from '@shared-signals/plugin-ssf-common';
-import express, { Request } from 'express';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { audited } from '../../http/audited';
@@ -36,7 +36,8 @@ import {
   parseProviderInput,
   providerErrorHandler,
 } from '../providers/providerErrors';
-import { RemoteStreamService } from './RemoteStreamService';
+import { ProviderRecord } from '../providers/ProviderStore';
+import { RemoteResult, RemoteStreamService } from './RemoteStreamService';
 
 const eventsRequested = z
   .array(
@@ -98,21 +99,38 @@ export function createRemoteStreamRouter(options: {
   const adminFor = createAdminResolver(options);
   const router = Router({ mergeParams: true });
 
-  const mutation = <T>(
+  /**
+   * The admin, who must be allowed to manage providers, and the JSON body as
+   * `schema` reads it. In that order, and both before the provider is looked
+   * up: a bad body is a 400 whether or not the provider exists.
+   */
+  async function manageRequest<S extends z.ZodType>(req: Request, schema: S) {
+    const actor = await adminFor(req, ssfProviderManagePermission);
+    return { actor, body: parseProviderInput(schema, jsonBody(req)) };
+  }
+
+  /** Runs a change of the provider's stream at its transmitter inside its audit event. */
+  async function change<T>(
     req: Request,
     actionType: string,
     actor: string,
-    fn: () => Promise<T>,
-  ) =>
-    audited(
+    fn: (provider: ProviderRecord) => Promise<T>,
+  ): Promise<T> {
+    const provider = await providers.get(providerId(req));
+    return audited(
       {
         auditor,
         request: req,
         eventId: 'provider-remote-stream',
         meta: { actionType, actor, providerId: providerId(req) },
       },
-      fn,
+      () => fn(provider),
     );
+  }
+
+  /** A change the transmitter may accept for later: 202 then, 200 once applied. */
+  const answer = (res: Response, result: RemoteResult<unknown>) =>
+    res.status(result.accepted ? 202 : 200).json(result.body);
 
   router.get('/', async (req, res) => {
     await adminFor(req, ssfProviderReadPermission);
@@ -120,26 +138,18 @@ export function createRemoteStreamRouter(options: {
   });
 
   router.post('/', async (req, res) => {
-    const actor = await adminFor(req, ssfProviderManagePermission);
-    const body = parseProviderInput(createBody, jsonBody(req));
-    const provider = await providers.get(providerId(req));
+    const { actor, body } = await manageRequest(req, createBody);
     res
       .status(201)
-      .json(
-        await mutation(req, 'create', actor, () =>
-          remote.create(provider, body),
-        ),
-      );
+      .json(await change(req, 'create', actor, p => remote.create(p, body)));
   });
 
   router.patch('/', async (req, res) => {
-    const actor = await adminFor(req, ssfProviderManagePermission);
-    const body = parseProviderInput(updateBody, jsonBody(req));
-    const provider = await providers.get(providerId(req));
-    const result = await mutation(req, 'update', actor, () =>
-      remote.update(provider, body),
+    const { actor, body } = await manageRequest(req, updateBody);
+    answer(
+      res,
+      await change(req, 'update', actor, p => remote.update(p, body)),
     );
-    res.status(result.accepted ? 202 : 200).json(result.body);
   });
 
   router.get('/status', async (req, res) => {
@@ -149,28 +159,22 @@ export function createRemoteStreamRouter(options: {
 
   router.post('/verify', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
-    const provider = await providers.get(providerId(req));
     res
       .status(202)
-      .json(
-        await mutation(req, 'verify', actor, () => remote.verify(provider)),
-      );
+      .json(await change(req, 'verify', actor, p => remote.verify(p)));
   });
 
   router.post('/status', async (req, res) => {
-    const actor = await adminFor(req, ssfProviderManagePermission);
-    const body = parseProviderInput(statusBody, jsonBody(req));
-    const provider = await providers.get(providerId(req));
-    const result = await mutation(req, 'update-status', actor, () =>
-      remote.setStatus(provider, body),
+    const { actor, body } = await manageRequest(req, statusBody);
+    answer(
+      res,
+      await change(req, 'update-status', actor, p => remote.setStatus(p, body)),
     );
-    res.status(result.accepted ? 202 : 200).json(result.body);
   });
 
   router.delete('/', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
-    const provider = await providers.get(providerId(req));
-    await mutation(req, 'delete', actor, () => remote.delete(provider));
+    await change(req, 'delete', actor, p => remote.delete(p));
     res.status(204).end();
   });
 

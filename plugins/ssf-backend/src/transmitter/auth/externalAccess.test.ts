@@ -18,7 +18,7 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
-import { startSsfBackend } from '../../__testUtils__/testBackend';
+import { startTransmitter } from '../__testUtils__/transmitterBackend';
 
 jest.setTimeout(60_000);
 
@@ -28,27 +28,19 @@ jest.setTimeout(60_000);
 describe('stream API with real external access tokens', () => {
   const databases = createTestDatabases();
 
+  /** A static external access token for `subject`, valid for one plugin. */
+  const staticToken = (token: string, subject: string, plugin: string) => ({
+    type: 'static',
+    options: { token, subject },
+    accessRestrictions: [{ plugin }],
+  });
   const externalAccess = [
-    {
-      type: 'static',
-      options: {
-        token: 'receiver-a-secret-token',
-        subject: 'okta-client-0oa1',
-      },
-      accessRestrictions: [{ plugin: 'ssf' }],
-    },
-    {
-      type: 'static',
-      options: {
-        token: 'catalog-only-secret-token',
-        subject: 'catalog-reader',
-      },
-      accessRestrictions: [{ plugin: 'catalog' }],
-    },
+    staticToken('receiver-a-secret-token', 'okta-client-0oa1', 'ssf'),
+    staticToken('catalog-only-secret-token', 'catalog-reader', 'catalog'),
   ];
 
   it('owns the stream by the token subject and challenges missing or bad tokens', async () => {
-    const { server } = await startSsfBackend({
+    const { server, api } = await startTransmitter({
       databases,
       id: 'SQLITE_3',
       config: {
@@ -57,10 +49,9 @@ describe('stream API with real external access tokens', () => {
       extraFeatures: [authServiceFactory, httpAuthServiceFactory],
     });
 
-    const created = await request(server)
-      .post('/api/ssf/streams')
-      .set('Authorization', 'Bearer receiver-a-secret-token')
-      .send({ description: 'via a static token' });
+    const created = await api.createStream('Bearer receiver-a-secret-token', {
+      description: 'via a static token',
+    });
     expect(created.status).toBe(201);
     expect(created.body.aud).toBe('okta-client-0oa1');
 
@@ -70,25 +61,20 @@ describe('stream API with real external access tokens', () => {
       'Bearer realm="http://localhost:7007/api/ssf"',
     );
 
-    const wrong = await request(server)
-      .get('/api/ssf/streams')
-      .set('Authorization', 'Bearer not-the-token');
+    const wrong = await api.listStreams('Bearer not-the-token');
     expect(wrong.status).toBe(401);
     expect(wrong.headers['www-authenticate']).toContain(
       'error="invalid_token"',
     );
 
     // A token restricted to another plugin is refused here.
-    const restricted = await request(server)
-      .get('/api/ssf/streams')
-      .set('Authorization', 'Bearer catalog-only-secret-token');
+    const restricted = await api.listStreams(
+      'Bearer catalog-only-secret-token',
+    );
     expect(restricted.status).toBe(403);
 
     // The metadata and keys stay public.
-    expect(
-      (await request(server).get('/api/ssf/.well-known/ssf-configuration'))
-        .status,
-    ).toBe(200);
-    expect((await request(server).get('/api/ssf/jwks')).status).toBe(200);
+    expect((await api.metadata()).status).toBe(200);
+    expect((await api.jwks()).status).toBe(200);
   });
 });

@@ -18,6 +18,7 @@ import { Knex } from 'knex';
 import {
   addToCounters,
   BUCKET_SECONDS,
+  CounterPruner,
   epochMinute,
   fillHours,
   hourWindow,
@@ -25,9 +26,6 @@ import {
 
 const TABLE = 'ssf_delivery_counts';
 const COUNTS = ['delivered', 'failed', 'dead'] as const;
-/** Counters older than the longest chart window (168 h) and a margin go. */
-const KEEP_MS = 8 * 24 * 3600 * 1000;
-const PRUNE_EVERY_MS = 3600 * 1000;
 
 /** What one outbox change did to one stream's SETs. @internal */
 export interface DeliveryOutcome {
@@ -62,7 +60,7 @@ export interface DeliveryHistoryResult {
  */
 export class DeliveryHistory {
   readonly #knex: Knex;
-  #prunedAt = 0;
+  readonly #pruner = new CounterPruner(TABLE);
 
   constructor(knex: Knex) {
     this.#knex = knex;
@@ -94,7 +92,9 @@ export class DeliveryHistory {
       ['stream_id', 'minute'],
       [...COUNTS],
     );
-    await this.#pruneNowAndThen(tx ?? this.#knex, now);
+    // In the caller's transaction when there is one: on SQLite it holds the
+    // only connection.
+    await this.#pruner.pruneNowAndThen(tx ?? this.#knex, now);
   }
 
   /** The last `hours` hours of one stream, hour by hour, oldest first. */
@@ -125,15 +125,5 @@ export class DeliveryHistory {
         COUNTS,
       ),
     };
-  }
-
-  // In the caller's transaction when there is one: on SQLite it holds the
-  // only connection.
-  async #pruneNowAndThen(db: Knex | Knex.Transaction, now: Date) {
-    if (now.getTime() - this.#prunedAt < PRUNE_EVERY_MS) return;
-    this.#prunedAt = now.getTime();
-    await db(TABLE)
-      .where('minute', '<', epochMinute(new Date(now.getTime() - KEEP_MS)))
-      .delete();
   }
 }

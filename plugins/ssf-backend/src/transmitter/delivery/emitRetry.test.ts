@@ -15,15 +15,12 @@
  */
 
 import knexFactory, { Knex } from 'knex';
-import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
-import { clientAuth, startSsfBackend } from '../../__testUtils__/testBackend';
+import { POLL, SESSION_REVOKED } from '../../__testUtils__/specUris';
+import { clientAuth } from '../../__testUtils__/testBackend';
+import { startTransmitter } from '../__testUtils__/transmitterBackend';
 
 jest.setTimeout(60_000);
-
-const POLL = 'urn:ietf:rfc:8936';
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -48,29 +45,21 @@ describe('an emit on a dead pooled connection', () => {
     'is retried on a fresh connection and stored once on %p (SQLite has no pool to drop)',
     async id => {
       if (id !== 'POSTGRES_15') return;
-      const { backend, server, knex } = await startSsfBackend({
-        databases,
-        id,
-      });
+      const { backend, api, knex } = await startTransmitter({ databases, id });
       try {
-        const stream = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .send({
+        const stream = await api
+          .createStream(clientAuth('client-a'), {
             delivery: { method: POLL },
             events_requested: [SESSION_REVOKED],
           })
           .expect(201);
         const emit = (txn: string) =>
-          request(server)
-            .post('/api/ssf/emit')
-            .set('Authorization', clientAuth('plugin:hr-feed'))
-            .send({
-              type: SESSION_REVOKED,
-              subject: { format: 'email', email: 'alice@example.com' },
-              payload: {},
-              txn,
-            });
+          api.emit({
+            type: SESSION_REVOKED,
+            subject: { format: 'email', email: 'alice@example.com' },
+            payload: {},
+            txn,
+          });
 
         const storedOnce = async (txn: string, jti: string) => {
           const rows = await knex('ssf_outbox').where({

@@ -16,242 +16,215 @@
 
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { decodeJwt } from 'jose';
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
-import {
-  clientAuth,
-  startSsfBackend,
-  userAuth,
-} from '../../__testUtils__/testBackend';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
+import { SESSION_REVOKED, VERIFICATION } from '../../__testUtils__/specUris';
+import { clientAuth, userAuth } from '../../__testUtils__/testBackend';
+import { pushStream } from '../__testUtils__/transmitterApi';
+import { startTransmitter } from '../__testUtils__/transmitterBackend';
 
 jest.setTimeout(60_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const VERIFICATION =
-  'https://schemas.openid.net/secevent/ssf/event-type/verification';
 const A = clientAuth('client-a');
-const PLUGIN = clientAuth('plugin:hr-feed');
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'poll delivery (RFC 8936) on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    async function setUp(longPollTimeout = { seconds: 1 }) {
-      const started = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            transmitter: {
-              delivery: {
-                pollRedeliveryAfter: { milliseconds: 400 },
-                longPollTimeout,
-              },
-            },
-          },
-        },
-      });
-      const { server } = started;
-      const stream = (
-        await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({ events_requested: [SESSION_REVOKED] })
-      ).body;
-      const path = new URL(stream.delivery.endpoint_url).pathname;
-      const poll = (body: object, auth = A) =>
-        request(server).post(path).set('Authorization', auth).send(body);
-      const emit = (email: string) =>
-        request(server)
-          .post('/api/ssf/emit')
-          .set('Authorization', PLUGIN)
-          .send({ type: SESSION_REVOKED, subject: { format: 'email', email } });
-      return { ...started, stream, path, poll, emit };
-    }
-
-    it('returns SETs immediately and says whether more are available (poll only)', async () => {
-      const { poll, emit } = await setUp();
-      const jtis = [];
-      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
-        jtis.push((await emit(email)).body.sets[0].jti);
-      }
-      const first = await poll({ maxEvents: 2, returnImmediately: true });
-      expect(first.status).toBe(200);
-      expect(Object.keys(first.body.sets)).toEqual(jtis.slice(0, 2));
-      expect(first.body.moreAvailable).toBe(true);
-      const claims = decodeJwt(first.body.sets[jtis[0]]);
-      expect(claims).toMatchObject({
-        jti: jtis[0],
-        aud: 'client-a',
-        sub_id: { format: 'email', email: 'a@example.com' },
-      });
-
-      // SETs handed out and not yet acknowledged are not handed out again at once.
-      const second = await poll({ returnImmediately: true });
-      expect(Object.keys(second.body.sets)).toEqual([jtis[2]]);
-      expect(second.body.moreAvailable).toBe(false);
-    });
-
-    it('acknowledges without asking for more (ack only)', async () => {
-      const { poll, emit, knex } = await setUp();
-      const { jti } = (await emit('a@example.com')).body.sets[0];
-      await poll({ returnImmediately: true });
-      const ackOnly = await poll({
-        maxEvents: 0,
-        ack: [jti],
-        returnImmediately: true,
-      });
-      expect(ackOnly.status).toBe(200);
-      expect(ackOnly.body).toEqual({ sets: {}, moreAvailable: false });
-      expect((await knex('ssf_outbox').where({ jti }).first()).state).toBe(
-        'delivered',
-      );
-    });
-
-    it('acknowledges and polls in one request (combined)', async () => {
-      const { poll, emit, knex } = await setUp();
-      const one = (await emit('a@example.com')).body.sets[0].jti;
-      await poll({ returnImmediately: true });
-      const two = (await emit('b@example.com')).body.sets[0].jti;
-      const combined = await poll({ ack: [one], returnImmediately: true });
-      expect(Object.keys(combined.body.sets)).toEqual([two]);
-      expect((await knex('ssf_outbox').where({ jti: one }).first()).state).toBe(
-        'delivered',
-      );
-    });
-
-    it('records errors the receiver reports (setErrs) and does not offer those SETs again', async () => {
-      const { poll, emit, knex } = await setUp();
-      const { jti } = (await emit('a@example.com')).body.sets[0];
-      await poll({ returnImmediately: true });
-      const res = await poll({
-        maxEvents: 0,
-        returnImmediately: true,
-        setErrs: {
-          [jti]: { err: 'invalid_key', description: 'kid not found' },
-        },
-      });
-      expect(res.status).toBe(200);
-      const row = await knex('ssf_outbox').where({ jti }).first();
-      expect(row.state).toBe('dead');
-      expect(row.last_error).toBe(
-        'rejected by the receiver: invalid_key: kid not found',
-      );
-      await new Promise(r => setTimeout(r, 500));
-      expect((await poll({ returnImmediately: true })).body.sets).toEqual({});
-    });
-
-    it('offers unacknowledged SETs again after pollRedeliveryAfter', async () => {
-      const { poll, emit } = await setUp();
-      const { jti } = (await emit('a@example.com')).body.sets[0];
-      expect(
-        Object.keys((await poll({ returnImmediately: true })).body.sets),
-      ).toEqual([jti]);
-      expect((await poll({ returnImmediately: true })).body.sets).toEqual({});
-      await new Promise(r => setTimeout(r, 500));
-      expect(
-        Object.keys((await poll({ returnImmediately: true })).body.sets),
-      ).toEqual([jti]);
-    });
-
-    it('long-polls: answers as soon as a SET arrives', async () => {
-      const { poll, emit } = await setUp({ seconds: 30 });
-      const started = Date.now();
-      const pending = poll({ maxEvents: 10 });
-      await new Promise(r => setTimeout(r, 300));
-      const { jti } = (await emit('a@example.com')).body.sets[0];
-      const res = await pending;
-      expect(Object.keys(res.body.sets)).toEqual([jti]);
-      // Not a performance bound: it shows the poll did not sit out its 30 s wait.
-      expect(Date.now() - started).toBeLessThan(15_000);
-    });
-
-    it('long-polls: answers empty when nothing arrives before the timeout', async () => {
-      const { poll } = await setUp({ seconds: 1 });
-      const empty = await poll({ maxEvents: 10 });
-      expect(empty.status).toBe(200);
-      expect(empty.body).toEqual({ sets: {}, moreAvailable: false });
-    });
-
-    it('delivers verification SETs by poll', async () => {
-      const { server, poll, stream } = await setUp();
-      await request(server)
-        .post('/api/ssf/streams/verify')
-        .set('Authorization', A)
-        .send({ stream_id: stream.stream_id, state: 'xyz' });
-      const res = await poll({ returnImmediately: true });
-      const [set] = Object.values(res.body.sets) as string[];
-      expect(decodeJwt(set)).toMatchObject({
-        sub_id: { format: 'opaque', id: stream.stream_id },
-        events: { [VERIFICATION]: { state: 'xyz' } },
-      });
-    });
-
-    it('lets only the stream owner poll, and challenges missing credentials', async () => {
-      const { poll, path } = await setUp();
-      const none = await poll(
-        { returnImmediately: true },
-        mockCredentials.none.header(),
-      );
-      expect(none.status).toBe(401);
-      expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
-      expect(
-        (await poll({ returnImmediately: true }, clientAuth('client-b')))
-          .status,
-      ).toBe(404);
-      expect((await poll({ returnImmediately: true }, userAuth())).status).toBe(
-        403,
-      );
-      expect(path).toMatch(/^\/api\/ssf\/poll\//);
-    });
-
-    it('validates the poll body', async () => {
-      const { poll } = await setUp();
-      for (const body of [
-        { maxEvents: -1 },
-        { maxEvents: 'ten' },
-        { returnImmediately: 'yes' },
-        { ack: 'jti' },
-        { setErrs: { x: { description: 'no err' } } },
-        { unknown: true },
-      ]) {
-        const res = await poll(body);
-        expect(res.status).toBe(400);
-        expect(res.body.error.message).toMatch(/^Invalid poll request/);
-      }
-    });
-
-    it('refuses polling a push stream', async () => {
-      const started = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: {
-            transmitter: {
-              delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
-            },
-          },
-        },
-      });
-      const stream = (
-        await request(started.server)
-          .post('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({
+describeOnEachDatabase('poll delivery (RFC 8936)', (databases, id) => {
+  async function setUp(longPollTimeout = { seconds: 1 }) {
+    const started = await startTransmitter({
+      databases,
+      id,
+      config: {
+        ssf: {
+          transmitter: {
             delivery: {
-              method: 'urn:ietf:rfc:8935',
-              endpoint_url: 'http://127.0.0.1:9/x',
+              pollRedeliveryAfter: { milliseconds: 400 },
+              longPollTimeout,
             },
-          })
-      ).body;
-      const res = await request(started.server)
-        .post(`/api/ssf/poll/${stream.stream_id}`)
-        .set('Authorization', A)
-        .send({ returnImmediately: true });
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(/uses push delivery/);
+          },
+        },
+      },
     });
-  },
-);
+    const { api } = started;
+    const stream = (
+      await api.createStream(A, { events_requested: [SESSION_REVOKED] })
+    ).body;
+    const path = new URL(stream.delivery.endpoint_url).pathname;
+    const poll = (body: object, auth = A) => api.poll(auth, path, body);
+    const emit = (email: string) =>
+      api.emit({
+        type: SESSION_REVOKED,
+        subject: { format: 'email', email },
+      });
+    /** Emits an event for `email` and polls once, so its SET is handed out. */
+    const emitAndPoll = async (email: string) => {
+      const { jti } = (await emit(email)).body.sets[0];
+      await poll({ returnImmediately: true });
+      return jti as string;
+    };
+    /** The state of a SET's outbox row. */
+    const stateOf = async (jti: string) =>
+      (await started.knex('ssf_outbox').where({ jti }).first()).state;
+    return { ...started, stream, path, poll, emit, emitAndPoll, stateOf };
+  }
+
+  it('returns SETs immediately and says whether more are available (poll only)', async () => {
+    const { poll, emit } = await setUp();
+    const jtis = [];
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
+      jtis.push((await emit(email)).body.sets[0].jti);
+    }
+    const first = await poll({ maxEvents: 2, returnImmediately: true });
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body.sets)).toEqual(jtis.slice(0, 2));
+    expect(first.body.moreAvailable).toBe(true);
+    const claims = decodeJwt(first.body.sets[jtis[0]]);
+    expect(claims).toMatchObject({
+      jti: jtis[0],
+      aud: 'client-a',
+      sub_id: { format: 'email', email: 'a@example.com' },
+    });
+
+    // SETs handed out and not yet acknowledged are not handed out again at once.
+    const second = await poll({ returnImmediately: true });
+    expect(Object.keys(second.body.sets)).toEqual([jtis[2]]);
+    expect(second.body.moreAvailable).toBe(false);
+  });
+
+  it('acknowledges without asking for more (ack only)', async () => {
+    const { poll, emitAndPoll, stateOf } = await setUp();
+    const jti = await emitAndPoll('a@example.com');
+    const ackOnly = await poll({
+      maxEvents: 0,
+      ack: [jti],
+      returnImmediately: true,
+    });
+    expect(ackOnly.status).toBe(200);
+    expect(ackOnly.body).toEqual({ sets: {}, moreAvailable: false });
+    expect(await stateOf(jti)).toBe('delivered');
+  });
+
+  it('acknowledges and polls in one request (combined)', async () => {
+    const { poll, emit, emitAndPoll, stateOf } = await setUp();
+    const one = await emitAndPoll('a@example.com');
+    const two = (await emit('b@example.com')).body.sets[0].jti;
+    const combined = await poll({ ack: [one], returnImmediately: true });
+    expect(Object.keys(combined.body.sets)).toEqual([two]);
+    expect(await stateOf(one)).toBe('delivered');
+  });
+
+  it('records errors the receiver reports (setErrs) and does not offer those SETs again', async () => {
+    const { poll, emitAndPoll, knex } = await setUp();
+    const jti = await emitAndPoll('a@example.com');
+    const res = await poll({
+      maxEvents: 0,
+      returnImmediately: true,
+      setErrs: {
+        [jti]: { err: 'invalid_key', description: 'kid not found' },
+      },
+    });
+    expect(res.status).toBe(200);
+    const row = await knex('ssf_outbox').where({ jti }).first();
+    expect(row.state).toBe('dead');
+    expect(row.last_error).toBe(
+      'rejected by the receiver: invalid_key: kid not found',
+    );
+    await new Promise(r => setTimeout(r, 500));
+    expect((await poll({ returnImmediately: true })).body.sets).toEqual({});
+  });
+
+  it('offers unacknowledged SETs again after pollRedeliveryAfter', async () => {
+    const { poll, emit } = await setUp();
+    const { jti } = (await emit('a@example.com')).body.sets[0];
+    expect(
+      Object.keys((await poll({ returnImmediately: true })).body.sets),
+    ).toEqual([jti]);
+    expect((await poll({ returnImmediately: true })).body.sets).toEqual({});
+    await new Promise(r => setTimeout(r, 500));
+    expect(
+      Object.keys((await poll({ returnImmediately: true })).body.sets),
+    ).toEqual([jti]);
+  });
+
+  it('long-polls: answers as soon as a SET arrives', async () => {
+    const { poll, emit } = await setUp({ seconds: 30 });
+    const started = Date.now();
+    const pending = poll({ maxEvents: 10 });
+    await new Promise(r => setTimeout(r, 300));
+    const { jti } = (await emit('a@example.com')).body.sets[0];
+    const res = await pending;
+    expect(Object.keys(res.body.sets)).toEqual([jti]);
+    // Not a performance bound: it shows the poll did not sit out its 30 s wait.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('long-polls: answers empty when nothing arrives before the timeout', async () => {
+    const { poll } = await setUp({ seconds: 1 });
+    const empty = await poll({ maxEvents: 10 });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ sets: {}, moreAvailable: false });
+  });
+
+  it('delivers verification SETs by poll', async () => {
+    const { api, poll, stream } = await setUp();
+    await api.verify(A, { stream_id: stream.stream_id, state: 'xyz' });
+    const res = await poll({ returnImmediately: true });
+    const [set] = Object.values(res.body.sets) as string[];
+    expect(decodeJwt(set)).toMatchObject({
+      sub_id: { format: 'opaque', id: stream.stream_id },
+      events: { [VERIFICATION]: { state: 'xyz' } },
+    });
+  });
+
+  it('lets only the stream owner poll, and challenges missing credentials', async () => {
+    const { poll, path } = await setUp();
+    const none = await poll(
+      { returnImmediately: true },
+      mockCredentials.none.header(),
+    );
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(
+      (await poll({ returnImmediately: true }, clientAuth('client-b'))).status,
+    ).toBe(404);
+    expect((await poll({ returnImmediately: true }, userAuth())).status).toBe(
+      403,
+    );
+    expect(path).toMatch(/^\/api\/ssf\/poll\//);
+  });
+
+  it('validates the poll body', async () => {
+    const { poll } = await setUp();
+    for (const body of [
+      { maxEvents: -1 },
+      { maxEvents: 'ten' },
+      { returnImmediately: 'yes' },
+      { ack: 'jti' },
+      { setErrs: { x: { description: 'no err' } } },
+      { unknown: true },
+    ]) {
+      const res = await poll(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^Invalid poll request/);
+    }
+  });
+
+  it('refuses polling a push stream', async () => {
+    const { api } = await startTransmitter({
+      databases,
+      id,
+      config: {
+        ssf: {
+          transmitter: {
+            delivery: { allowInsecureUrls: true, allowPrivateNetworks: true },
+          },
+        },
+      },
+    });
+    const stream = (
+      await api.createStream(A, pushStream('http://127.0.0.1:9/x'))
+    ).body;
+    const res = await api.poll(A, `/api/ssf/poll/${stream.stream_id}`, {
+      returnImmediately: true,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/uses push delivery/);
+  });
+});

@@ -14,17 +14,16 @@
  * limitations under the License.
  */
 
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
 import { startTestReceiver, waitFor } from '../../__testUtils__/receiver';
-import { clientAuth, startSsfBackend } from '../../__testUtils__/testBackend';
+import { SESSION_REVOKED } from '../../__testUtils__/specUris';
+import { clientAuth } from '../../__testUtils__/testBackend';
+import { pushStream, TransmitterApi } from '../__testUtils__/transmitterApi';
+import { startTransmitter } from '../__testUtils__/transmitterBackend';
 
 jest.setTimeout(180_000);
 
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
 const A = clientAuth('client-a');
-const PLUGIN = clientAuth('plugin:hr-feed');
 // The push timeout and lease leave room for a CI machine busy with every
 // other test: a receiver's 202 that arrives after the timeout makes the SET
 // be pushed again (at-least-once, by design), which is not what this test is
@@ -40,7 +39,7 @@ const delivery = {
 };
 
 async function emitMany(
-  server: any,
+  api: TransmitterApi,
   count: number,
   parallel = 10,
 ): Promise<string[]> {
@@ -48,13 +47,10 @@ async function emitMany(
   for (let i = 0; i < count; i += parallel) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(parallel, count - i) }, (_, j) =>
-        request(server)
-          .post('/api/ssf/emit')
-          .set('Authorization', PLUGIN)
-          .send({
-            type: SESSION_REVOKED,
-            subject: { format: 'opaque', id: `user-${i + j}` },
-          }),
+        api.emit({
+          type: SESSION_REVOKED,
+          subject: { format: 'opaque', id: `user-${i + j}` },
+        }),
       ),
     );
     for (const res of batch) {
@@ -65,106 +61,84 @@ async function emitMany(
   return jtis;
 }
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'delivery across replicas on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    it('two instances on one database deliver 1000 SETs, none lost, none twice at once', async () => {
-      const receiver = await startTestReceiver();
-      const knex = await databases.init(id);
-      const config = { ssf: { transmitter: { delivery } } };
-      const one = await startSsfBackend({ databases, id, knex, config });
-      const two = await startSsfBackend({ databases, id, knex, config });
-      try {
-        await request(one.server)
-          .post('/api/ssf/streams')
-          .set('Authorization', A)
-          .send({
-            delivery: {
-              method: 'urn:ietf:rfc:8935',
-              endpoint_url: receiver.url,
-            },
-            events_requested: [SESSION_REVOKED],
-          });
-        // Emit through both instances, so both workers are woken and compete.
-        const jtis = [
-          ...(await emitMany(one.server, 500)),
-          ...(await emitMany(two.server, 500)),
-        ];
-        await waitFor(
-          () => new Set(receiver.jtis()).size === 1000,
-          120_000,
-          'all 1000 SETs at the receiver',
-        );
-        expect(new Set(receiver.jtis())).toEqual(new Set(jtis));
-        expect(receiver.concurrentDuplicates).toBe(0);
-        expect(receiver.received).toHaveLength(1000);
-        // The receiver's 202 reaches the outbox a moment after the SET arrives.
-        await waitFor(async () => {
-          const [{ n }] = await knex('ssf_outbox')
-            .where({ state: 'delivered' })
-            .count({ n: '*' });
-          return Number(n) === 1000;
-        });
-      } finally {
-        await one.backend.stop();
-        await two.backend.stop();
-        await receiver.close();
-      }
-    });
-
-    it('loses nothing when an instance stops mid-delivery or dies holding leases', async () => {
-      const receiver = await startTestReceiver();
-      const knex = await databases.init(id);
-      const config = { ssf: { transmitter: { delivery } } };
-      const first = await startSsfBackend({ databases, id, knex, config });
-      await request(first.server)
-        .post('/api/ssf/streams')
-        .set('Authorization', A)
-        .send({
-          delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: receiver.url },
-          events_requested: [SESSION_REVOKED],
-        });
-
-      // The receiver is stuck: pushes are in flight when the instance stops.
-      receiver.answerAlways('hang');
-      const jtis = await emitMany(first.server, 20);
+describeOnEachDatabase('delivery across replicas', (databases, id) => {
+  it('two instances on one database deliver 1000 SETs, none lost, none twice at once', async () => {
+    const receiver = await startTestReceiver();
+    const knex = await databases.init(id);
+    const config = { ssf: { transmitter: { delivery } } };
+    const one = await startTransmitter({ databases, id, knex, config });
+    const two = await startTransmitter({ databases, id, knex, config });
+    try {
+      await one.api.createStream(A, pushStream(receiver.url));
+      // Emit through both instances, so both workers are woken and compete.
+      const jtis = [
+        ...(await emitMany(one.api, 500)),
+        ...(await emitMany(two.api, 500)),
+      ];
+      await waitFor(
+        () => new Set(receiver.jtis()).size === 1000,
+        120_000,
+        'all 1000 SETs at the receiver',
+      );
+      expect(new Set(receiver.jtis())).toEqual(new Set(jtis));
+      expect(receiver.concurrentDuplicates).toBe(0);
+      expect(receiver.received).toHaveLength(1000);
+      // The receiver's 202 reaches the outbox a moment after the SET arrives.
       await waitFor(async () => {
         const [{ n }] = await knex('ssf_outbox')
-          .whereNotNull('lease_owner')
+          .where({ state: 'delivered' })
           .count({ n: '*' });
-        return Number(n) > 0;
+        return Number(n) === 1000;
       });
-      await first.backend.stop();
+    } finally {
+      await one.backend.stop();
+      await two.backend.stop();
+      await receiver.close();
+    }
+  });
 
-      // Another instance died holding leases on a few of them.
-      await knex('ssf_outbox')
-        .whereIn('jti', jtis.slice(0, 3))
-        .update({
-          lease_owner: 'crashed-instance',
-          lease_expires_at: new Date(Date.now() + 1000),
-        });
+  it('loses nothing when an instance stops mid-delivery or dies holding leases', async () => {
+    const receiver = await startTestReceiver();
+    const knex = await databases.init(id);
+    const config = { ssf: { transmitter: { delivery } } };
+    const first = await startTransmitter({ databases, id, knex, config });
+    await first.api.createStream(A, pushStream(receiver.url));
 
-      receiver.answerAlways({ status: 202 });
-      const second = await startSsfBackend({ databases, id, knex, config });
-      try {
-        await waitFor(
-          () => jtis.every(j => receiver.jtis().includes(j)),
-          30_000,
-          'every SET delivered after the restart',
-        );
-        await waitFor(async () => {
-          const states = await knex('ssf_outbox').select('state');
-          return states.every(
-            (r: { state: string }) => r.state === 'delivered',
-          );
-        });
-        expect(receiver.concurrentDuplicates).toBe(0);
-      } finally {
-        await second.backend.stop();
-        await receiver.close();
-      }
+    // The receiver is stuck: pushes are in flight when the instance stops.
+    receiver.answerAlways('hang');
+    const jtis = await emitMany(first.api, 20);
+    await waitFor(async () => {
+      const [{ n }] = await knex('ssf_outbox')
+        .whereNotNull('lease_owner')
+        .count({ n: '*' });
+      return Number(n) > 0;
     });
-  },
-);
+    await first.backend.stop();
+
+    // Another instance died holding leases on a few of them.
+    await knex('ssf_outbox')
+      .whereIn('jti', jtis.slice(0, 3))
+      .update({
+        lease_owner: 'crashed-instance',
+        lease_expires_at: new Date(Date.now() + 1000),
+      });
+
+    receiver.answerAlways({ status: 202 });
+    const second = await startTransmitter({ databases, id, knex, config });
+    try {
+      await waitFor(
+        () => jtis.every(j => receiver.jtis().includes(j)),
+        30_000,
+        'every SET delivered after the restart',
+      );
+      await waitFor(async () => {
+        const states = await knex('ssf_outbox').select('state');
+        return states.every((r: { state: string }) => r.state === 'delivered');
+      });
+      expect(receiver.concurrentDuplicates).toBe(0);
+    } finally {
+      await second.backend.stop();
+      await receiver.close();
+    }
+  });
+});

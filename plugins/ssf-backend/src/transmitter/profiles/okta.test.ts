@@ -14,40 +14,33 @@
  * limitations under the License.
  */
 
+import { JsonObject } from '@backstage/types';
 import { decodeJwt } from 'jose';
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
 import { startTestReceiver, waitFor } from '../../__testUtils__/receiver';
 import {
-  clientAuth,
-  startSsfBackend,
-  userAuth,
-} from '../../__testUtils__/testBackend';
+  CAEP,
+  OKTA,
+  POLL,
+  PUSH,
+  RISC,
+  TEST_ISSUER,
+} from '../../__testUtils__/specUris';
+import { clientAuth, userAuth } from '../../__testUtils__/testBackend';
+import { pushStream } from '../__testUtils__/transmitterApi';
+import { startPushTransmitter } from '../__testUtils__/transmitterBackend';
 import { startOktaReceiver } from './__testUtils__/oktaReceiver';
 
 jest.setTimeout(60_000);
 
-const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
-const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
-const OKTA = 'https://schemas.okta.com/secevent/okta/event-type/';
-const PUSH = 'urn:ietf:rfc:8935';
-const POLL = 'urn:ietf:rfc:8936';
-const ISSUER = 'http://localhost:7007/api/ssf';
-const PLUGIN = clientAuth('plugin:hr-feed');
 const ADMIN = userAuth();
 
-const delivery = {
-  allowInsecureUrls: true,
-  allowPrivateNetworks: true,
-  timeout: { milliseconds: 1000 },
-  initialBackoff: { milliseconds: 50 },
-  maxBackoff: { milliseconds: 200 },
-  maxAttempts: 2,
-  leaseDuration: { seconds: 5 },
-};
-
 const alice = { format: 'email', email: 'alice@example.com' };
-const bobIssSub = { format: 'iss_sub', iss: ISSUER, sub: 'user:default/bob' };
+const bobIssSub = {
+  format: 'iss_sub',
+  iss: TEST_ISSUER,
+  sub: 'user:default/bob',
+};
 
 // One event of every type Okta ingests, with the payload a hook or plugin
 // would emit (no subject, no event_timestamp: the profile adds them).
@@ -84,212 +77,174 @@ const EVENTS: Array<[string, object, object]> = [
   ],
 ];
 
-describe.each(createTestDatabases().eachSupportedId())(
-  'the okta receiver profile on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    async function setUp(transmitter: object = {}) {
-      const started = await startSsfBackend({
-        databases,
-        id,
-        config: { ssf: { transmitter: { delivery, ...transmitter } } },
+describeOnEachDatabase('the okta receiver profile', (databases, id) => {
+  async function setUp(transmitter: JsonObject = {}) {
+    const started = await startPushTransmitter({
+      databases,
+      id,
+      transmitter,
+      delivery: { timeout: { milliseconds: 1000 }, maxAttempts: 2 },
+    });
+    const okta = await startOktaReceiver({
+      issuer: TEST_ISSUER,
+      jwksUrl: `http://127.0.0.1:${started.server.port()}/api/ssf/jwks`,
+    });
+    /** An admin's request for a stream with the okta receiver profile. */
+    const createOktaStream = (body: object = {}) =>
+      started.api.createStream(ADMIN, {
+        receiver_profile: 'okta',
+        delivery: { method: PUSH, endpoint_url: okta.endpointUrl },
+        ...body,
       });
-      const okta = await startOktaReceiver({
-        issuer: ISSUER,
-        jwksUrl: `http://127.0.0.1:${started.server.port()}/api/ssf/jwks`,
+    return { ...started, okta, createOktaStream };
+  }
+
+  it('pushes SETs that an Okta-rules receiver accepts, every one', async () => {
+    const { api, okta, createOktaStream } = await setUp();
+    const plain = await startTestReceiver();
+    try {
+      const created = await createOktaStream({ client_id: 'okta-org' });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        receiver_profile: 'okta',
+        aud: okta.orgUrl,
+        events_requested: EVENTS.map(e => e[0]),
+        events_delivered: EVENTS.map(e => e[0]),
       });
-      return { ...started, okta };
-    }
+      expect(created.body.events_supported).toEqual(EVENTS.map(e => e[0]));
 
-    it('pushes SETs that an Okta-rules receiver accepts, every one', async () => {
-      const { server, okta } = await setUp();
-      const plain = await startTestReceiver();
-      try {
-        const created = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({
-            client_id: 'okta-org',
-            receiver_profile: 'okta',
-            delivery: { method: PUSH, endpoint_url: okta.endpointUrl },
-          });
-        expect(created.status).toBe(201);
-        expect(created.body).toMatchObject({
-          receiver_profile: 'okta',
-          aud: okta.orgUrl,
-          events_requested: EVENTS.map(e => e[0]),
-          events_delivered: EVENTS.map(e => e[0]),
-        });
-        expect(created.body.events_supported).toEqual(EVENTS.map(e => e[0]));
+      // A plain SSF stream for comparison.
+      const ssf = await api.createStream(
+        clientAuth('client-a'),
+        pushStream(plain.url),
+      );
+      expect(ssf.status).toBe(201);
+      expect(ssf.body.receiver_profile).toBeUndefined();
 
-        // A plain SSF stream for comparison.
-        const ssf = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .send({
-            delivery: { method: PUSH, endpoint_url: plain.url },
-            events_requested: [`${CAEP}session-revoked`],
-          });
-        expect(ssf.status).toBe(201);
-        expect(ssf.body.receiver_profile).toBeUndefined();
-
-        for (const [type, subject, payload] of EVENTS) {
-          const emitted = await request(server)
-            .post('/api/ssf/emit')
-            .set('Authorization', PLUGIN)
-            .send({ type, subject, payload });
-          expect(emitted.status).toBe(202);
-        }
-        await waitFor(
-          () => okta.answers.length === EVENTS.length,
-          15_000,
-          'Okta to answer every SET',
-        );
-        expect(okta.answers.filter(a => a.status !== 202)).toEqual([]);
-        const byType = new Map(
-          okta.answers.map(a => [
-            Object.keys(a.payload!.events as object)[0],
-            a.payload!,
-          ]),
-        );
-        const events = (t: string) =>
-          (byType.get(t)!.events as Record<string, any>)[t];
-        expect(events(`${CAEP}session-revoked`).subject).toEqual({
-          user: alice,
-        });
-        expect(events(`${OKTA}user-risk-change`).subject).toEqual({
-          user: bobIssSub,
-        });
-        expect(events(`${RISC}identifier-changed`).new_value).toBe(
-          'alice@new.example.com',
-        );
-
-        // The SSF stream's SET keeps the plain SSF 1.0 shape, which an
-        // Okta-rules receiver refuses: the subject only in sub_id, aud the
-        // client ID, no event_timestamp.
-        await waitFor(() => plain.received.length === 1, 10_000, 'the SSF SET');
-        const set = decodeJwt(plain.received[0].body) as any;
-        expect(set.aud).toBe('client-a');
-        expect(set.sub_id).toEqual(alice);
-        expect(set.events[`${CAEP}session-revoked`]).toEqual({
-          initiating_entity: 'policy',
-        });
-        const refused = await okta.judge(plain.received[0].body);
-        expect(refused.status).toBe(400);
-      } finally {
-        await plain.close();
-        await okta.close();
+      for (const [type, subject, payload] of EVENTS) {
+        const emitted = await api.emit({ type, subject, payload });
+        expect(emitted.status).toBe(202);
       }
-    });
+      await waitFor(
+        () => okta.answers.length === EVENTS.length,
+        15_000,
+        'Okta to answer every SET',
+      );
+      expect(okta.answers.filter(a => a.status !== 202)).toEqual([]);
+      const byType = new Map(
+        okta.answers.map(a => [
+          Object.keys(a.payload!.events as object)[0],
+          a.payload!,
+        ]),
+      );
+      const events = (t: string) =>
+        (byType.get(t)!.events as Record<string, any>)[t];
+      expect(events(`${CAEP}session-revoked`).subject).toEqual({
+        user: alice,
+      });
+      expect(events(`${OKTA}user-risk-change`).subject).toEqual({
+        user: bobIssSub,
+      });
+      expect(events(`${RISC}identifier-changed`).new_value).toBe(
+        'alice@new.example.com',
+      );
 
-    it('sends an okta stream no SSF stream events and refuses its verification', async () => {
-      const { server, okta, knex } = await setUp();
-      try {
-        const created = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({
-            client_id: 'okta-org',
-            receiver_profile: 'okta',
-            delivery: { method: PUSH, endpoint_url: okta.endpointUrl },
-          });
-        const streamId = created.body.stream_id;
-        const paused = await request(server)
-          .post('/api/ssf/streams/status')
-          .set('Authorization', ADMIN)
-          .send({
-            stream_id: streamId,
-            status: 'paused',
-            reason: 'maintenance',
-          });
-        expect(paused.status).toBe(200);
-        const verify = await request(server)
-          .post('/api/ssf/streams/verify')
-          .set('Authorization', ADMIN)
-          .send({ stream_id: streamId });
-        expect(verify.status).toBe(400);
-        expect(verify.body.error.message).toMatch(
-          /receiver profile 'okta'.*no SSF verification events/,
-        );
-        const [{ n }] = await knex('ssf_outbox')
-          .where({ stream_id: streamId })
-          .count({ n: '*' });
-        expect(Number(n)).toBe(0);
-      } finally {
-        await okta.close();
-      }
-    });
-
-    it('refuses an okta stream that Okta could not take, with a clear 400', async () => {
-      const { server, okta } = await setUp();
-      try {
-        const poll = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({ receiver_profile: 'okta', delivery: { method: POLL } });
-        expect(poll.status).toBe(400);
-        expect(poll.body.error.message).toMatch(/must use push delivery/);
-
-        const arrayAud = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({
-            receiver_profile: 'okta',
-            aud: [okta.orgUrl, 'other'],
-            delivery: { method: PUSH, endpoint_url: okta.endpointUrl },
-          });
-        expect(arrayAud.status).toBe(400);
-        expect(arrayAud.body.error.message).toMatch(/aud as one string/);
-
-        const unknown = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({ receiver_profile: 'splunk' });
-        expect(unknown.status).toBe(400);
-        expect(unknown.body.error.message).toMatch(
-          /receiver_profile 'splunk' is not offered.*ssf, okta/,
-        );
-      } finally {
-        await okta.close();
-      }
-    });
-
-    it('refuses an okta stream when the transmitter does not sign with RS256', async () => {
-      const { server, okta } = await setUp({ signing: { algorithm: 'ES256' } });
-      try {
-        const created = await request(server)
-          .post('/api/ssf/streams')
-          .set('Authorization', ADMIN)
-          .send({
-            receiver_profile: 'okta',
-            delivery: { method: PUSH, endpoint_url: okta.endpointUrl },
-          });
-        expect(created.status).toBe(400);
-        expect(created.body.error.message).toMatch(
-          /needs SETs signed with RS256, but this transmitter signs with ES256/,
-        );
-      } finally {
-        await okta.close();
-      }
-    });
-
-    it('lists the receiver profiles', async () => {
-      const { server, okta } = await setUp();
+      // The SSF stream's SET keeps the plain SSF 1.0 shape, which an
+      // Okta-rules receiver refuses: the subject only in sub_id, aud the
+      // client ID, no event_timestamp.
+      await waitFor(() => plain.received.length === 1, 10_000, 'the SSF SET');
+      const set = decodeJwt(plain.received[0].body) as any;
+      expect(set.aud).toBe('client-a');
+      expect(set.sub_id).toEqual(alice);
+      expect(set.events[`${CAEP}session-revoked`]).toEqual({
+        initiating_entity: 'policy',
+      });
+      const refused = await okta.judge(plain.received[0].body);
+      expect(refused.status).toBe(400);
+    } finally {
+      await plain.close();
       await okta.close();
-      const res = await request(server)
-        .get('/api/ssf/receiver-profiles')
-        .set('Authorization', ADMIN);
-      expect(res.status).toBe(200);
-      expect(res.body.items.map((p: { id: string }) => p.id)).toEqual([
-        'ssf',
-        'okta',
-      ]);
-      expect(res.body.items[1]).toMatchObject({
-        title: 'Okta Identity Threat Protection',
-        signing_algorithms: ['RS256'],
-        accepts_stream_events: false,
+    }
+  });
+
+  it('sends an okta stream no SSF stream events and refuses its verification', async () => {
+    const { api, okta, knex, createOktaStream } = await setUp();
+    try {
+      const created = await createOktaStream({ client_id: 'okta-org' });
+      const streamId = created.body.stream_id;
+      const paused = await api.setStatus(ADMIN, {
+        stream_id: streamId,
+        status: 'paused',
+        reason: 'maintenance',
       });
+      expect(paused.status).toBe(200);
+      const verify = await api.verify(ADMIN, { stream_id: streamId });
+      expect(verify.status).toBe(400);
+      expect(verify.body.error.message).toMatch(
+        /receiver profile 'okta'.*no SSF verification events/,
+      );
+      const [{ n }] = await knex('ssf_outbox')
+        .where({ stream_id: streamId })
+        .count({ n: '*' });
+      expect(Number(n)).toBe(0);
+    } finally {
+      await okta.close();
+    }
+  });
+
+  it('refuses an okta stream that Okta could not take, with a clear 400', async () => {
+    const { api, okta, createOktaStream } = await setUp();
+    try {
+      const poll = await createOktaStream({ delivery: { method: POLL } });
+      expect(poll.status).toBe(400);
+      expect(poll.body.error.message).toMatch(/must use push delivery/);
+
+      const arrayAud = await createOktaStream({
+        aud: [okta.orgUrl, 'other'],
+      });
+      expect(arrayAud.status).toBe(400);
+      expect(arrayAud.body.error.message).toMatch(/aud as one string/);
+
+      const unknown = await api.createStream(ADMIN, {
+        receiver_profile: 'splunk',
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toMatch(
+        /receiver_profile 'splunk' is not offered.*ssf, okta/,
+      );
+    } finally {
+      await okta.close();
+    }
+  });
+
+  it('refuses an okta stream when the transmitter does not sign with RS256', async () => {
+    const { okta, createOktaStream } = await setUp({
+      signing: { algorithm: 'ES256' },
     });
-  },
-);
+    try {
+      const created = await createOktaStream();
+      expect(created.status).toBe(400);
+      expect(created.body.error.message).toMatch(
+        /needs SETs signed with RS256, but this transmitter signs with ES256/,
+      );
+    } finally {
+      await okta.close();
+    }
+  });
+
+  it('lists the receiver profiles', async () => {
+    const { api, okta } = await setUp();
+    await okta.close();
+    const res = await api.receiverProfiles(ADMIN);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((p: { id: string }) => p.id)).toEqual([
+      'ssf',
+      'okta',
+    ]);
+    expect(res.body.items[1]).toMatchObject({
+      title: 'Okta Identity Threat Protection',
+      signing_algorithms: ['RS256'],
+      accepts_stream_events: false,
+    });
+  });
+});

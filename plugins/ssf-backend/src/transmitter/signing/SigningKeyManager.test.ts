@@ -22,12 +22,14 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { Knex } from 'knex';
 import { generateKeyPairSync } from 'node:crypto';
 import { SigningConfig } from '../config';
 import { SigningKeyStore } from './SigningKeyStore';
 import {
   createTestDatabases,
-  migratedDatabase,
+  itOnEachDatabase,
+  rowCount,
 } from '../../__testUtils__/databases';
 import { SigningKeyManager } from './SigningKeyManager';
 
@@ -62,15 +64,20 @@ describe('SigningKeyManager', () => {
   const databases = createTestDatabases();
   const logger = mockServices.logger.mock();
 
-  it.each(databases.eachSupportedId())(
-    'generates an RS256 key of at least 2048 bits and publishes only its public part on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const manager = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config: signingConfig(),
-        logger,
-      });
+  /** A manager keeping its keys in `knex`, as each replica's does. */
+  const managerOn = (knex: Knex, config: SigningConfig, now?: () => Date) =>
+    new SigningKeyManager({
+      store: new SigningKeyStore(knex),
+      config,
+      logger,
+      now,
+    });
+
+  itOnEachDatabase(
+    databases,
+    'generates an RS256 key of at least 2048 bits and publishes only its public part',
+    async knex => {
+      const manager = managerOn(knex, signingConfig());
       const kid = await signAndVerify(manager);
       const { keys } = await manager.getJwks();
       expect(keys).toHaveLength(1);
@@ -89,30 +96,21 @@ describe('SigningKeyManager', () => {
       // Without an encryption secret the private key never reaches the database.
       const rows = await knex('ssf_signing_keys');
       expect(rows[0].private_jwe).toBeNull();
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'shares one encrypted key between replicas and restarts on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
+  itOnEachDatabase(
+    databases,
+    'shares one encrypted key between replicas and restarts',
+    async knex => {
       const config = signingConfig({
         algorithm: 'ES256',
         keyEncryptionSecret: SECRET,
       });
-      const first = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config,
-        logger,
-      });
+      const first = managerOn(knex, config);
       const kid = await signAndVerify(first);
 
-      const second = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config,
-        logger,
-      });
+      const second = managerOn(knex, config);
       expect(await signAndVerify(second)).toBe(kid);
 
       const [row] = await knex('ssf_signing_keys');
@@ -120,27 +118,24 @@ describe('SigningKeyManager', () => {
       expect(row.private_jwe).not.toContain('"d"');
 
       // A different secret cannot read the stored key, so a new one is made.
-      const other = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config: { ...config, keyEncryptionSecret: `${SECRET}-rotated` },
-        logger,
+      const other = managerOn(knex, {
+        ...config,
+        keyEncryptionSecret: `${SECRET}-rotated`,
       });
       expect(await signAndVerify(other)).not.toBe(kid);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'rotates, keeps the retired key published for the retention, then drops it on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
+  itOnEachDatabase(
+    databases,
+    'rotates, keeps the retired key published for the retention, then drops it',
+    async knex => {
       let now = new Date('2026-11-01T00:00:00Z');
-      const manager = new SigningKeyManager({
-        store: new SigningKeyStore(knex),
-        config: signingConfig({ algorithm: 'ES256' }),
-        logger,
-        now: () => now,
-      });
+      const manager = managerOn(
+        knex,
+        signingConfig({ algorithm: 'ES256' }),
+        () => now,
+      );
       const first = (await manager.getSigningKey()).kid;
 
       now = new Date(now.getTime() + 31 * DAY);
@@ -157,10 +152,7 @@ describe('SigningKeyManager', () => {
 
       now = new Date(now.getTime() + 14 * DAY);
       expect((await manager.getJwks()).keys.map(k => k.kid)).toEqual([second]);
-      expect(
-        Number((await knex('ssf_signing_keys').count({ n: '*' }))[0].n),
-      ).toBe(1);
-      await knex.destroy();
+      expect(await rowCount(knex, 'ssf_signing_keys')).toBe(1);
     },
   );
 

@@ -24,7 +24,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import {
   createTestDatabases,
-  migratedDatabase,
+  itOnEachDatabaseWith,
 } from '../../__testUtils__/databases';
 import { SigningKeyStore, StoredSigningKey } from './SigningKeyStore';
 
@@ -65,8 +65,20 @@ function key(
 
 const kidsOf = (keys: StoredSigningKey[]) => keys.map(k => k.kid);
 
+// Three keys that follow each other every 10 days, each published until 10
+// days after it retires.
+const k1 = key('k1', { created: 0, retire: 10, expires: 20 });
+const k2 = key('k2', { created: 10, retire: 20, expires: 30 });
+const k3 = key('k3', { created: 20, retire: 30, expires: 40 });
+
 describe('SigningKeyStore', () => {
   const databases = createTestDatabases();
+
+  /** A test of a key store on an empty database, once on each database. */
+  const itWithStore = itOnEachDatabaseWith(
+    databases,
+    knex => new SigningKeyStore(knex),
+  );
 
   // A real key, encrypted the way SigningKeyManager stores it (JWE dir/A256GCM).
   let real: {
@@ -100,11 +112,9 @@ describe('SigningKeyStore', () => {
     };
   });
 
-  it.each(databases.eachSupportedId())(
-    'round-trips a key and its encrypted private part exactly on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SigningKeyStore(knex);
+  itWithStore(
+    'round-trips a key and its encrypted private part exactly',
+    async store => {
       const stored = key('real', {
         publicJwk: real.publicJwk,
         privateJwe: real.privateJwe,
@@ -136,90 +146,64 @@ describe('SigningKeyStore', () => {
 
       // A kid is stored once.
       await expect(store.add(key('real'))).rejects.toThrow();
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'finds the newest key that may still sign on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SigningKeyStore(knex);
-      expect(await store.findNewestActive('RS256', T0)).toBeUndefined();
+  itWithStore('finds the newest key that may still sign', async store => {
+    expect(await store.findNewestActive('RS256', T0)).toBeUndefined();
 
-      await store.add(key('old', { created: 0, retire: 30 }));
-      await store.add(key('newer', { created: 10, retire: 20 }));
-      // Newer still, but of no use for signing after a restart.
-      await store.add(
-        key('no-private', { created: 12, privateJwe: undefined }),
-      );
-      await store.add(
-        key('es256', {
-          created: 15,
-          algorithm: 'ES256',
-          publicJwk: { kty: 'EC', crv: 'P-256', kid: 'es256', x: 'x', y: 'y' },
-        }),
-      );
+    await store.add(key('old', { created: 0, retire: 30 }));
+    await store.add(key('newer', { created: 10, retire: 20 }));
+    // Newer still, but of no use for signing after a restart.
+    await store.add(key('no-private', { created: 12, privateJwe: undefined }));
+    await store.add(
+      key('es256', {
+        created: 15,
+        algorithm: 'ES256',
+        publicJwk: { kty: 'EC', crv: 'P-256', kid: 'es256', x: 'x', y: 'y' },
+      }),
+    );
 
-      expect((await store.findNewestActive('RS256', at(12 * DAY)))?.kid).toBe(
-        'newer',
-      );
-      expect((await store.findNewestActive('ES256', at(12 * DAY)))?.kid).toBe(
-        'es256',
-      );
-      // From its retirement on, a key signs nothing new.
-      expect((await store.findNewestActive('RS256', at(20 * DAY)))?.kid).toBe(
-        'old',
-      );
-      expect(
-        await store.findNewestActive('RS256', at(30 * DAY)),
-      ).toBeUndefined();
-      expect(await store.findNewestActive('PS256', T0)).toBeUndefined();
-      await knex.destroy();
-    },
-  );
+    expect((await store.findNewestActive('RS256', at(12 * DAY)))?.kid).toBe(
+      'newer',
+    );
+    expect((await store.findNewestActive('ES256', at(12 * DAY)))?.kid).toBe(
+      'es256',
+    );
+    // From its retirement on, a key signs nothing new.
+    expect((await store.findNewestActive('RS256', at(20 * DAY)))?.kid).toBe(
+      'old',
+    );
+    expect(await store.findNewestActive('RS256', at(30 * DAY))).toBeUndefined();
+    expect(await store.findNewestActive('PS256', T0)).toBeUndefined();
+  });
 
-  it.each(databases.eachSupportedId())(
-    'publishes keys until they expire, newest first, on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SigningKeyStore(knex);
-      await store.add(key('k1', { created: 0, retire: 10, expires: 20 }));
-      await store.add(key('k3', { created: 20, retire: 30, expires: 40 }));
-      await store.add(key('k2', { created: 10, retire: 20, expires: 30 }));
+  itWithStore('publishes keys until they expire, newest first', async store => {
+    // Stored out of order: the newest first is the store's doing.
+    for (const k of [k1, k3, k2]) await store.add(k);
 
-      expect(kidsOf(await store.listPublished(at(15 * DAY)))).toEqual([
-        'k3',
-        'k2',
-        'k1',
-      ]);
-      // A retired key stays published (SETs it signed must still verify)
-      // until it expires.
-      expect(kidsOf(await store.listPublished(at(20 * DAY)))).toEqual([
-        'k3',
-        'k2',
-      ]);
-      expect(kidsOf(await store.listPublished(at(35 * DAY)))).toEqual(['k3']);
-      expect(await store.listPublished(at(40 * DAY))).toEqual([]);
-      await knex.destroy();
-    },
-  );
+    expect(kidsOf(await store.listPublished(at(15 * DAY)))).toEqual([
+      'k3',
+      'k2',
+      'k1',
+    ]);
+    // A retired key stays published (SETs it signed must still verify)
+    // until it expires.
+    expect(kidsOf(await store.listPublished(at(20 * DAY)))).toEqual([
+      'k3',
+      'k2',
+    ]);
+    expect(kidsOf(await store.listPublished(at(35 * DAY)))).toEqual(['k3']);
+    expect(await store.listPublished(at(40 * DAY))).toEqual([]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'deletes keys that are no longer published on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new SigningKeyStore(knex);
-      await store.add(key('k1', { created: 0, retire: 10, expires: 20 }));
-      await store.add(key('k2', { created: 10, retire: 20, expires: 30 }));
-      await store.add(key('k3', { created: 20, retire: 30, expires: 40 }));
+  itWithStore('deletes keys that are no longer published', async store => {
+    for (const k of [k1, k2, k3]) await store.add(k);
 
-      expect(await store.deleteExpired(at(19 * DAY))).toBe(0);
-      expect(await store.deleteExpired(at(30 * DAY))).toBe(2);
-      // Deleted, not merely hidden: asking about an earlier time finds only k3.
-      expect(kidsOf(await store.listPublished(T0))).toEqual(['k3']);
-      expect(await store.deleteExpired(at(30 * DAY))).toBe(0);
-      await knex.destroy();
-    },
-  );
+    expect(await store.deleteExpired(at(19 * DAY))).toBe(0);
+    expect(await store.deleteExpired(at(30 * DAY))).toBe(2);
+    // Deleted, not merely hidden: asking about an earlier time finds only k3.
+    expect(kidsOf(await store.listPublished(T0))).toEqual(['k3']);
+    expect(await store.deleteExpired(at(30 * DAY))).toBe(0);
+  });
 });

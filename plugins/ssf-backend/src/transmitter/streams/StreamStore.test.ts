@@ -16,144 +16,96 @@
 
 import {
   createTestDatabases,
-  migratedDatabase,
+  itOnEachDatabaseWith,
 } from '../../__testUtils__/databases';
+import { POLL } from '../../__testUtils__/specUris';
+import { testStream } from '../__testUtils__/streamRecords';
 import { StreamRecord, StreamStore } from './StreamStore';
 
 jest.setTimeout(60_000);
 
-function stream(overrides: Partial<StreamRecord> = {}): StreamRecord {
-  const now = new Date('2026-11-01T10:00:00.000Z');
-  return {
-    streamId: 'stream-1',
+/** Client A's stream, `stream-1`, with `overrides`. */
+const stream = (overrides: Partial<StreamRecord> = {}) =>
+  testStream('stream-1', {
     clientId: 'client-a',
-    iss: 'https://portal.example.com/api/ssf',
     aud: 'client-a',
-    eventsRequested: [
-      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-    ],
-    delivery: {
-      method: 'urn:ietf:rfc:8935',
-      endpointUrl: 'https://receiver.example.com/events',
-      authorizationHeader: 'Bearer secret',
-    },
-    description: 'A stream',
-    receiverProfile: 'ssf',
-    status: 'enabled',
-    minVerificationInterval: 30,
-    createdAt: now,
-    updatedAt: now,
     ...overrides,
-  };
-}
+  });
 
 describe('StreamStore', () => {
   const databases = createTestDatabases();
 
-  it.each(databases.eachSupportedId())(
-    'round-trips every field on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new StreamStore(knex);
-      const s = stream({ aud: ['a', 'b'] });
-      await store.insert(s);
-
-      expect(await store.get('stream-1')).toEqual(s);
-      expect(await store.getByClientId('client-a')).toEqual(s);
-      expect(await store.get('missing')).toBeUndefined();
-      expect(await store.count()).toBe(1);
-
-      const poll = stream({
-        streamId: 'stream-2',
-        clientId: 'client-b',
-        delivery: {
-          method: 'urn:ietf:rfc:8936',
-          endpointUrl: 'https://p/poll/stream-2',
-        },
-        description: undefined,
-        statusReason: 'paused by test',
-        status: 'paused',
-      });
-      await store.insert(poll);
-      expect(await store.get('stream-2')).toEqual(poll);
-      await knex.destroy();
-    },
+  /** A test of a stream store on an empty database, once on each database. */
+  const itWithStore = itOnEachDatabaseWith(
+    databases,
+    knex => new StreamStore(knex),
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists by owner and audience on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new StreamStore(knex);
-      await store.insert(stream({ streamId: 's1', clientId: 'a', aud: 'x' }));
-      await store.insert(
-        stream({ streamId: 's2', clientId: 'b', aud: ['x', 'y'] }),
-      );
-      await store.insert(stream({ streamId: 's3', clientId: 'c', aud: 'z' }));
+  itWithStore('round-trips every field', async store => {
+    const s = stream({ aud: ['a', 'b'] });
+    await store.insert(s);
 
-      expect((await store.list()).map(s => s.streamId)).toEqual([
-        's1',
-        's2',
-        's3',
-      ]);
-      expect(
-        (await store.list({ clientId: 'b' })).map(s => s.streamId),
-      ).toEqual(['s2']);
-      expect((await store.list({ aud: 'x' })).map(s => s.streamId)).toEqual([
-        's1',
-        's2',
-      ]);
-      expect(await store.list({ clientId: 'a', aud: 'z' })).toEqual([]);
-      await knex.destroy();
-    },
-  );
+    expect(await store.get('stream-1')).toEqual(s);
+    expect(await store.getByClientId('client-a')).toEqual(s);
+    expect(await store.get('missing')).toBeUndefined();
+    expect(await store.count()).toBe(1);
 
-  it.each(databases.eachSupportedId())(
-    'enforces one stream per client on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new StreamStore(knex);
-      await store.insert(stream());
-      await expect(
-        store.insert(stream({ streamId: 'other' })),
-      ).rejects.toThrow();
-      expect(await store.count()).toBe(1);
-      await knex.destroy();
-    },
-  );
+    const poll = stream({
+      streamId: 'stream-2',
+      clientId: 'client-b',
+      delivery: { method: POLL, endpointUrl: 'https://p/poll/stream-2' },
+      description: undefined,
+      statusReason: 'paused by test',
+      status: 'paused',
+    });
+    await store.insert(poll);
+    expect(await store.get('stream-2')).toEqual(poll);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'updates, rolls back and deletes on %p',
-    async id => {
-      const knex = await migratedDatabase(databases, id);
-      const store = new StreamStore(knex);
-      await store.insert(stream());
+  itWithStore('lists by owner and audience', async store => {
+    await store.insert(stream({ streamId: 's1', clientId: 'a', aud: 'x' }));
+    await store.insert(
+      stream({ streamId: 's2', clientId: 'b', aud: ['x', 'y'] }),
+    );
+    await store.insert(stream({ streamId: 's3', clientId: 'c', aud: 'z' }));
+    const ids = async (filter?: Parameters<StreamStore['list']>[0]) =>
+      (await store.list(filter)).map(s => s.streamId);
 
-      const changed = stream({
-        description: undefined,
-        eventsRequested: [],
-        delivery: {
-          method: 'urn:ietf:rfc:8936',
-          endpointUrl: 'https://p/poll/stream-1',
-        },
-        updatedAt: new Date('2026-11-02T10:00:00.000Z'),
-      });
-      await store.update(changed);
-      expect(await store.get('stream-1')).toEqual(changed);
+    expect(await ids()).toEqual(['s1', 's2', 's3']);
+    expect(await ids({ clientId: 'b' })).toEqual(['s2']);
+    expect(await ids({ aud: 'x' })).toEqual(['s1', 's2']);
+    expect(await store.list({ clientId: 'a', aud: 'z' })).toEqual([]);
+  });
 
-      // A failed unit of work leaves nothing behind.
-      await expect(
-        store.transaction(async tx => {
-          await store.delete('stream-1', tx);
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      expect(await store.get('stream-1')).toEqual(changed);
+  itWithStore('enforces one stream per client', async store => {
+    await store.insert(stream());
+    await expect(store.insert(stream({ streamId: 'other' }))).rejects.toThrow();
+    expect(await store.count()).toBe(1);
+  });
 
-      expect(await store.delete('stream-1')).toBe(true);
-      expect(await store.delete('stream-1')).toBe(false);
-      expect(await store.count()).toBe(0);
-      await knex.destroy();
-    },
-  );
+  itWithStore('updates, rolls back and deletes', async store => {
+    await store.insert(stream());
+
+    const changed = stream({
+      description: undefined,
+      eventsRequested: [],
+      delivery: { method: POLL, endpointUrl: 'https://p/poll/stream-1' },
+      updatedAt: new Date('2026-11-02T10:00:00.000Z'),
+    });
+    await store.update(changed);
+    expect(await store.get('stream-1')).toEqual(changed);
+
+    // A failed unit of work leaves nothing behind.
+    await expect(
+      store.transaction(async tx => {
+        await store.delete('stream-1', tx);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.get('stream-1')).toEqual(changed);
+
+    expect(await store.delete('stream-1')).toBe(true);
+    expect(await store.delete('stream-1')).toBe(false);
+    expect(await store.count()).toBe(0);
+  });
 });

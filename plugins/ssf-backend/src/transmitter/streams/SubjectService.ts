@@ -15,6 +15,7 @@
  */
 
 import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
+import { Knex } from 'knex';
 import { StreamCaller, StreamService } from './StreamService';
 import { StreamStore } from './StreamStore';
 import { SubjectStore } from './SubjectStore';
@@ -49,15 +50,9 @@ export class SubjectService {
     subject: SubjectIdentifier,
     verified = true,
   ): Promise<void> {
-    await this.#streamStore.transaction(async tx => {
-      await this.#streams.getRecord(caller, streamId, tx);
-      await this.#subjects.set(
-        streamId,
-        subject,
-        { included: true, verified },
-        tx,
-      );
-    });
+    await this.#inVisibleStream(caller, streamId, tx =>
+      this.#subjects.set(streamId, subject, { included: true, verified }, tx),
+    );
   }
 
   async remove(
@@ -66,8 +61,7 @@ export class SubjectService {
     subject: SubjectIdentifier,
     verified = true,
   ): Promise<void> {
-    await this.#streamStore.transaction(async tx => {
-      await this.#streams.getRecord(caller, streamId, tx);
+    await this.#inVisibleStream(caller, streamId, async tx => {
       if (this.#defaultSubjects === 'ALL') {
         // Everything is included by default, so removal is remembered.
         await this.#subjects.set(
@@ -79,6 +73,18 @@ export class SubjectService {
       } else {
         await this.#subjects.delete(streamId, subject, tx);
       }
+    });
+  }
+
+  /** Runs `change` in a transaction that first checks the caller may see the stream. */
+  async #inVisibleStream(
+    caller: StreamCaller,
+    streamId: string,
+    change: (tx: Knex.Transaction) => Promise<void>,
+  ): Promise<void> {
+    await this.#streamStore.transaction(async tx => {
+      await this.#streams.getRecord(caller, streamId, tx);
+      await change(tx);
     });
   }
 }

@@ -14,47 +14,25 @@
  * limitations under the License.
  */
 
-import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
 import { Knex } from 'knex';
 import {
   createTestDatabases,
-  migratedDatabase,
+  itOnEachDatabaseWith,
 } from '../../__testUtils__/databases';
-import { StreamRecord, StreamStore } from './StreamStore';
+import { insertStreams, testStream } from '../__testUtils__/streamRecords';
+import { StreamStore } from './StreamStore';
 import { SubjectStore } from './SubjectStore';
 
 jest.setTimeout(60_000);
-
-function stream(streamId: string): StreamRecord {
-  const now = new Date('2026-11-01T10:00:00.000Z');
-  return {
-    streamId,
-    clientId: `client-${streamId}`,
-    iss: 'https://portal.example.com/api/ssf',
-    aud: `client-${streamId}`,
-    eventsRequested: [
-      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
-    ],
-    delivery: {
-      method: 'urn:ietf:rfc:8935',
-      endpointUrl: 'https://receiver.example.com/events',
-      authorizationHeader: 'Bearer secret',
-    },
-    description: 'A stream',
-    receiverProfile: 'ssf',
-    status: 'enabled',
-    minVerificationInterval: 30,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
 
 const alice: SubjectIdentifier = {
   format: 'email',
   email: 'alice@example.com',
 };
 const bob: SubjectIdentifier = { format: 'email', email: 'bob@example.com' };
+/** How subjects:add with `verified: true` records a subject. */
+const ADDED = { included: true, verified: true };
 
 /** The stored rows of a stream, as the table holds them. */
 async function rows(knex: Knex, streamId: string) {
@@ -68,60 +46,56 @@ async function rows(knex: Knex, streamId: string) {
   }));
 }
 
+/** Listed entries in a fixed order, as the store promises none. */
+const bySubject = <T extends { subject: SubjectIdentifier }>(entries: T[]) =>
+  [...entries].sort((a, b) =>
+    JSON.stringify(a.subject).localeCompare(JSON.stringify(b.subject)),
+  );
+
 describe('SubjectStore', () => {
   const databases = createTestDatabases();
 
-  async function setup(id: TestDatabaseId) {
-    const knex = await migratedDatabase(databases, id);
-    const streams = new StreamStore(knex);
-    await streams.insert(stream('s1'));
-    await streams.insert(stream('s2'));
-    await streams.insert(stream('s3'));
+  /** A test of the subject store on streams s1…s3, once on each database. */
+  const itWithStore = itOnEachDatabaseWith(databases, async knex => {
+    await insertStreams(
+      knex,
+      ['s1', 's2', 's3'].map(id => testStream(id)),
+    );
     return { knex, store: new SubjectStore(knex) };
-  }
+  });
 
-  it.each(databases.eachSupportedId())(
-    'records a subject and updates it in place on %p',
-    async id => {
-      const { knex, store } = await setup(id);
-      await store.set('s1', alice, { included: true, verified: true });
-      expect(await rows(knex, 's1')).toEqual([
-        { subject: alice, included: true, verified: true },
-      ]);
+  itWithStore(
+    'records a subject and updates it in place',
+    async ({ knex, store }) => {
+      await store.set('s1', alice, ADDED);
+      expect(await rows(knex, 's1')).toEqual([{ subject: alice, ...ADDED }]);
 
       // subjects:remove after subjects:add: the same row flips.
-      await store.set('s1', alice, { included: false, verified: false });
-      expect(await rows(knex, 's1')).toEqual([
-        { subject: alice, included: false, verified: false },
-      ]);
-      await store.set('s1', alice, { included: true, verified: false });
-      expect(await rows(knex, 's1')).toEqual([
-        { subject: alice, included: true, verified: false },
-      ]);
+      for (const flags of [
+        { included: false, verified: false },
+        { included: true, verified: false },
+      ]) {
+        await store.set('s1', alice, flags);
+        expect(await rows(knex, 's1')).toEqual([{ subject: alice, ...flags }]);
+      }
 
       await store.set('s1', bob, { included: false, verified: true });
       const listed = (await store.listByStream(['s1'])).get('s1')!;
-      expect(
-        listed.sort((a, b) =>
-          JSON.stringify(a.subject).localeCompare(JSON.stringify(b.subject)),
-        ),
-      ).toEqual([
+      expect(bySubject(listed)).toEqual([
         { subject: alice, included: true },
         { subject: bob, included: false },
       ]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keys entries by the canonical subject on %p',
-    async id => {
-      const { knex, store } = await setup(id);
+  itWithStore(
+    'keys entries by the canonical subject',
+    async ({ knex, store }) => {
       // subjectMatching.canonicalSubject lower-cases email addresses…
       await store.set(
         's1',
         { format: 'email', email: 'Alice@Example.COM' },
-        { included: true, verified: true },
+        ADDED,
       );
       await store.set('s1', alice, { included: false, verified: true });
       // …the latest spelling is the one kept.
@@ -141,7 +115,7 @@ describe('SubjectStore', () => {
         format: 'complex',
         user: { email: 'CAROL@example.com', format: 'email' },
       } as SubjectIdentifier;
-      await store.set('s2', complex, { included: true, verified: true });
+      await store.set('s2', complex, ADDED);
       await store.set('s2', reordered, { included: true, verified: false });
       expect(await rows(knex, 's2')).toEqual([
         { subject: reordered, included: true, verified: false },
@@ -151,91 +125,61 @@ describe('SubjectStore', () => {
 
       // Other identifiers are compared as they are: an opaque id's case
       // matters, so these are two subjects.
-      await store.set(
-        's3',
-        { format: 'opaque', id: 'ABC' },
-        { included: true, verified: true },
-      );
-      await store.set(
-        's3',
-        { format: 'opaque', id: 'abc' },
-        { included: true, verified: true },
-      );
+      await store.set('s3', { format: 'opaque', id: 'ABC' }, ADDED);
+      await store.set('s3', { format: 'opaque', id: 'abc' }, ADDED);
       expect(await rows(knex, 's3')).toHaveLength(2);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'deletes an entry and says whether there was one on %p',
-    async id => {
-      const { knex, store } = await setup(id);
-      await store.set('s1', alice, { included: true, verified: true });
-      await store.set('s1', bob, { included: true, verified: true });
-      await store.set('s2', alice, { included: true, verified: true });
+  itWithStore(
+    'deletes an entry and says whether there was one',
+    async ({ knex, store }) => {
+      await store.set('s1', alice, ADDED);
+      await store.set('s1', bob, ADDED);
+      await store.set('s2', alice, ADDED);
+      const email = (address: string): SubjectIdentifier => ({
+        format: 'email',
+        email: address,
+      });
 
-      expect(
-        await store.delete('s1', {
-          format: 'email',
-          email: 'ALICE@example.com',
-        }),
-      ).toBe(true);
+      expect(await store.delete('s1', email('ALICE@example.com'))).toBe(true);
       expect(await store.delete('s1', alice)).toBe(false);
-      expect(
-        await store.delete('s1', {
-          format: 'email',
-          email: 'nobody@example.com',
-        }),
-      ).toBe(false);
-      expect(await rows(knex, 's1')).toEqual([
-        { subject: bob, included: true, verified: true },
-      ]);
+      expect(await store.delete('s1', email('nobody@example.com'))).toBe(false);
+      expect(await rows(knex, 's1')).toEqual([{ subject: bob, ...ADDED }]);
       // The same subject on another stream is its own entry.
-      expect(await rows(knex, 's2')).toEqual([
-        { subject: alice, included: true, verified: true },
-      ]);
-      await knex.destroy();
+      expect(await rows(knex, 's2')).toEqual([{ subject: alice, ...ADDED }]);
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists the entries of several streams at once on %p',
-    async id => {
-      const { knex, store } = await setup(id);
-      await store.set('s1', alice, { included: true, verified: true });
+  itWithStore(
+    'lists the entries of several streams at once',
+    async ({ store }) => {
+      await store.set('s1', alice, ADDED);
       await store.set('s2', alice, { included: false, verified: true });
       await store.set('s2', bob, { included: true, verified: false });
-      await store.set('s3', bob, { included: true, verified: true });
+      await store.set('s3', bob, ADDED);
 
       expect((await store.listByStream([])).size).toBe(0);
 
       const listed = await store.listByStream(['s1', 's2', 'unknown']);
       expect([...listed.keys()]).toEqual(['s1', 's2', 'unknown']);
       expect(listed.get('s1')).toEqual([{ subject: alice, included: true }]);
-      expect(
-        listed
-          .get('s2')!
-          .sort((a, b) =>
-            JSON.stringify(a.subject).localeCompare(JSON.stringify(b.subject)),
-          ),
-      ).toEqual([
+      expect(bySubject(listed.get('s2')!)).toEqual([
         { subject: alice, included: false },
         { subject: bob, included: true },
       ]);
       expect(listed.get('unknown')).toEqual([]);
       expect(listed.has('s3')).toBe(false);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "works within the caller's transaction on %p",
-    async id => {
-      const { knex, store } = await setup(id);
-      await store.set('s1', alice, { included: true, verified: true });
+  itWithStore(
+    "works within the caller's transaction",
+    async ({ knex, store }) => {
+      await store.set('s1', alice, ADDED);
       await expect(
         knex.transaction(async tx => {
-          await store.set('s1', bob, { included: true, verified: true }, tx);
+          await store.set('s1', bob, ADDED, tx);
           expect(await store.delete('s1', alice, tx)).toBe(true);
           // Seen inside the transaction…
           expect((await store.listByStream(['s1'], tx)).get('s1')).toEqual([
@@ -248,20 +192,17 @@ describe('SubjectStore', () => {
       expect((await store.listByStream(['s1'])).get('s1')).toEqual([
         { subject: alice, included: true },
       ]);
-      await knex.destroy();
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'goes with its stream when the stream is deleted on %p',
-    async id => {
-      const { knex, store } = await setup(id);
-      await store.set('s1', alice, { included: true, verified: true });
-      await store.set('s2', bob, { included: true, verified: true });
+  itWithStore(
+    'goes with its stream when the stream is deleted',
+    async ({ knex, store }) => {
+      await store.set('s1', alice, ADDED);
+      await store.set('s2', bob, ADDED);
       expect(await new StreamStore(knex).delete('s1')).toBe(true);
       expect(await rows(knex, 's1')).toEqual([]);
       expect(await rows(knex, 's2')).toHaveLength(1);
-      await knex.destroy();
     },
   );
 });

@@ -14,41 +14,30 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   NotificationSendOptions,
   notificationService,
 } from '@backstage/plugin-notifications-node';
 import { JsonObject } from '@backstage/types';
-import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
+import { decodeJwt } from 'jose';
+import { describeOnEachDatabase } from '../../__testUtils__/databases';
+import { manualScheduler } from '../../__testUtils__/manualScheduler';
 import {
-  clientAuth,
-  startSsfBackend,
-  userAuth,
-} from '../../__testUtils__/testBackend';
+  POLL,
+  SESSION_REVOKED,
+  STREAM_UPDATED,
+} from '../../__testUtils__/specUris';
+import { clientAuth, userAuth } from '../../__testUtils__/testBackend';
+import { TransmitterApi } from '../__testUtils__/transmitterApi';
+import { startTransmitter } from '../__testUtils__/transmitterBackend';
 
 jest.setTimeout(60_000);
 
-const POLL = 'urn:ietf:rfc:8936';
-const SESSION_REVOKED =
-  'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
-const STREAM_UPDATED =
-  'https://schemas.openid.net/secevent/ssf/event-type/stream-updated';
 const INACTIVITY_TASK_ID = 'ssf-transmitter-inactivity';
 const ADMIN = 'user:default/ssf-admin';
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-function decodeSet(jws: string) {
-  return JSON.parse(Buffer.from(jws.split('.')[1], 'base64url').toString());
-}
 
 // SSF 1.0 §8.1.1 inactivity_timeout: "After the timeout duration passes with
 // no eligible activity from the Receiver ... the Transmitter MAY either
@@ -56,221 +45,178 @@ function decodeSet(jws: string) {
 // Management call that references the stream and, for poll streams, polls;
 // "If the Transmitter decides to pause or disable the stream, it MUST send
 // a Stream Updated Event to the Receiver".
-describe.each(createTestDatabases().eachSupportedId())(
-  'inactivity_timeout on %p',
-  id => {
-    const databases = createTestDatabases();
-
-    async function start(config: JsonObject) {
-      let scheduler: SchedulerService | undefined;
-      const sent: NotificationSendOptions[] = [];
-      const { backend, server, knex } = await startSsfBackend({
-        databases,
-        id,
-        config: {
-          ssf: config,
-          // The notifications backend lives "elsewhere": the SSF plugin then
-          // sends its alerts through notificationService (recorded here).
-          discovery: {
-            endpoints: [
-              {
-                target: 'http://notifications.invalid/api/notifications',
-                plugins: ['notifications'],
-              },
-            ],
-          },
+describeOnEachDatabase('inactivity_timeout', (databases, id) => {
+  async function start(config: JsonObject) {
+    const scheduler = manualScheduler();
+    const sent: NotificationSendOptions[] = [];
+    const { backend, knex, api } = await startTransmitter({
+      databases,
+      id,
+      config: {
+        ssf: config,
+        // The notifications backend lives "elsewhere": the SSF plugin then
+        // sends its alerts through notificationService (recorded here).
+        discovery: {
+          endpoints: [
+            {
+              target: 'http://notifications.invalid/api/notifications',
+              plugins: ['notifications'],
+            },
+          ],
         },
-        extraFeatures: [
-          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({
-              send: async (options: NotificationSendOptions) => {
-                sent.push(options);
-              },
-            }),
-          }),
-          createBackendModule({
-            pluginId: 'ssf',
-            moduleId: 'test-scheduler-handle',
-            register(reg) {
-              reg.registerInit({
-                deps: { s: coreServices.scheduler },
-                async init({ s }) {
-                  scheduler = s;
-                },
-              });
+      },
+      extraFeatures: [
+        ...scheduler.features,
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (options: NotificationSendOptions) => {
+              sent.push(options);
             },
           }),
-        ],
-      });
-      return { backend, server, knex, sent, scheduler: () => scheduler! };
-    }
+        }),
+      ],
+    });
+    const checkInactivity = () => scheduler.trigger(INACTIVITY_TASK_ID);
+    return { backend, knex, api, sent, checkInactivity };
+  }
 
-    async function createPollStream(
-      server: Parameters<typeof request>[0],
-      clientId: string,
-    ) {
-      const res = await request(server)
-        .post('/api/ssf/streams')
-        .set('Authorization', clientAuth(clientId))
-        .send({
-          delivery: { method: POLL },
-          events_requested: [SESSION_REVOKED],
-        });
-      expect(res.status).toBe(201);
-      return res.body as { stream_id: string; inactivity_timeout?: number };
-    }
+  async function createPollStream(api: TransmitterApi, clientId: string) {
+    const res = await api.createStream(clientAuth(clientId), {
+      delivery: { method: POLL },
+      events_requested: [SESSION_REVOKED],
+    });
+    expect(res.status).toBe(201);
+    return res.body as { stream_id: string; inactivity_timeout?: number };
+  }
 
-    it('pauses an idle stream, with a stream-updated SET and a notification; a polling one and admin calls do not count', async () => {
-      const { backend, server, knex, sent, scheduler } = await start({
-        transmitter: { inactivityTimeout: { seconds: 1 } },
-        notifications: { recipients: [ADMIN] },
-      });
-      try {
-        const idle = await createPollStream(server, 'client-idle');
-        const busy = await createPollStream(server, 'client-busy');
-        // Transmitter-supplied, in seconds, in every stream response.
-        expect(idle.inactivity_timeout).toBe(1);
-        const listed = await request(server)
-          .get('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-busy'));
-        expect(listed.body[0].inactivity_timeout).toBe(1);
+  /** The status of a stream as `auth` reads it. */
+  const statusOf = async (
+    api: TransmitterApi,
+    auth: string,
+    streamId: string,
+  ) => (await api.getStatus(auth, streamId).expect(200)).body;
 
-        const pollBusy = () =>
-          request(server)
-            .post(`/api/ssf/poll/${busy.stream_id}`)
-            .set('Authorization', clientAuth('client-busy'))
-            .send({ returnImmediately: true })
-            .expect(200);
-        for (let i = 0; i < 6; i++) {
-          await sleep(250);
-          await pollBusy();
-          // A portal admin looking at the idle stream is not its receiver.
-          await request(server)
-            .get(`/api/ssf/streams/status?stream_id=${idle.stream_id}`)
-            .set('Authorization', userAuth(ADMIN))
-            .expect(200);
-        }
+  it('pauses an idle stream, with a stream-updated SET and a notification; a polling one and admin calls do not count', async () => {
+    const { backend, api, knex, sent, checkInactivity } = await start({
+      transmitter: { inactivityTimeout: { seconds: 1 } },
+      notifications: { recipients: [ADMIN] },
+    });
+    try {
+      const idle = await createPollStream(api, 'client-idle');
+      const busy = await createPollStream(api, 'client-busy');
+      // Transmitter-supplied, in seconds, in every stream response.
+      expect(idle.inactivity_timeout).toBe(1);
+      const listed = await api.listStreams(clientAuth('client-busy'));
+      expect(listed.body[0].inactivity_timeout).toBe(1);
 
-        await scheduler().triggerTask(INACTIVITY_TASK_ID);
+      const poll = (clientId: string, streamId: string) =>
+        api
+          .poll(clientAuth(clientId), `/api/ssf/poll/${streamId}`, {
+            returnImmediately: true,
+          })
+          .expect(200);
+      for (let i = 0; i < 6; i++) {
+        await sleep(250);
+        await poll('client-busy', busy.stream_id);
+        // A portal admin looking at the idle stream is not its receiver.
+        await statusOf(api, userAuth(ADMIN), idle.stream_id);
+      }
 
-        const status = async (clientId: string, streamId: string) =>
-          (
-            await request(server)
-              .get(`/api/ssf/streams/status?stream_id=${streamId}`)
-              .set('Authorization', clientAuth(clientId))
-              .expect(200)
-          ).body;
-        const idleStatus = await status('client-idle', idle.stream_id);
-        expect(idleStatus.status).toBe('paused');
-        expect(idleStatus.reason).toMatch(/inactivity/);
-        expect((await status('client-busy', busy.stream_id)).status).toBe(
-          'enabled',
-        );
+      await checkInactivity();
 
-        // The receiver is told, with a stream-updated SET it can poll
-        // despite the pause.
-        const rows = await knex('ssf_outbox')
-          .where({ stream_id: idle.stream_id, event_type: STREAM_UPDATED })
+      const idleStatus = await statusOf(
+        api,
+        clientAuth('client-idle'),
+        idle.stream_id,
+      );
+      expect(idleStatus.status).toBe('paused');
+      expect(idleStatus.reason).toMatch(/inactivity/);
+      expect(
+        (await statusOf(api, clientAuth('client-busy'), busy.stream_id)).status,
+      ).toBe('enabled');
+
+      // The receiver is told, with a stream-updated SET it can poll
+      // despite the pause.
+      const streamUpdatedRows = (streamId: string) =>
+        knex('ssf_outbox')
+          .where({ stream_id: streamId, event_type: STREAM_UPDATED })
           .select('set_jws');
-        expect(rows).toHaveLength(1);
-        expect(decodeSet(rows[0].set_jws).events[STREAM_UPDATED]).toMatchObject(
-          { status: 'paused' },
-        );
-        const polled = await request(server)
-          .post(`/api/ssf/poll/${idle.stream_id}`)
-          .set('Authorization', clientAuth('client-idle'))
-          .send({ returnImmediately: true })
-          .expect(200);
-        expect(Object.keys(polled.body.sets)).toHaveLength(1);
-        expect(
-          await knex('ssf_outbox').where({
-            stream_id: busy.stream_id,
-            event_type: STREAM_UPDATED,
-          }),
-        ).toHaveLength(0);
+      const rows = await streamUpdatedRows(idle.stream_id);
+      expect(rows).toHaveLength(1);
+      const { events } = decodeJwt(rows[0].set_jws) as { events: any };
+      expect(events[STREAM_UPDATED]).toMatchObject({ status: 'paused' });
+      const polled = await poll('client-idle', idle.stream_id);
+      expect(Object.keys(polled.body.sets)).toHaveLength(1);
+      expect(await streamUpdatedRows(busy.stream_id)).toHaveLength(0);
 
-        // And the admins, once.
-        await sleep(50);
-        const titles = sent.map(n => n.payload.title);
-        expect(titles).toEqual([
-          `SSF stream ${idle.stream_id} was paused by the transmitter`,
-        ]);
-        expect(sent[0].recipients).toEqual({
-          type: 'entity',
-          entityRef: [ADMIN],
-        });
-
-        // A stream already paused is left as it is on the next check.
-        await scheduler().triggerTask(INACTIVITY_TASK_ID);
-        expect(
-          await knex('ssf_outbox').where({
-            stream_id: idle.stream_id,
-            event_type: STREAM_UPDATED,
-          }),
-        ).toHaveLength(1);
-      } finally {
-        await backend.stop();
-      }
-    });
-
-    it('restarts the clock on any receiver call, and on re-enable', async () => {
-      const { backend, server, scheduler } = await start({
-        transmitter: { inactivityTimeout: { seconds: 1 } },
+      // And the admins, once.
+      await sleep(50);
+      const titles = sent.map(n => n.payload.title);
+      expect(titles).toEqual([
+        `SSF stream ${idle.stream_id} was paused by the transmitter`,
+      ]);
+      expect(sent[0].recipients).toEqual({
+        type: 'entity',
+        entityRef: [ADMIN],
       });
-      try {
-        const stream = await createPollStream(server, 'client-a');
-        await sleep(700);
-        // A stream-management call, not a poll, also counts.
-        await request(server)
-          .get('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .expect(200);
-        await sleep(700);
-        await scheduler().triggerTask(INACTIVITY_TASK_ID);
-        const get = async () =>
-          (
-            await request(server)
-              .get(`/api/ssf/streams/status?stream_id=${stream.stream_id}`)
-              .set('Authorization', userAuth())
-              .expect(200)
-          ).body.status;
-        expect(await get()).toBe('enabled');
 
-        await sleep(1200);
-        await scheduler().triggerTask(INACTIVITY_TASK_ID);
-        expect(await get()).toBe('paused');
+      // A stream already paused is left as it is on the next check.
+      await checkInactivity();
+      expect(await streamUpdatedRows(idle.stream_id)).toHaveLength(1);
+    } finally {
+      await backend.stop();
+    }
+  });
 
-        // An admin re-enabling it gives the receiver a full timeout again.
-        await request(server)
-          .post('/api/ssf/streams/status')
-          .set('Authorization', userAuth())
-          .send({ stream_id: stream.stream_id, status: 'enabled' })
-          .expect(200);
-        await scheduler().triggerTask(INACTIVITY_TASK_ID);
-        expect(await get()).toBe('enabled');
-      } finally {
-        await backend.stop();
-      }
+  it('restarts the clock on any receiver call, and on re-enable', async () => {
+    const { backend, api, checkInactivity } = await start({
+      transmitter: { inactivityTimeout: { seconds: 1 } },
     });
+    try {
+      const stream = await createPollStream(api, 'client-a');
+      await sleep(700);
+      // A stream-management call, not a poll, also counts.
+      await api.listStreams(clientAuth('client-a')).expect(200);
+      await sleep(700);
+      await checkInactivity();
+      const get = async () =>
+        (await statusOf(api, userAuth(), stream.stream_id)).status;
+      expect(await get()).toBe('enabled');
 
-    it('offers no inactivity_timeout, and pauses nothing, when off', async () => {
-      const { backend, server } = await start({});
-      try {
-        const stream = await createPollStream(server, 'client-a');
-        expect(stream).not.toHaveProperty('inactivity_timeout');
-        // A receiver echoing a value the transmitter does not supply is
-        // refused, like any other transmitter-supplied member.
-        const res = await request(server)
-          .patch('/api/ssf/streams')
-          .set('Authorization', clientAuth('client-a'))
-          .send({ stream_id: stream.stream_id, inactivity_timeout: 60 });
-        expect(res.status).toBe(400);
-      } finally {
-        await backend.stop();
-      }
-    });
-  },
-);
+      await sleep(1200);
+      await checkInactivity();
+      expect(await get()).toBe('paused');
+
+      // An admin re-enabling it gives the receiver a full timeout again.
+      await api
+        .setStatus(userAuth(), {
+          stream_id: stream.stream_id,
+          status: 'enabled',
+        })
+        .expect(200);
+      await checkInactivity();
+      expect(await get()).toBe('enabled');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('offers no inactivity_timeout, and pauses nothing, when off', async () => {
+    const { backend, api } = await start({});
+    try {
+      const stream = await createPollStream(api, 'client-a');
+      expect(stream).not.toHaveProperty('inactivity_timeout');
+      // A receiver echoing a value the transmitter does not supply is
+      // refused, like any other transmitter-supplied member.
+      const res = await api.updateStream(clientAuth('client-a'), {
+        stream_id: stream.stream_id,
+        inactivity_timeout: 60,
+      });
+      expect(res.status).toBe(400);
+    } finally {
+      await backend.stop();
+    }
+  });
+});

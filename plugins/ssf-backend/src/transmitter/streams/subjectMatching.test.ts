@@ -38,79 +38,98 @@ const aliceIssSub: SubjectIdentifier = {
 const laptop: SubjectIdentifier = { format: 'opaque', id: 'device-7' };
 const tenant: SubjectIdentifier = { format: 'opaque', id: 'tenant-1' };
 
-describe('subject matching (SSF 1.0 §8.1.3.1)', () => {
-  it('matches identical simple subjects, emails case-insensitively', () => {
-    expect(subjectCovers(alice, aliceUpper)).toBe(true);
-    expect(subjectKey(alice)).toBe(subjectKey(aliceUpper));
-    expect(subjectCovers(alice, bob)).toBe(false);
-    expect(subjectCovers(alice, aliceIssSub)).toBe(false);
-    expect(
-      subjectCovers(
-        { format: 'opaque', id: 'x' },
-        { format: 'opaque', id: 'X' },
-      ),
-    ).toBe(false);
-  });
+const complex = (members: Record<string, SubjectIdentifier>) =>
+  ({ format: 'complex', ...members } as SubjectIdentifier);
+const aliceOnLaptop = complex({ user: alice, device: laptop });
 
-  it('matches aliases through any identifier', () => {
-    const aliases: SubjectIdentifier = {
-      format: 'aliases',
-      identifiers: [aliceIssSub, alice],
-    };
-    expect(subjectCovers(aliases, alice)).toBe(true);
-    expect(subjectCovers(alice, aliases)).toBe(true);
-    expect(subjectCovers(aliases, bob)).toBe(false);
-  });
+const aliases: SubjectIdentifier = {
+  format: 'aliases',
+  identifiers: [aliceIssSub, alice],
+};
+const aliceOnly = complex({ user: alice });
+const aliceInTenant = complex({ user: alice, tenant });
 
-  it('matches complex subjects member by member, an absent member matching anything', () => {
-    const listed: SubjectIdentifier = { format: 'complex', user: alice };
-    expect(
-      subjectCovers(listed, { format: 'complex', user: alice, device: laptop }),
-    ).toBe(true);
-    expect(
-      subjectCovers(listed, { format: 'complex', user: bob, device: laptop }),
-    ).toBe(false);
-    expect(subjectCovers(listed, { format: 'complex', device: laptop })).toBe(
+/** A case: what it is, the listed subject, the event's, whether it covers it. */
+type Coverage = [string, SubjectIdentifier, SubjectIdentifier, boolean];
+
+/** The cases of each rule of subjectCovers. */
+const COVERAGE: Record<string, Coverage[]> = {
+  'matches identical simple subjects only': [
+    ['the same email in another case', alice, aliceUpper, true],
+    ['another email', alice, bob, false],
+    ['another format for the same person', alice, aliceIssSub, false],
+    [
+      'an opaque id in another case',
+      { format: 'opaque', id: 'x' },
+      { format: 'opaque', id: 'X' },
       false,
-    );
-    const both: SubjectIdentifier = { format: 'complex', user: alice, tenant };
-    expect(
-      subjectCovers(both, { format: 'complex', user: alice, tenant }),
-    ).toBe(true);
-    expect(subjectCovers(both, { format: 'complex', user: alice })).toBe(false);
-    expect(subjectCovers(listed, alice)).toBe(false);
+    ],
+  ],
+  'matches aliases through any identifier': [
+    ['aliases listed, one of them the event’s', aliases, alice, true],
+    ['one identifier listed, aliases in the event', alice, aliases, true],
+    ['aliases none of which is the event’s', aliases, bob, false],
+  ],
+  'matches complex subjects member by member': [
+    ['a member absent from the listed one', aliceOnly, aliceOnLaptop, true],
+    ['another user', aliceOnly, complex({ user: bob, device: laptop }), false],
+    ['the listed member absent', aliceOnly, complex({ device: laptop }), false],
+    [
+      'every member the same',
+      aliceInTenant,
+      complex({ user: alice, tenant }),
+      true,
+    ],
+    ['a listed member absent', aliceInTenant, aliceOnly, false],
+    ['a simple subject in the event', aliceOnly, alice, false],
+  ],
+  'lets a listed simple subject cover a complex subject containing it': [
+    ['its user', alice, aliceOnLaptop, true],
+    ['its device', laptop, aliceOnLaptop, true],
+    ['none of its members', bob, aliceOnLaptop, false],
+  ],
+};
+
+describe('subject matching (SSF 1.0 §8.1.3.1)', () => {
+  it('keys an email the same whatever its case', () => {
+    expect(subjectKey(alice)).toBe(subjectKey(aliceUpper));
   });
 
-  it('lets a listed simple subject cover an event about a complex subject containing it', () => {
-    expect(
-      subjectCovers(alice, { format: 'complex', user: alice, device: laptop }),
-    ).toBe(true);
-    expect(
-      subjectCovers(laptop, { format: 'complex', user: alice, device: laptop }),
-    ).toBe(true);
-    expect(
-      subjectCovers(bob, { format: 'complex', user: alice, device: laptop }),
-    ).toBe(false);
+  it.each(
+    Object.entries(COVERAGE).flatMap(([rule, cases]) =>
+      cases.map(([what, ...rest]): Coverage => [`${rule}: ${what}`, ...rest]),
+    ),
+  )('%s', (_, listed, event, covers) => {
+    expect(subjectCovers(listed, event)).toBe(covers);
   });
 
-  it('decides per stream from default_subjects and the explicit entries', () => {
-    expect(streamWantsSubject('ALL', [], alice)).toBe(true);
-    expect(
-      streamWantsSubject('ALL', [{ subject: alice, included: false }], alice),
-    ).toBe(false);
-    expect(
-      streamWantsSubject('ALL', [{ subject: alice, included: false }], bob),
-    ).toBe(true);
-    expect(streamWantsSubject('NONE', [], alice)).toBe(false);
-    expect(
-      streamWantsSubject(
-        'NONE',
-        [{ subject: alice, included: true }],
-        aliceUpper,
-      ),
-    ).toBe(true);
-    expect(
-      streamWantsSubject('NONE', [{ subject: alice, included: false }], alice),
-    ).toBe(false);
-  });
+  const aliceAdded = [{ subject: alice, included: true }];
+  const aliceRemoved = [{ subject: alice, included: false }];
+  it.each<
+    [
+      string,
+      'ALL' | 'NONE',
+      Array<{ subject: SubjectIdentifier; included: boolean }>,
+      SubjectIdentifier,
+      boolean,
+    ]
+  >([
+    ['ALL, nothing listed', 'ALL', [], alice, true],
+    ['ALL, the subject removed', 'ALL', aliceRemoved, alice, false],
+    ['ALL, another subject removed', 'ALL', aliceRemoved, bob, true],
+    ['NONE, nothing listed', 'NONE', [], alice, false],
+    [
+      'NONE, the subject added (in another case)',
+      'NONE',
+      aliceAdded,
+      aliceUpper,
+      true,
+    ],
+    ['NONE, the subject removed', 'NONE', aliceRemoved, alice, false],
+  ])(
+    'decides per stream from default_subjects and the explicit entries: %s',
+    (_, defaults, entries, subject, wanted) => {
+      expect(streamWantsSubject(defaults, entries, subject)).toBe(wanted);
+    },
+  );
 });
