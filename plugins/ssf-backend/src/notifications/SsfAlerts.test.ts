@@ -23,14 +23,28 @@ import {
 } from '@backstage/plugin-notifications-node';
 import { SsfAlerts } from './SsfAlerts';
 
-function recordingService() {
+/**
+ * Alerts configured with `notifications` that send to a recording service,
+ * on a clock the test moves; `flushed()` waits for the sends and returns all
+ * sent so far.
+ */
+function recordingAlerts(notifications: JsonObject) {
   const sent: NotificationSendOptions[] = [];
-  const service: NotificationService = {
-    async send(options) {
-      sent.push(options);
+  const clock = { now: 0 };
+  const alerts = alertsWith(
+    notifications,
+    {
+      async send(options) {
+        sent.push(options);
+      },
     },
+    clock,
+  );
+  const flushed = async () => {
+    await alerts.flush();
+    return sent;
   };
-  return { sent, service };
+  return { alerts, sent, clock, flushed };
 }
 
 function alertsWith(
@@ -46,21 +60,17 @@ function alertsWith(
   });
 }
 
+const ALICE_ONLY = { recipients: ['user:default/alice'] };
+
 describe('SsfAlerts', () => {
   it('tells the first dead letter, then at most once per interval, and again at once after a delivery', async () => {
-    const { sent, service } = recordingService();
-    const clock = { now: 0 };
-    const alerts = alertsWith(
-      {
-        recipients: ['user:default/alice', 'group:default/security'],
-        deadLetterInterval: { minutes: 10 },
-      },
-      service,
-      clock,
-    );
+    const { alerts, clock, flushed } = recordingAlerts({
+      recipients: ['user:default/alice', 'group:default/security'],
+      deadLetterInterval: { minutes: 10 },
+    });
     // A burst of thousands: one call.
     for (let i = 0; i < 5000; i++) alerts.deadLettered('s1', 'HTTP 400');
-    await alerts.flush();
+    const sent = await flushed();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toEqual({
       recipients: {
@@ -78,75 +88,90 @@ describe('SsfAlerts', () => {
     alerts.deadLettered('s1', 'HTTP 400');
     clock.now = 10 * 60_000;
     for (let i = 0; i < 100; i++) alerts.deadLettered('s1', 'HTTP 400');
-    await alerts.flush();
-    expect(sent).toHaveLength(2);
+    expect(await flushed()).toHaveLength(2);
     // Another stream has its own scope.
     alerts.deadLettered('s2', 'HTTP 400');
-    await alerts.flush();
-    expect(sent).toHaveLength(3);
+    expect(await flushed()).toHaveLength(3);
     expect(sent[2].payload.scope).toBe('ssf:stream:s2:dead-letters');
-    // A delivery ends the episode: the next dead letter is told at once.
+    // A delivery ends the episode: the next dead letter is told at once...
     alerts.delivered('s1');
-    clock.now += 1;
+    clock.now += 60_000;
     alerts.deadLettered('s1', 'HTTP 400');
-    await alerts.flush();
-    expect(sent).toHaveLength(4);
+    expect(await flushed()).toHaveLength(4);
+    // ...but a stream that flaps (a delivery between every two dead
+    // letters) is told at most once a minute, not of each dead letter.
+    for (let i = 0; i < 30; i++) {
+      alerts.delivered('s1');
+      clock.now += 1000;
+      alerts.deadLettered('s1', 'HTTP 400');
+    }
+    expect(await flushed()).toHaveLength(4);
+    alerts.delivered('s1');
+    clock.now += 30_000;
+    alerts.deadLettered('s1', 'HTTP 400');
+    expect(await flushed()).toHaveLength(5);
   });
 
+  /**
+   * What is sent when `burst` runs (at time 0, moving the clock if it
+   * likes) and `later` once the clock is at `at`: one notification after
+   * each is expected.
+   */
+  async function toldOnceThenAgain(
+    burst: (alerts: SsfAlerts, clock: { now: number }) => void,
+    at: number,
+    later: (alerts: SsfAlerts) => void,
+  ) {
+    const { alerts, clock, flushed } = recordingAlerts(ALICE_ONLY);
+    burst(alerts, clock);
+    expect(await flushed()).toHaveLength(1);
+    clock.now = at;
+    later(alerts);
+    const sent = await flushed();
+    expect(sent).toHaveLength(2);
+    return sent;
+  }
+
   it('defaults the interval to one hour', async () => {
-    const { sent, service } = recordingService();
-    const clock = { now: 0 };
-    const alerts = alertsWith(
-      { recipients: ['user:default/alice'] },
-      service,
-      clock,
+    const [first] = await toldOnceThenAgain(
+      (alerts, clock) => {
+        alerts.providerFetchFailed('p1', 'keys', 'HTTP 500');
+        clock.now = 3_600_000 - 1;
+        alerts.providerFetchFailed('p1', 'keys', 'HTTP 500');
+      },
+      3_600_000,
+      alerts => alerts.providerFetchFailed('p1', 'keys', 'HTTP 500'),
     );
-    alerts.providerFetchFailed('p1', 'keys', 'HTTP 500');
-    clock.now = 3_600_000 - 1;
-    alerts.providerFetchFailed('p1', 'keys', 'HTTP 500');
-    await alerts.flush();
-    expect(sent).toHaveLength(1);
-    expect(sent[0].payload).toMatchObject({
+    expect(first.payload).toMatchObject({
       scope: 'ssf:provider:p1:keys',
       link: '/ssf/providers/p1',
     });
-    clock.now = 3_600_000;
-    alerts.providerFetchFailed('p1', 'keys', 'HTTP 500');
-    await alerts.flush();
-    expect(sent).toHaveLength(2);
   });
 
   it('rate-limits streams the transmitter pauses or disables', async () => {
-    const { sent, service } = recordingService();
-    const clock = { now: 0 };
-    const alerts = alertsWith(
-      { recipients: ['user:default/alice'] },
-      service,
-      clock,
+    const [first, second] = await toldOnceThenAgain(
+      alerts => {
+        for (let i = 0; i < 50; i++) {
+          alerts.streamPausedByTransmitter({ streamId: 's1' }, 'inactive');
+          alerts.streamDisabledByTransmitter({ streamId: 's1' }, 'inactive');
+        }
+      },
+      60_000,
+      alerts =>
+        alerts.streamDisabledByTransmitter({ streamId: 's1' }, 'inactive'),
     );
-    for (let i = 0; i < 50; i++) {
-      alerts.streamPausedByTransmitter({ streamId: 's1' }, 'inactive');
-      alerts.streamDisabledByTransmitter({ streamId: 's1' }, 'inactive');
-    }
-    await alerts.flush();
-    expect(sent).toHaveLength(1);
-    expect(sent[0].payload).toMatchObject({
+    expect(first.payload).toMatchObject({
       scope: 'ssf:stream:s1:status',
       link: '/ssf/streams/s1',
     });
-    clock.now = 60_000;
-    alerts.streamDisabledByTransmitter({ streamId: 's1' }, 'inactive');
-    await alerts.flush();
-    expect(sent).toHaveLength(2);
-    expect(sent[1].payload.severity).toBe('critical');
+    expect(second.payload.severity).toBe('critical');
   });
 
   it('is off without a notifications service or without recipients', async () => {
-    const { sent, service } = recordingService();
-    const noRecipients = alertsWith({}, service);
-    expect(noRecipients.enabled).toBe(false);
-    noRecipients.deadLettered('s1', 'HTTP 400');
-    const noService = alertsWith({ recipients: ['user:default/alice'] });
+    const noRecipients = recordingAlerts({});
+    expect(noRecipients.alerts.enabled).toBe(false);
+    noRecipients.alerts.deadLettered('s1', 'HTTP 400');
+    const noService = alertsWith(ALICE_ONLY);
     expect(noService.enabled).toBe(false);
     noService.deadLettered('s1', 'HTTP 400');
     noService.reconciliationHeldBack({
@@ -154,16 +179,14 @@ describe('SsfAlerts', () => {
       known: 30,
       maxRemovedFraction: 0.5,
     });
-    await Promise.all([noRecipients.flush(), noService.flush()]);
-    expect(sent).toHaveLength(0);
+    await noService.flush();
+    expect(await noRecipients.flushed()).toHaveLength(0);
   });
 
   it('logs a failed send and does not throw', async () => {
     const logger = mockServices.logger.mock();
     const alerts = SsfAlerts.fromConfig({
-      config: new ConfigReader({
-        ssf: { notifications: { recipients: ['user:default/alice'] } },
-      }),
+      config: new ConfigReader({ ssf: { notifications: ALICE_ONLY } }),
       notifications: {
         send: async () => {
           throw new Error('notifications are down');
@@ -179,11 +202,12 @@ describe('SsfAlerts', () => {
   });
 
   it('cuts long error texts', async () => {
-    const { sent, service } = recordingService();
-    const alerts = alertsWith({ recipients: ['user:default/a'] }, service);
+    const { alerts, flushed } = recordingAlerts({
+      recipients: ['user:default/a'],
+    });
     alerts.deadLettered('s1', `HTTP 400: ${'x'.repeat(5000)}`);
-    await alerts.flush();
-    expect(sent[0].payload.description!.length).toBeLessThan(500);
+    const [sent] = await flushed();
+    expect(sent.payload.description!.length).toBeLessThan(500);
   });
 
   it.each([

@@ -92,6 +92,8 @@ export class SsfAlerts {
   // Scope → when its last notification was sent. A scope in here is "on"
   // (failing); a success deletes it so that the next failure is told at once.
   readonly #lastSent = new Map<string, number>();
+  /** Scopes whose failure ended (a delivery, a good fetch) since last told. */
+  readonly #recovered = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
 
   /**
@@ -180,11 +182,12 @@ export class SsfAlerts {
     );
   }
 
-  /** A SET to the stream was delivered: the next dead letter is told at once. */
+  /**
+   * A SET to the stream was delivered: the next dead letter is told at once
+   * (or a minute after the last one told, for a stream that keeps flapping).
+   */
   delivered(streamId: string): void {
-    if (this.#lastSent.size) {
-      this.#lastSent.delete(`ssf:stream:${streamId}:dead-letters`);
-    }
+    this.#recover(`ssf:stream:${streamId}:dead-letters`);
   }
 
   /**
@@ -251,9 +254,7 @@ export class SsfAlerts {
 
   /** A fetch that failed works again: its next failure is told at once. */
   providerFetchSucceeded(providerId: string, what: ProviderFetch): void {
-    if (this.#lastSent.size) {
-      this.#lastSent.delete(`ssf:provider:${providerId}:${what}`);
-    }
+    this.#recover(`ssf:provider:${providerId}:${what}`);
   }
 
   /**
@@ -280,9 +281,7 @@ export class SsfAlerts {
 
   /** A reconciliation went through: the next hold-back is told at once. */
   reconciliationSucceeded(): void {
-    if (this.#lastSent.size) {
-      this.#lastSent.delete('ssf:lifecycle:catalog-reconciliation');
-    }
+    this.#recover('ssf:lifecycle:catalog-reconciliation');
   }
 
   /** Waits for the notifications being sent (tests, shutdown). */
@@ -292,21 +291,38 @@ export class SsfAlerts {
     }
   }
 
+  /**
+   * A failure that comes back after a recovery is told at once, unless one
+   * was told less than a minute ago: a receiver that rejects one SET in ten
+   * recovers between every two dead letters, and would otherwise be told
+   * of each of them.
+   */
   #failing(alert: Alert, intervalMs: number) {
-    this.#throttled(alert, intervalMs);
+    const recovered = this.#recovered.has(alert.scope);
+    if (
+      this.#throttled(alert, recovered ? ONE_OFF_MIN_INTERVAL_MS : intervalMs)
+    ) {
+      this.#recovered.delete(alert.scope);
+    }
+  }
+
+  #recover(scope: string) {
+    if (this.#lastSent.has(scope)) this.#recovered.add(scope);
   }
 
   #oneOff(alert: Alert) {
     this.#throttled(alert, ONE_OFF_MIN_INTERVAL_MS);
   }
 
-  #throttled(alert: Alert, intervalMs: number) {
-    if (!this.enabled) return;
+  /** Sends the alert unless its scope was told within `intervalMs`; whether it sent. */
+  #throttled(alert: Alert, intervalMs: number): boolean {
+    if (!this.enabled) return false;
     const now = this.#now();
     const last = this.#lastSent.get(alert.scope);
-    if (last !== undefined && now - last < intervalMs) return;
+    if (last !== undefined && now - last < intervalMs) return false;
     this.#lastSent.set(alert.scope, now);
     this.#send(alert);
+    return true;
   }
 
   #send(alert: Alert) {
