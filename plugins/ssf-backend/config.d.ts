@@ -209,20 +209,30 @@ export interface Config {
         /** Default true. */
         enabled?: boolean;
         trigger: {
-          /** `attribute_changed`, `user_added` or `user_removed`. */
-          on: 'attribute_changed' | 'user_added' | 'user_removed';
+          /** `attribute_changed`, `user_added`, `user_removed` or `event_received`. */
+          on:
+            | 'attribute_changed'
+            | 'user_added'
+            | 'user_removed'
+            | 'event_received';
           /** e.g. `metadata.annotations["ssf.io/lifecycle"]` or `spec.profile.email`. */
           path?: string;
           /** Full-match regular expression for the value before ("" when absent). */
           from?: string;
           /** Full-match regular expression for the value after ("" when absent). */
           to?: string;
+          /** event_received: only SETs from this Security Events Provider (its id). */
+          provider?: string;
+          /** event_received: the received event type URI that fires the hook. */
+          eventType?: string;
         };
         /** A CAEP or RISC event type URI. */
         eventType: string;
         /**
          * The event payload; string values may use {{from}}, {{to}},
-         * {{path}}, {{identity}}, {{email}} and {{name}}.
+         * {{path}}, {{identity}}, {{email}} and {{name}}; event_received
+         * hooks also {{event_type}}, {{provider}}, {{iss}}, {{jti}}, {{txn}}
+         * and {{event.<member>}}.
          */
         payloadTemplate?: { [key: string]: unknown };
         /** Default: subject.format. */

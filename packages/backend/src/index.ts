@@ -39,6 +39,8 @@ backend.add(
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// The SSF streams and providers as Resource entities in the catalog.
+backend.add(import('@shared-signals/plugin-catalog-backend-module-ssf'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -106,10 +106,101 @@ describe('SsfPermissionPolicy', () => {
     expect(
       (
         await policy.handle(
-          { permission: permission('catalog.entity.read', 'read') },
+          {
+            permission: permission(
+              'scaffolder.template.parameter.read',
+              'read',
+            ),
+          },
           guest,
         )
       ).result,
     ).toBe(AuthorizeResult.ALLOW);
+  });
+
+  describe('catalog reads', () => {
+    const catalogRead = {
+      type: 'resource' as const,
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' as const },
+      resourceType: 'catalog-entity',
+    };
+    // The catalog's own rule names and parameters (HAS_ANNOTATION).
+    const hidden = {
+      not: {
+        anyOf: [
+          {
+            rule: 'HAS_ANNOTATION',
+            resourceType: 'catalog-entity',
+            params: { annotation: 'shared-signals/stream-id' },
+          },
+          {
+            rule: 'HAS_ANNOTATION',
+            resourceType: 'catalog-entity',
+            params: { annotation: 'shared-signals/provider-id' },
+          },
+        ],
+      },
+    };
+    const withDelegate = (decision: object) =>
+      new SsfPermissionPolicy({
+        groups: { adminGroups: ['user:default/alice'], readerGroups: [] },
+        userInfo: {
+          getUserInfo: async c => ({
+            userEntityRef: (c.principal as { userEntityRef: string })
+              .userEntityRef,
+            ownershipEntityRefs: [
+              (c.principal as { userEntityRef: string }).userEntityRef,
+            ],
+          }),
+        },
+        delegate: { handle: async () => decision as any },
+      });
+
+    it('leaves the SSF entities out for users without the read permissions', async () => {
+      expect(
+        await policy.handle(
+          { permission: catalogRead },
+          as('user:default/guest'),
+        ),
+      ).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: hidden,
+      });
+      for (const reader of ['user:default/alice', 'user:default/sam']) {
+        expect(
+          await policy.handle({ permission: catalogRead }, as(reader)),
+        ).toEqual({ result: AuthorizeResult.ALLOW });
+      }
+    });
+
+    it("keeps the delegate's own conditions and denials", async () => {
+      const own = {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/guest'] },
+      };
+      expect(
+        await withDelegate({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'catalog',
+          resourceType: 'catalog-entity',
+          conditions: own,
+        }).handle({ permission: catalogRead }, as('user:default/guest')),
+      ).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: { allOf: [own, hidden] },
+      });
+      expect(
+        await withDelegate({ result: AuthorizeResult.DENY }).handle(
+          { permission: catalogRead },
+          as('user:default/alice'),
+        ),
+      ).toEqual({ result: AuthorizeResult.DENY });
+    });
   });
 });

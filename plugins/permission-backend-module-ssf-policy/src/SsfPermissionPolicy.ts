@@ -17,7 +17,15 @@
 import { Config } from '@backstage/config';
 import { UserInfoService } from '@backstage/backend-plugin-api';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
   AuthorizeResult,
+  isPermission,
+  PermissionCondition,
+  PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -28,7 +36,13 @@ import {
 import {
   DEFAULT_SSF_ADMIN_GROUPS,
   normaliseSsfGroups,
+  SSF_PROVIDER_ID_ANNOTATION,
+  SSF_STREAM_ID_ANNOTATION,
 } from '@shared-signals/plugin-ssf-common';
+
+type CatalogCriteria = PermissionCriteria<
+  PermissionCondition<'catalog-entity'>
+>;
 
 /** Who holds the `ssf.*` permissions. @public */
 export interface SsfPermissionGroups {
@@ -88,22 +102,66 @@ export class SsfPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    if (isPermission(request.permission, catalogEntityReadPermission)) {
+      return this.#catalogRead(request, user);
+    }
     const name = request.permission.name;
     if (!name.startsWith('ssf.')) {
       return this.#delegate.handle(request, user);
     }
-    if (!user) return { result: AuthorizeResult.DENY };
+    const access = await this.#access(user);
+    if (access === 'admin') return { result: AuthorizeResult.ALLOW };
+    const isRead = request.permission.attributes.action === 'read';
+    if (isRead && access === 'reader') {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    return { result: AuthorizeResult.DENY };
+  }
+
+  /** What the user may do with SSF: everything, read, or nothing. */
+  async #access(user?: PolicyQueryUser): Promise<'admin' | 'reader' | 'none'> {
+    if (!user) return 'none';
     const { ownershipEntityRefs } = await this.#userInfo.getUserInfo(
       user.credentials,
     );
     const refs = new Set(ownershipEntityRefs.map(r => r.toLowerCase()));
     const inAny = (groups: readonly string[]) => groups.some(g => refs.has(g));
-    if (inAny(this.#groups.adminGroups))
-      return { result: AuthorizeResult.ALLOW };
-    const isRead = request.permission.attributes.action === 'read';
-    if (isRead && inAny(this.#groups.readerGroups)) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    return { result: AuthorizeResult.DENY };
+    if (inAny(this.#groups.adminGroups)) return 'admin';
+    if (inAny(this.#groups.readerGroups)) return 'reader';
+    return 'none';
+  }
+
+  /**
+   * Catalog reads as the delegate decides them, except that the SSF
+   * streams and providers the catalog module publishes (entities with the
+   * stream or provider ID annotation) are left out for users who may not
+   * read them on the SSF admin pages. Both read permissions are granted to
+   * the same groups, so one check decides both kinds.
+   */
+  async #catalogRead(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const decision = await this.#delegate.handle(request, user);
+    if (decision.result === AuthorizeResult.DENY) return decision;
+    if ((await this.#access(user)) !== 'none') return decision;
+    const notSsf: CatalogCriteria = {
+      not: {
+        anyOf: [
+          catalogConditions.hasAnnotation({
+            annotation: SSF_STREAM_ID_ANNOTATION,
+          }),
+          catalogConditions.hasAnnotation({
+            annotation: SSF_PROVIDER_ID_ANNOTATION,
+          }),
+        ],
+      },
+    };
+    return createCatalogConditionalDecision(
+      catalogEntityReadPermission,
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? { allOf: [decision.conditions as CatalogCriteria, notSsf] }
+        : notSsf,
+    );
   }
 }

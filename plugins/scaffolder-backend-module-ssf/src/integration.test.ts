@@ -77,6 +77,8 @@ const templates = [
           name: 'Test transmitter',
           issuer: 'https://transmitter.example.com',
           jwksUrl: 'https://transmitter.example.com/jwks',
+          owner: 'identity',
+          consumer: 'hr-app',
         },
       },
     ],
@@ -190,6 +192,8 @@ describe('templates through the scaffolder and the SSF backend', () => {
         endpointUrl: receiver.url,
         eventsRequested: [SESSION_REVOKED],
         description: 'Integration test receiver',
+        owner: 'group:default/receivers-team',
+        component: 'component:default/hr-app',
       },
       { ssfAuthorizationHeader: SECRET_HEADER },
     );
@@ -225,6 +229,10 @@ describe('templates through the scaffolder and the SSF backend', () => {
       description: 'Integration test receiver',
       delivery: { endpoint_url: receiver.url },
       events_delivered: [SESSION_REVOKED],
+      // The catalog's view: owned by the template's owner, consumed by the
+      // component it is about.
+      owner: 'group:default/receivers-team',
+      consumer: 'component:default/hr-app',
     });
 
     // The verification SET arrived with our state and the header from the secret.
@@ -255,6 +263,14 @@ describe('templates through the scaffolder and the SSF backend', () => {
       stream_id: streamId,
       status: 'paused',
       reason: 'maintenance',
+    });
+    // The provider carries the owner and consumer the step gave, normalised.
+    const provider = await request(backend.server).get(
+      `/api/ssf/security-events-providers/${task.output.providerId}`,
+    );
+    expect(provider.body).toMatchObject({
+      owner: 'group:default/identity',
+      consumer: 'component:default/hr-app',
     });
   });
 

@@ -31,11 +31,19 @@ import path from 'node:path';
 
 const SRC = __dirname;
 const CONCERNS = ['transmitter', 'receiver', 'identityHooks'];
-const SHARED = ['http', 'database', 'notifications', 'signals'];
+const SHARED = [
+  'http',
+  'database',
+  'config',
+  'metrics',
+  'notifications',
+  'signals',
+];
 const TOP_LEVEL = ['plugin.ts', 'index.ts', 'router.ts'];
-// Top-level wiring beside plugin.ts (the agent actions): they use the
-// concerns' services, and so, like plugin.ts, only through their index.ts.
-const WIRING = ['actions'];
+// Top-level wiring beside plugin.ts (the agent actions, the catalog's
+// view, the relay): they use the concerns' services, and so, like plugin.ts, only
+// through their index.ts.
+const WIRING = ['actions', 'catalog', 'relay'];
 
 function productionFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

@@ -35,8 +35,14 @@ import {
   ssfReceiverProfilesExtensionPoint,
 } from '@shared-signals/plugin-ssf-node';
 import { registerSsfActions } from './actions';
+import { createCatalogRouter } from './catalog';
 import { createIdentityHooks } from './identityHooks';
-import { createReceiver, ReceivedEventHandlers } from './receiver';
+import { createRelay } from './relay';
+import {
+  createReceiver,
+  ReceivedEventConsumers,
+  ReceivedEventHandlers,
+} from './receiver';
 import { createRouter } from './router';
 import {
   createPostureRouter,
@@ -169,6 +175,9 @@ export const ssfPlugin = createBackendPlugin({
         });
 
         // Receiver (Security Events Providers, SET ingestion, received events).
+        // What acts on stored SETs in their transaction is added below, once
+        // the concerns it comes from are built.
+        const receivedEventConsumers = new ReceivedEventConsumers();
         const receiver = await createReceiver({
           config,
           baseUrl,
@@ -181,6 +190,7 @@ export const ssfPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           backendLifecycle: deps.lifecycle,
           handlers: receivedEventHandlers,
+          consumers: receivedEventConsumers,
           metrics: deps.metrics,
           alerts,
           signals,
@@ -206,6 +216,22 @@ export const ssfPlugin = createBackendPlugin({
           alerts,
           signals,
         });
+        // Hooks on received events fire in the transaction storing the SET.
+        if (identityHooks.receivedEventConsumer) {
+          receivedEventConsumers.add(identityHooks.receivedEventConsumer);
+        }
+
+        // Relay: received SETs re-sent to our streams, in the same transaction.
+        const relay = createRelay({
+          knex,
+          transmitter,
+          receiver,
+          httpAuth: deps.httpAuth,
+          permissions,
+          auditor: deps.auditor,
+          logger,
+        });
+        receivedEventConsumers.add(relay.consumer);
 
         // Actions for agents (the MCP actions backend): the routes' services,
         // with the routes' permission checks, for the invoking user.
@@ -232,8 +258,15 @@ export const ssfPlugin = createBackendPlugin({
                 permissions,
               }),
               transmitter.router,
+              // Before the receiver's: its routes are provider routes too.
+              relay.router,
               receiver.router,
               identityHooks.router,
+              createCatalogRouter({
+                httpAuth: deps.httpAuth,
+                transmitter,
+                receiver,
+              }),
             ],
             bodyLimits: identityHooks.bodyLimits,
           }),

@@ -48,6 +48,7 @@ describe('the types generated from the backend OpenAPI documents', () => {
   it('has one generated module per document, and no other', () => {
     expect(surfaces).toEqual([
       'admin',
+      'catalog',
       'hooks',
       'ingestion',
       'poll',

@@ -21,7 +21,9 @@
  * @packageDocumentation
  */
 
+export * from './catalog';
 export * from './client';
+export * from './entityRefs';
 export * from './eventTypes';
 export * from './eventPayloads';
 export * from './permissions';

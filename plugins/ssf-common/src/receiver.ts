@@ -15,6 +15,7 @@
  */
 
 import { z } from 'zod';
+import { catalogEntityRefSchema } from './entityRefs';
 import { DELIVERY_METHODS } from './eventTypes';
 
 // The receiver's wire types: "Security Events Providers" (wire-compatible with
@@ -144,6 +145,10 @@ export interface SecurityEventsProvider {
   /** Present (true) only when SETs must carry the provider's bearer secret. */
   has_authorization_secret?: true;
   remote_stream?: SecurityEventsProviderRemoteStream;
+  /** Extension: the catalog entity that owns the provider; present when set. */
+  owner?: string;
+  /** Extension: the catalog entity that consumes its SETs; present when set. */
+  consumer?: string;
 }
 
 const url = z
@@ -251,6 +256,18 @@ const providerFields = {
   authorization_secret: authorizationSecret.nullable().optional(),
   /** Extension: push (default) or poll against the transmitter's endpoint. */
   delivery: delivery.optional(),
+  /**
+   * Extension: the catalog entity that owns the provider (kind `group` when
+   * left out), stored normalised. `null` removes it, absent leaves it as it
+   * is.
+   */
+  owner: catalogEntityRefSchema('owner').nullable().optional(),
+  /**
+   * Extension: the catalog entity that consumes the provider's SETs (kind
+   * `component` when left out), which the catalog gives a `dependsOn`
+   * relation to the provider. `null` removes it, absent leaves it as it is.
+   */
+  consumer: catalogEntityRefSchema('consumer').nullable().optional(),
 };
 
 /**

@@ -15,6 +15,7 @@
  */
 
 import { z } from 'zod';
+import { catalogEntityRefSchema } from './entityRefs';
 import { DELIVERY_METHODS } from './eventTypes';
 
 // Structural validation of stream management requests, shared by the backend
@@ -128,6 +129,19 @@ const receiverSupplied = {
   description: text().max(MAX_DESCRIPTION_LENGTH),
 };
 
+// Extension members naming the stream's catalog owner and consuming
+// component (see entityRefs.ts). Portal metadata rather than receiver-supplied
+// configuration: only a portal admin sets them, and a PUT without them keeps
+// them (a standard receiver knows nothing of them); `null` removes one.
+const catalogRefs = {
+  owner: catalogEntityRefSchema('owner'),
+  consumer: catalogEntityRefSchema('consumer'),
+};
+const catalogRefChanges = {
+  owner: catalogRefs.owner.nullable().optional(),
+  consumer: catalogRefs.consumer.nullable().optional(),
+};
+
 // Transmitter-supplied properties (SSF 1.0 §8.1.1): a receiver may echo them in
 // an update, but only with the values the transmitter holds.
 const transmitterSupplied = {
@@ -145,7 +159,9 @@ const transmitterSupplied = {
  * Body of `POST /streams`. `aud` may be proposed at creation (it cannot change
  * afterwards); `client_id` lets a portal admin create a stream on behalf of a
  * receiver's OAuth client; `receiver_profile` (an extension member, default
- * `ssf`) shapes the SETs for a receiver that reads them its own way.
+ * `ssf`) shapes the SETs for a receiver that reads them its own way; `owner`
+ * and `consumer` (extension members, portal admins only) name the catalog
+ * entities that own and consume the stream, normalised by the schema.
  *
  * @public
  */
@@ -162,6 +178,8 @@ export const createStreamRequestSchema = z
           'receiver_profile must be a profile id such as "ssf" or "okta" (lower-case letters, digits and dashes)',
       })
       .optional(),
+    owner: catalogRefs.owner.optional(),
+    consumer: catalogRefs.consumer.optional(),
   })
   .strict();
 
@@ -177,7 +195,8 @@ const streamId = text()
   .max(128);
 
 /**
- * Body of `PUT /streams` (replace): absent receiver-supplied properties are removed.
+ * Body of `PUT /streams` (replace): absent receiver-supplied properties are
+ * removed; absent `owner` and `consumer` are kept, `null` removes them.
  *
  * @public
  */
@@ -187,12 +206,14 @@ export const replaceStreamRequestSchema = z
     delivery: receiverSupplied.delivery,
     events_requested: receiverSupplied.events_requested.optional(),
     description: receiverSupplied.description.optional(),
+    ...catalogRefChanges,
     ...transmitterSupplied,
   })
   .strict();
 
 /**
- * Body of `PATCH /streams` (update): absent properties are left as they are.
+ * Body of `PATCH /streams` (update): absent properties are left as they are
+ * (`null` removes `owner` or `consumer`).
  *
  * @public
  */
@@ -202,6 +223,7 @@ export const updateStreamRequestSchema = z
     delivery: receiverSupplied.delivery.optional(),
     events_requested: receiverSupplied.events_requested.optional(),
     description: receiverSupplied.description.optional(),
+    ...catalogRefChanges,
     ...transmitterSupplied,
   })
   .strict();

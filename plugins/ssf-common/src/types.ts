@@ -59,6 +59,16 @@ export interface StreamConfiguration {
    * present when it is not the default `ssf`.
    */
   receiver_profile?: string;
+  /**
+   * Extension member: the catalog entity that owns the stream, e.g.
+   * `group:default/security`; present when set.
+   */
+  owner?: string;
+  /**
+   * Extension member: the catalog entity (usually a component) that consumes
+   * the stream's SETs; present when set.
+   */
+  consumer?: string;
 }
 
 /**

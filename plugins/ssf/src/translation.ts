@@ -147,6 +147,8 @@ export const ssfMessages = {
       wellKnownUrl: 'Well-known URL',
       jwksUrl: 'JWKS URL',
       lastVerification: 'Last verification',
+      owner: 'Owner',
+      consumer: 'Consuming component',
     },
   },
   remoteStream: {

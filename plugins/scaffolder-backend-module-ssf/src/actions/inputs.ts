@@ -26,3 +26,19 @@ export function omitEmptyStrings<T extends object>(input: T): T {
     Object.entries(input).filter(([, v]) => v !== ''),
   ) as T;
 }
+
+/**
+ * The request members for the `owner` and `consumer` inputs given (empty
+ * ones were already left out).
+ *
+ * @internal
+ */
+export function catalogRefs(input: { owner?: string; consumer?: string }): {
+  owner?: string;
+  consumer?: string;
+} {
+  return {
+    ...(input.owner !== undefined && { owner: input.owner }),
+    ...(input.consumer !== undefined && { consumer: input.consumer }),
+  };
+}

@@ -109,6 +109,36 @@ describe('ssf:provider:create', () => {
     });
   });
 
+  it('passes owner and consumer through, and refuses ones that are not entity refs', async () => {
+    const { fake, action } = setup();
+    const input = {
+      name: 'Owned',
+      issuer: 'https://t.example',
+      jwksUrl: 'https://t.example/jwks',
+    };
+    await action.handler(
+      createMockActionContext({
+        input: { ...input, owner: 'identity', consumer: 'component:hr-app' },
+      }),
+    );
+    expect(fake.apiCalls()[0].body).toEqual({
+      name: 'Owned',
+      type: 'SSF',
+      settings: {
+        issuer: 'https://t.example',
+        jwks_url: 'https://t.example/jwks',
+      },
+      owner: 'identity',
+      consumer: 'component:hr-app',
+    });
+    await expect(
+      action.handler(
+        createMockActionContext({ input: { ...input, owner: 'a b' } }),
+      ),
+    ).rejects.toThrow(/owner: must be a catalog entity ref/);
+    expect(fake.apiCalls()).toHaveLength(1);
+  });
+
   it('dry run validates without creating', async () => {
     const { fake, action } = setup();
     const ok = {

@@ -22,7 +22,7 @@ import {
   DELIVERY_METHODS,
 } from '@shared-signals/plugin-ssf-common';
 import { SsfClient } from '../client';
-import { omitEmptyStrings } from './inputs';
+import { catalogRefs, omitEmptyStrings } from './inputs';
 
 /**
  * The `ctx.secrets` key read when the `authorizationSecret` input is absent.
@@ -96,6 +96,20 @@ export function createSsfProviderCreateAction(options: { client: SsfClient }) {
               description: `Bearer secret pushes must carry. Prefer the secret '${SSF_PROVIDER_SECRET}'; never logged or output.`,
             })
             .optional(),
+        owner: z =>
+          z
+            .string({
+              description:
+                'The catalog entity that owns the provider (kind group when left out)',
+            })
+            .optional(),
+        consumer: z =>
+          z
+            .string({
+              description:
+                "The catalog entity that consumes the provider's SETs (kind component when left out); it gets a dependsOn relation",
+            })
+            .optional(),
       },
       output: {
         providerId: z => z.string({ description: 'The new provider ID' }),
@@ -118,6 +132,7 @@ export function createSsfProviderCreateAction(options: { client: SsfClient }) {
           ? { well_known_url: input.wellKnownUrl }
           : { issuer: input.issuer, jwks_url: input.jwksUrl },
         ...(secret && { authorization_secret: secret }),
+        ...catalogRefs(input),
         ...(deliveryMethod === 'poll' && {
           delivery: {
             method: DELIVERY_METHODS.poll,

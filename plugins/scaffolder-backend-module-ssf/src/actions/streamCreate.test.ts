@@ -168,6 +168,46 @@ describe('ssf:stream:create', () => {
     expect(fake.apiCalls()).toEqual([]);
   });
 
+  it('passes owner and consumer through, leaving out empty ones', async () => {
+    const { fake, action } = setup();
+    await action.handler(
+      createMockActionContext({
+        input: {
+          deliveryMethod: 'poll' as const,
+          owner: 'group:default/security',
+          consumer: 'payments',
+        },
+      }),
+    );
+    await action.handler(
+      createMockActionContext({
+        input: { deliveryMethod: 'poll' as const, owner: '', consumer: '' },
+      }),
+    );
+    expect(fake.apiCalls().map(c => c.body)).toEqual([
+      {
+        delivery: { method: DELIVERY_METHODS.poll },
+        owner: 'group:default/security',
+        consumer: 'payments',
+      },
+      { delivery: { method: DELIVERY_METHODS.poll } },
+    ]);
+  });
+
+  it('dry run refuses an owner or consumer that is not an entity ref', async () => {
+    const { fake, action } = setup();
+    const ctx = {
+      ...createMockActionContext({
+        input: { deliveryMethod: 'poll' as const, consumer: 'component:' },
+      }),
+      isDryRun: true,
+    };
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /consumer: must be a catalog entity ref/,
+    );
+    expect(fake.apiCalls()).toEqual([]);
+  });
+
   it("surfaces the backend's 4xx message", async () => {
     const { fake, action } = setup();
     fake.on('POST /streams', () =>

@@ -24,7 +24,7 @@ import {
   DELIVERY_METHODS,
 } from '@shared-signals/plugin-ssf-common';
 import { SsfClient } from '../client';
-import { omitEmptyStrings } from './inputs';
+import { catalogRefs, omitEmptyStrings } from './inputs';
 
 /**
  * The `ctx.secrets` key read when the `authorizationHeader` input is absent.
@@ -104,6 +104,20 @@ export function createSsfStreamCreateAction(options: { client: SsfClient }) {
                 "The receiver's OAuth client ID that will own the stream (admins); default: the template user",
             })
             .optional(),
+        owner: z =>
+          z
+            .string({
+              description:
+                "The catalog entity that owns the stream (kind group when left out), e.g. the template's owner",
+            })
+            .optional(),
+        consumer: z =>
+          z
+            .string({
+              description:
+                'The catalog entity that consumes the stream (kind component when left out), e.g. the component the template is about; it gets a dependsOn relation',
+            })
+            .optional(),
       },
       output: {
         streamId: z => z.string({ description: 'The new stream ID' }),
@@ -151,6 +165,7 @@ export function createSsfStreamCreateAction(options: { client: SsfClient }) {
         }),
         ...(input.audience !== undefined && { aud: input.audience }),
         ...(input.clientId !== undefined && { client_id: input.clientId }),
+        ...catalogRefs(input),
       };
       // Check the shape here too, so a dry run catches what the backend would refuse.
       const parsed = createStreamRequestSchema.safeParse(request);

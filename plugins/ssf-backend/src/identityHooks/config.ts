@@ -14,12 +14,12 @@
  * limitations under the License.
  */
 
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { durationToMilliseconds } from '@backstage/types';
+import { readDurationMs } from '../config/readDurationMs';
 import { defaultHooks } from './hooks/defaultHooks';
 import { toHookDefinition } from './hooks/hookDefinition';
 import { HookDefinition, SubjectFormat } from './hooks/types';
@@ -50,12 +50,17 @@ function configHook(c: Config, subjectFormat: SubjectFormat, key: string) {
         name: c.getString('name'),
         description: c.getOptionalString('description'),
         enabled: c.getOptionalBoolean('enabled'),
-        trigger: {
-          on: trigger.getString('on'),
-          path: trigger.getOptionalString('path'),
-          from: trigger.getOptionalString('from'),
-          to: trigger.getOptionalString('to'),
-        } as never,
+        // Only the members given: the trigger's schema refuses others.
+        trigger: Object.fromEntries(
+          Object.entries({
+            on: trigger.getString('on'),
+            path: trigger.getOptionalString('path'),
+            from: trigger.getOptionalString('from'),
+            to: trigger.getOptionalString('to'),
+            provider: trigger.getOptionalString('provider'),
+            event_type: trigger.getOptionalString('eventType'),
+          }).filter(([, value]) => value !== undefined),
+        ) as never,
         event_type: c.getString('eventType'),
         payload_template: c.getOptional('payloadTemplate'),
         subject_format: c.getOptionalString('subjectFormat') as
@@ -144,10 +149,6 @@ export function readIdentityHooksConfig(
     },
     allowedServices:
       c?.getOptionalStringArray('identityChanges.allowedServices') ?? [],
-    historyRetentionMs: durationToMilliseconds(
-      c?.has('historyRetention')
-        ? readDurationFromConfig(c, { key: 'historyRetention' })
-        : { days: 90 },
-    ),
+    historyRetentionMs: readDurationMs(c, 'historyRetention', { days: 90 }),
   };
 }

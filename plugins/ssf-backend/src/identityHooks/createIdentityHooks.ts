@@ -31,6 +31,7 @@ import { SsfIdentityChangeSource } from '@shared-signals/plugin-ssf-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
+import { ReceivedEventConsumer } from '../receiver';
 import { TransmitterEmitter } from '../transmitter';
 import { CatalogReconciler } from './catalog/CatalogReconciler';
 import { subscribeToCatalogHistory } from './catalog/historyEvents';
@@ -43,6 +44,7 @@ import { RunStore } from './identities/RunStore';
 import { SnapshotStore } from './identities/SnapshotStore';
 import { IdentityHookEngine } from './IdentityHookEngine';
 import { IdentityHooksMetrics } from './metrics';
+import { ReceivedEventHooks } from './received/ReceivedEventHooks';
 import { SsfSignals } from '../signals/SsfSignals';
 import { SsfAlerts } from '../notifications';
 import {
@@ -59,6 +61,12 @@ export interface IdentityHooks {
   router: express.Router;
   /** Routes that take larger JSON bodies than the plugin's default. */
   bodyLimits: Record<string, string>;
+  /**
+   * Fires the `event_received` hooks on SETs the receiver stores, in their
+   * transaction; for the plugin to add to the receiver's consumers. Absent
+   * when the lifecycle hooks are off.
+   */
+  receivedEventConsumer?: ReceivedEventConsumer;
 }
 
 const BODY_LIMITS = { '/identity-changes': IDENTITY_CHANGES_BODY_LIMIT };
@@ -221,5 +229,12 @@ export async function createIdentityHooks(options: {
       auditor: options.auditor,
     }),
     bodyLimits: BODY_LIMITS,
+    receivedEventConsumer: new ReceivedEventHooks({
+      hooks,
+      firings,
+      emitter: options.emitter,
+      ownIssuer: options.transmitterIssuer,
+      logger,
+    }),
   };
 }

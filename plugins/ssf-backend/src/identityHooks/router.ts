@@ -54,25 +54,44 @@ import {
 import { RunStore } from './identities/RunStore';
 import { SnapshotStore } from './identities/SnapshotStore';
 import { CATALOG_SOURCE } from './catalog/CatalogReconciler';
-import { IdentityHookEngine } from './IdentityHookEngine';
+import { IdentityHookEngine, PlannedEvent } from './IdentityHookEngine';
+import { PlannedReceivedEvent, planReceived } from './received/receivedHooks';
 import { toWireFiring, toWireHook, toWireOutcome, toWireRun } from './wire';
 
 /** The largest `POST /identity-changes` body: 1,000 changes fit. @internal */
 export const IDENTITY_CHANGES_BODY_LIMIT = '1mb';
 
-const dryRunBody = z.strictObject({
-  change: z
-    .strictObject({
-      subject: subjectSchema,
-      before: attributeValuesSchema.optional(),
-      attributes: attributeChangesSchema.optional(),
-      removed: z.boolean().optional(),
-    })
-    .refine(c => c.removed || c.attributes, {
-      message: 'give attributes, or removed: true',
-    }),
-  hook: hookInputSchema.optional(),
+// A sample received SET for the event_received hooks, with what a stored
+// one gives them; the provider is an id and need not exist.
+const dryRunReceivedEvent = z.strictObject({
+  event_type: z.string().min(1).max(512),
+  provider: z.string().min(1).max(32).optional(),
+  iss: z.string().min(1).max(2048).optional(),
+  jti: z.string().min(1).max(256).optional(),
+  txn: z.string().min(1).max(256).optional(),
+  subject: subjectSchema,
+  payload: z.record(z.string(), z.unknown()).optional(),
 });
+
+const dryRunBody = z
+  .strictObject({
+    change: z
+      .strictObject({
+        subject: subjectSchema,
+        before: attributeValuesSchema.optional(),
+        attributes: attributeChangesSchema.optional(),
+        removed: z.boolean().optional(),
+      })
+      .refine(c => c.removed || c.attributes, {
+        message: 'give attributes, or removed: true',
+      })
+      .optional(),
+    received_event: dryRunReceivedEvent.optional(),
+    hook: hookInputSchema.optional(),
+  })
+  .refine(b => (b.change === undefined) !== (b.received_event === undefined), {
+    message: 'give either change (an identity change) or received_event',
+  });
 
 const firingsQuery = z.strictObject({
   hook_id: z.string().max(64).optional(),
@@ -83,6 +102,8 @@ const firingsQuery = z.strictObject({
     .regex(/^\d{1,18}$/, { error: 'cursor is not one this API returned' })
     .optional(),
 });
+
+type DryRunPlanned = PlannedEvent | PlannedReceivedEvent;
 
 function canonicalAttributes<T>(map: Record<string, T>): Record<string, T> {
   return Object.fromEntries(
@@ -121,9 +142,34 @@ export function createIdentityHooksRouter(options: {
     res.json({ items: (await hooks.list()).map(toWireHook) });
   });
 
-  router.post('/hooks', async (req, res) => {
+  /** Runs a change of the hook the path names inside its audit event. */
+  const changeHook = <T>(
+    req: Request,
+    eventId: 'ssf-hook-update' | 'ssf-hook-delete',
+    actor: string,
+    fn: () => Promise<T>,
+  ) =>
+    audited(
+      {
+        auditor,
+        request: req,
+        eventId,
+        meta: { actor, hookId: req.params.id },
+      },
+      fn,
+    );
+
+  /** The admin, then the hook the JSON body defines (POST and PUT). */
+  async function hookRequest(req: Request) {
     const user = await admin(req);
-    const definition = parseHookInput(jsonBody(req), config.subject.format);
+    return {
+      user,
+      definition: parseHookInput(jsonBody(req), config.subject.format),
+    };
+  }
+
+  router.post('/hooks', async (req, res) => {
+    const { user, definition } = await hookRequest(req);
     const hook = await audited(
       {
         auditor,
@@ -143,16 +189,9 @@ export function createIdentityHooksRouter(options: {
   });
 
   router.put('/hooks/:id', async (req, res) => {
-    const user = await admin(req);
-    const definition = parseHookInput(jsonBody(req), config.subject.format);
-    const hook = await audited(
-      {
-        auditor,
-        request: req,
-        eventId: 'ssf-hook-update',
-        meta: { actor: user, hookId: req.params.id },
-      },
-      () => hooks.update(req.params.id, () => definition),
+    const { user, definition } = await hookRequest(req);
+    const hook = await changeHook(req, 'ssf-hook-update', user, () =>
+      hooks.update(req.params.id, () => definition),
     );
     res.json(toWireHook(hook));
   });
@@ -164,43 +203,29 @@ export function createIdentityHooksRouter(options: {
       jsonBody(req),
       'hook change',
     );
-    const hook = await audited(
-      {
-        auditor,
-        request: req,
-        eventId: 'ssf-hook-update',
-        meta: { actor: user, hookId: req.params.id },
-      },
-      () =>
-        hooks.update(req.params.id, current =>
-          toHookDefinition(
-            {
-              name: patch.name ?? current.name,
-              description: patch.description ?? current.description,
-              enabled: patch.enabled ?? current.enabled,
-              trigger: patch.trigger ?? current.trigger,
-              event_type: patch.event_type ?? current.eventType,
-              payload_template:
-                patch.payload_template ?? current.payloadTemplate,
-              subject_format: patch.subject_format ?? current.subjectFormat,
-            },
-            config.subject.format,
-          ),
+    const hook = await changeHook(req, 'ssf-hook-update', user, () =>
+      hooks.update(req.params.id, current =>
+        toHookDefinition(
+          {
+            name: patch.name ?? current.name,
+            description: patch.description ?? current.description,
+            enabled: patch.enabled ?? current.enabled,
+            trigger: patch.trigger ?? current.trigger,
+            event_type: patch.event_type ?? current.eventType,
+            payload_template: patch.payload_template ?? current.payloadTemplate,
+            subject_format: patch.subject_format ?? current.subjectFormat,
+          },
+          config.subject.format,
         ),
+      ),
     );
     res.json(toWireHook(hook));
   });
 
   router.delete('/hooks/:id', async (req, res) => {
     const user = await admin(req);
-    await audited(
-      {
-        auditor,
-        request: req,
-        eventId: 'ssf-hook-delete',
-        meta: { actor: user, hookId: req.params.id },
-      },
-      () => hooks.delete(req.params.id),
+    await changeHook(req, 'ssf-hook-delete', user, () =>
+      hooks.delete(req.params.id),
     );
     res.status(204).end();
   });
@@ -211,6 +236,39 @@ export function createIdentityHooksRouter(options: {
     const candidates = body.hook
       ? [toHookDefinition(body.hook, config.subject.format)]
       : await hooks.list({ enabled: true });
+    const withStreams = (events: DryRunPlanned[]) =>
+      Promise.all(
+        events.map(async event => ({
+          ...(event.hook.id && { hook_id: event.hook.id }),
+          hook_name: event.hook.name,
+          event_type: event.eventType,
+          subject: event.subject,
+          payload: event.payload,
+          streams: await options.emitter.targetStreams({
+            type: event.eventType,
+            subject: event.subject,
+          }),
+        })),
+      );
+    if (!body.change) {
+      const sample = body.received_event!;
+      const planned = planReceived(
+        {
+          ...(sample.provider !== undefined && {
+            providerId: sample.provider,
+          }),
+          iss: sample.iss ?? 'dry-run',
+          jti: sample.jti ?? 'dry-run',
+          ...(sample.txn !== undefined && { txn: sample.txn }),
+          subject: sample.subject,
+          events: { [sample.event_type]: sample.payload ?? {} },
+          receivedAt: new Date(),
+        },
+        candidates,
+      );
+      res.json({ changes: [], events: await withStreams(planned) });
+      return;
+    }
     const { subject } = body.change;
     const before = canonicalAttributes(body.change.before ?? {});
     const next = body.change.removed
@@ -228,20 +286,7 @@ export function createIdentityHooksRouter(options: {
       },
       candidates,
     );
-    const events = await Promise.all(
-      planned.map(async event => ({
-        ...(event.hook.id && { hook_id: event.hook.id }),
-        hook_name: event.hook.name,
-        event_type: event.eventType,
-        subject: event.subject,
-        payload: event.payload,
-        streams: await options.emitter.targetStreams({
-          type: event.eventType,
-          subject: event.subject,
-        }),
-      })),
-    );
-    res.json({ changes, events });
+    res.json({ changes, events: await withStreams(planned) });
   });
 
   router.get('/hook-firings', async (req, res) => {

@@ -35,6 +35,7 @@ import { readReceiverConfig } from './config';
 import { ReceivedEventDispatcher } from './events/ReceivedEventDispatcher';
 import { ReceivedEventStore } from './events/ReceivedEventStore';
 import { ReceivedEventWriter } from './events/ReceivedEventWriter';
+import { ReceivedEventConsumers } from './events/ReceivedEventConsumers';
 import { ReceivedEventHistory } from './events/ReceivedEventHistory';
 import { SsfSignals } from '../signals/SsfSignals';
 import { createReceivedEventsRouter } from './events/router';
@@ -68,6 +69,11 @@ export interface ReceiverOptions {
   scheduler: SchedulerService;
   backendLifecycle: LifecycleService;
   handlers: ReceivedEventHandlers;
+  /**
+   * Run in the transaction that stores received SETs (the relay, the
+   * identity hooks' event trigger); none when absent.
+   */
+  consumers?: ReceivedEventConsumers;
   metrics: MetricsService;
   /** Told when a provider's keys, metadata or poll endpoint fail. */
   alerts?: SsfAlerts;
@@ -144,7 +150,7 @@ export async function createReceiver(
       keys,
       rateLimiter: ProviderRateLimiter.fromConfig(options.config),
     }),
-    writer: new ReceivedEventWriter(eventStore),
+    writer: new ReceivedEventWriter(eventStore, options.consumers),
     events: eventStore,
     providers: providerStore,
     lookup,

@@ -18,6 +18,20 @@
 export { createReceiver } from './createReceiver';
 export type { Receiver, ReceiverOptions } from './createReceiver';
 export { ReceivedEventHandlers } from './ReceivedEventHandlers';
+export { ReceivedEventConsumers } from './events/ReceivedEventConsumers';
+export type {
+  ReceivedEventConsumer,
+  StoredReceivedEvent,
+} from './events/ReceivedEventConsumers';
 // For the agent actions (src/actions), which answer as the routes do.
 export { toWireProvider } from './providers/wire';
+export { providerMeta, providerMutationEvent } from './providers/providerAudit';
 export { toWire as toWireReceivedEvent } from './events/router';
+// For the relay (src/relay), whose routes are provider routes and which
+// re-sends received SETs with the subject the receiver read from them.
+export { setSubject } from './ingestion/subjects';
+export {
+  parseProviderInput,
+  providerErrorHandler,
+  ProviderInputError,
+} from './providers/providerErrors';

@@ -105,6 +105,7 @@ describe('the written HTTP contract (src/schema)', () => {
   it('has one OpenAPI 3.1 document per surface, served at /api/ssf', () => {
     expect(documents.map(d => d.file)).toEqual([
       'admin.yaml',
+      'catalog.yaml',
       'hooks.yaml',
       'ingestion.yaml',
       'poll.yaml',

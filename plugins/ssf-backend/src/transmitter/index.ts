@@ -29,4 +29,9 @@ export type {
 export { canonicalSubject, subjectKey } from './streams/subjectMatching';
 // For the agent actions (src/actions), which act as a portal admin would.
 export type { StreamCaller } from './streams/StreamService';
-export { describeCaller } from './callers';
+export {
+  createdStreamMeta,
+  statusChangeMeta,
+  streamMutationEvent,
+  streamVerifyEvent,
+} from './streams/streamAudit';

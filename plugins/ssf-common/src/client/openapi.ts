@@ -20,6 +20,7 @@
 // `SsfAdminComponents['schemas']['AdminStream']`.
 
 import type { paths as AdminPaths } from '../generated/admin';
+import type { paths as CatalogPaths } from '../generated/catalog';
 import type { paths as HooksPaths } from '../generated/hooks';
 import type { paths as IngestionPaths } from '../generated/ingestion';
 import type { paths as PollPaths } from '../generated/poll';
@@ -31,6 +32,11 @@ export type {
   components as SsfAdminComponents,
   operations as SsfAdminOperations,
 } from '../generated/admin';
+export type {
+  paths as SsfCatalogPaths,
+  components as SsfCatalogComponents,
+  operations as SsfCatalogOperations,
+} from '../generated/catalog';
 export type {
   paths as SsfHooksPaths,
   components as SsfHooksComponents,
@@ -69,4 +75,5 @@ export type SsfApiPaths = StreamsPaths &
   AdminPaths &
   ProvidersPaths &
   HooksPaths &
-  IngestionPaths;
+  IngestionPaths &
+  CatalogPaths;

@@ -244,6 +244,10 @@ export interface components {
       receiver_profile?: string;
       /** The OAuth client ID of the receiver that owns the stream. */
       client_id: string;
+      /** The catalog entity that owns the stream (a normalised entity ref, e.g. `group:default/security`); present when set. */
+      owner?: string;
+      /** The catalog entity that consumes the stream (a normalised entity ref, e.g. `component:default/payments`); present when set. */
+      consumer?: string;
       status: components['schemas']['StreamStatusValue'];
       reason?: string;
       /** Format: date-time */

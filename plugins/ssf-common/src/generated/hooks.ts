@@ -206,13 +206,31 @@ export interface components {
         }
       | {
           on: 'user_removed';
-        };
+        }
+      | components['schemas']['EventReceivedTrigger'];
+    /** Fires on a SET the receiver stores (never on a redelivery, nor on a SET with our own `iss`); the hook's event names the received SET's subject and carries its `txn` (its `jti` when it has none). */
+    EventReceivedTrigger: {
+      on: 'event_received';
+      /** Only SETs from this Security Events Provider (its ID); any provider when absent. */
+      provider?: string;
+      /** The received event type URI, e.g. RISC account-disabled. */
+      event_type: string;
+    };
+    /** The received SET that fired a hook. */
+    ReceivedEventCause: {
+      kind: 'event_received';
+      /** The ID of the provider the SET came from. */
+      provider?: string;
+      iss: string;
+      jti: string;
+      event_type: string;
+    };
     HookName: string;
     /**
      * How a hook identifies the user in the SETs it emits.
      */
     SubjectFormat: 'email' | 'iss_sub';
-    /** The event payload; string values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. */
+    /** The event payload; string values may hold `{{from}}`, `{{to}}`, `{{path}}`, `{{identity}}`, `{{email}}` and `{{name}}`. Hooks on received events may also use `{{event_type}}`, `{{provider}}`, `{{iss}}`, `{{jti}}`, `{{txn}}` and `{{event.<member>}}` (a top-level member of the received event's payload: a string as it is, anything else as JSON, "" when absent); for them `{{identity}}`, `{{email}}` and `{{name}}` describe the received subject. */
     PayloadTemplate: {
       [key: string]: unknown;
     };
@@ -271,11 +289,14 @@ export interface components {
       /** The identity's entity reference, e.g. `user:default/jdoe`. */
       identity: string;
       subject: components['schemas']['Subject'];
-      change: components['schemas']['IdentityChangeKind'];
+      /** The identity change, or the received SET, that fired the hook. */
+      change:
+        | components['schemas']['IdentityChangeKind']
+        | components['schemas']['ReceivedEventCause'];
       event_type: string;
       txn: string;
       sets: components['schemas']['SetRef'][];
-      /** `catalog`, `api`, or the ID of the module that observed the change. */
+      /** `catalog`, `api`, the ID of the module that observed the change, or `received` (with `:` and the provider's ID) for a received SET. */
       source: string;
       /** Format: date-time */
       observed_at: string;
@@ -319,11 +340,25 @@ export interface components {
       attributes?: components['schemas']['AttributeChanges'];
       removed?: boolean;
     };
-    /** With `hook`, that unsaved hook is tested instead of every enabled saved hook. */
-    DryRunRequest: {
-      change: components['schemas']['DryRunChange'];
-      hook?: components['schemas']['HookInput'];
+    /** A sample received SET for the hooks on received events; `payload` is its event's payload. */
+    DryRunReceivedEvent: {
+      event_type: string;
+      /** The ID of the provider it would come from. */
+      provider?: string;
+      iss?: string;
+      jti?: string;
+      txn?: string;
+      subject: components['schemas']['Subject'];
+      payload?: {
+        [key: string]: unknown;
+      };
     };
+    /** Either `change` (an identity change, for the hooks on identity changes) or `received_event` (for the hooks on received events). With `hook`, that unsaved hook is tested instead of every enabled saved hook. */
+    DryRunRequest: {
+      change?: components['schemas']['DryRunChange'];
+      received_event?: components['schemas']['DryRunReceivedEvent'];
+      hook?: components['schemas']['HookInput'];
+    } & (unknown | unknown);
     /** An event the dry run found would be emitted, and the streams that would get it. */
     DryRunEvent: {
       /** Absent for the unsaved `hook` of the request. */
@@ -337,7 +372,7 @@ export interface components {
       /** The IDs of the streams that would get the event. */
       streams: string[];
     };
-    /** What the dry run derived from the change, and what it would emit. */
+    /** What the dry run derived from the change (none for a received event), and what it would emit. */
     DryRunResult: {
       changes: components['schemas']['IdentityChangeKind'][];
       events: components['schemas']['DryRunEvent'][];

@@ -178,6 +178,34 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/security-events-providers/{id}/relay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['ProviderId'];
+      };
+      cookie?: never;
+    };
+    /** Which event types received from this provider are re-sent to the portal's streams (an extension). */
+    get: operations['getProviderRelayRule'];
+    /**
+     * Replace the provider's relay rule; no event types relays nothing.
+     * A relayed SET is a new SET of this portal's transmitter (its issuer and key, each
+     *     stream's `aud`) with the received event's payload and subject, the received `txn`
+     *     (or its `jti` when it had none), and a `relayed_from` claim
+     *     (`{iss, jti, provider_id}` of the received SET). A SET whose `iss` is this
+     *     transmitter's is never relayed, and no stream gets a second SET of one type and
+     *     `txn`. Audited as `provider-mutate` with action `relay`.
+     */
+    put: operations['replaceProviderRelayRule'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/received-events': {
     parameters: {
       query?: never;
@@ -325,6 +353,10 @@ export interface components {
       /** Extension, write-only; the bearer secret pushes must carry. `null` removes it; absent keeps it. */
       authorization_secret?: string | null;
       delivery?: components['schemas']['ProviderDeliveryRequest'];
+      /** Extension: the catalog entity that owns the provider, `[<kind>:][<namespace>/]<name>` (kind `group` and namespace `default` when left out), stored normalised. `null` removes it; absent keeps it. */
+      owner?: string | null;
+      /** Extension: the catalog entity that consumes the provider's SETs (kind `component` when left out), stored normalised; the catalog gives it a `dependsOn` relation to the provider. `null` removes it; absent keeps it. */
+      consumer?: string | null;
     };
     /** A create body; the read-only `id`, `status` and `_links` of a GET may be echoed (`id` and `status` unchanged). */
     ReplaceProviderRequest: {
@@ -333,6 +365,10 @@ export interface components {
       settings: components['schemas']['ProviderSettings'];
       authorization_secret?: string | null;
       delivery?: components['schemas']['ProviderDeliveryRequest'];
+      /** Extension: the catalog entity that owns the provider, `[<kind>:][<namespace>/]<name>` (kind `group` and namespace `default` when left out), stored normalised. `null` removes it; absent keeps it. */
+      owner?: string | null;
+      /** Extension: the catalog entity that consumes the provider's SETs (kind `component` when left out), stored normalised; the catalog gives it a `dependsOn` relation to the provider. `null` removes it; absent keeps it. */
+      consumer?: string | null;
       id?: string;
       status?: 'ACTIVE' | 'INACTIVE';
       _links?: unknown;
@@ -383,6 +419,10 @@ export interface components {
       };
       has_authorization_secret?: true;
       remote_stream?: components['schemas']['RemoteStream'];
+      /** The normalised entity ref of the owner; present when set. */
+      owner?: string;
+      /** The normalised entity ref of the consumer; present when set. */
+      consumer?: string;
     };
     ReceivedEvent: {
       id: string;
@@ -424,6 +464,17 @@ export interface components {
       claims: {
         [key: string]: unknown;
       };
+    };
+    RelayRuleRequest: {
+      /** Event type URIs to relay, each one the transmitter sends (`ssf.transmitter.eventsSupported`). */
+      event_types: string[];
+    };
+    RelayRule: {
+      event_types: string[];
+      /** Format: date-time */
+      updated_at?: string;
+      /** The entity ref of the user who last changed it. */
+      updated_by?: string;
     };
     /** A change to the stream at the transmitter: the members present are replaced, absent ones stay (SSF 1.0 §8.1.1.3); at least one is given. */
     UpdateRemoteStreamRequest: {
@@ -886,6 +937,61 @@ export interface operations {
       403: components['responses']['ProviderError'];
       404: components['responses']['ProviderError'];
       502: components['responses']['ProviderError'];
+    };
+  };
+  getProviderRelayRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['ProviderId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The provider's relay rule (no event types when it relays nothing). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RelayRule'];
+        };
+      };
+      401: components['responses']['ProviderUnauthorized'];
+      403: components['responses']['ProviderError'];
+      404: components['responses']['ProviderError'];
+    };
+  };
+  replaceProviderRelayRule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['ProviderId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RelayRuleRequest'];
+      };
+    };
+    responses: {
+      /** The stored rule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RelayRule'];
+        };
+      };
+      400: components['responses']['ProviderError'];
+      401: components['responses']['ProviderUnauthorized'];
+      403: components['responses']['ProviderError'];
+      404: components['responses']['ProviderError'];
     };
   };
   listReceivedEvents: {

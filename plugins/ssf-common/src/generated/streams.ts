@@ -245,6 +245,17 @@ export interface components {
       /** A portal admin creates the stream for this receiver. */
       client_id?: string;
       receiver_profile?: string;
+      owner?: components['schemas']['OwnerRef'];
+      consumer?: components['schemas']['ConsumerRef'];
+    };
+    /** Extension member, portal admins only: the catalog entity that owns the stream, `[<kind>:][<namespace>/]<name>` (kind `group` and namespace `default` when left out), stored and returned normalised (`group:default/security`). A receiver may only echo the value it read. */
+    OwnerRef: string;
+    /** Extension member, portal admins only: the catalog entity that consumes the stream's SETs (kind `component` and namespace `default` when left out), stored and returned normalised; the catalog gives it a `dependsOn` relation to the stream's resource. */
+    ConsumerRef: string;
+    /** `owner` and `consumer` in a PUT or PATCH: absent keeps the held value (a PUT too: they are portal metadata, not receiver-supplied), `null` removes it. */
+    CatalogRefChanges: {
+      owner?: components['schemas']['OwnerRef'] | null;
+      consumer?: components['schemas']['ConsumerRef'] | null;
     };
     /** Transmitter-supplied properties, accepted only with their current values. */
     TransmitterSuppliedEcho: {
@@ -256,18 +267,20 @@ export interface components {
       inactivity_timeout?: number;
       receiver_profile?: string;
     };
-    ReplaceStreamRequest: components['schemas']['TransmitterSuppliedEcho'] & {
-      stream_id: string;
-      delivery: components['schemas']['DeliveryRequest'];
-      events_requested?: components['schemas']['EventsRequested'];
-      description?: string;
-    };
-    UpdateStreamRequest: components['schemas']['TransmitterSuppliedEcho'] & {
-      stream_id: string;
-      delivery?: components['schemas']['DeliveryRequest'];
-      events_requested?: components['schemas']['EventsRequested'];
-      description?: string;
-    };
+    ReplaceStreamRequest: components['schemas']['TransmitterSuppliedEcho'] &
+      components['schemas']['CatalogRefChanges'] & {
+        stream_id: string;
+        delivery: components['schemas']['DeliveryRequest'];
+        events_requested?: components['schemas']['EventsRequested'];
+        description?: string;
+      };
+    UpdateStreamRequest: components['schemas']['TransmitterSuppliedEcho'] &
+      components['schemas']['CatalogRefChanges'] & {
+        stream_id: string;
+        delivery?: components['schemas']['DeliveryRequest'];
+        events_requested?: components['schemas']['EventsRequested'];
+        description?: string;
+      };
     StreamConfiguration: {
       stream_id: string;
       iss: string;
@@ -286,6 +299,10 @@ export interface components {
       inactivity_timeout?: number;
       /** Present when it is not the default `ssf`. */
       receiver_profile?: string;
+      /** Present when set. */
+      owner?: components['schemas']['OwnerRef'];
+      /** Present when set. */
+      consumer?: components['schemas']['ConsumerRef'];
     };
     StreamStatusValue: 'enabled' | 'paused' | 'disabled';
     StreamStatus: {

@@ -19,9 +19,13 @@ import { SsfIdentityChangeKind } from '@shared-signals/plugin-ssf-node';
 import { Knex } from 'knex';
 import { toDate } from '../../database/dates';
 import { toWireSets } from '../../transmitter';
+import { ReceivedEventCause } from '../hooks/types';
 
 const CHANGES = 'ssf_identity_changes';
 const FIRINGS = 'ssf_hook_firings';
+
+/** What fires a hook: an identity change or a received SET. @internal */
+export type HookCause = SsfIdentityChangeKind | ReceivedEventCause;
 
 /** One event a hook emitted. @internal */
 export interface HookFiring {
@@ -30,7 +34,8 @@ export interface HookFiring {
   hookName: string;
   identity: string;
   subject: SubjectIdentifier;
-  change: SsfIdentityChangeKind;
+  /** The identity change, or the received SET, that fired the hook. */
+  change: HookCause;
   eventType: string;
   txn: string;
   sets: Array<{ streamId: string; jti: string }>;
@@ -44,7 +49,7 @@ export interface ProcessedChange {
   key: string;
   identity: string;
   source: string;
-  changes: SsfIdentityChangeKind[];
+  changes: HookCause[];
   events: number;
   observedAt: Date;
 }

@@ -25,10 +25,16 @@ import { canonicalPath } from '../identities/attributes';
 import { patternProblem } from './matching';
 import {
   assertKnownPlaceholders,
+  ReceivedTemplateValues,
   renderTemplate,
   templateProblem,
 } from './templates';
-import { HookDefinition, HookTrigger, SubjectFormat } from './types';
+import {
+  EventReceivedTrigger,
+  HookDefinition,
+  HookTrigger,
+  SubjectFormat,
+} from './types';
 
 // A trigger pattern: RE2 syntax, matched in linear time (see matching.ts,
 // which also refuses an over-long pattern before compiling it).
@@ -54,6 +60,24 @@ export const triggerSchema = z.discriminatedUnion('on', [
   }),
   z.strictObject({ on: z.literal('user_added') }),
   z.strictObject({ on: z.literal('user_removed') }),
+  z.strictObject({
+    on: z.literal('event_received'),
+    // A provider id as the provider API gives it.
+    provider: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, {
+        message: 'give the id of a Security Events Provider',
+      })
+      .optional(),
+    // Any event type a provider may send, not only those we send: an
+    // absolute URI (RFC 3986 §4.3), as SET event types are (RFC 8417 §2.2).
+    event_type: z
+      .string()
+      .max(512)
+      .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, {
+        message: 'give the received event type as an absolute URI',
+      }),
+  }),
 ]);
 
 const subjectFormat = z.enum(['email', 'iss_sub']);
@@ -88,6 +112,37 @@ const SAMPLE = {
   email: 'sample@example.com',
   name: 'Sample User',
 };
+
+// Stand-ins for a received SET; its payload's members render as "".
+const RECEIVED_SAMPLE: ReceivedTemplateValues = {
+  event_type:
+    'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+  provider: 'sample-provider',
+  iss: 'https://idp.example.com',
+  jti: 'sample-jti',
+  txn: 'sample-txn',
+  event: {},
+};
+
+// Config hooks reach toHookDefinition without the API's schema: an
+// event_received trigger is checked by the same schema here.
+function receivedTrigger(trigger: unknown): EventReceivedTrigger {
+  const parsed = triggerSchema.safeParse(trigger);
+  if (!parsed.success || parsed.data.on !== 'event_received') {
+    const issue = parsed.error?.issues[0];
+    throw new InputError(
+      `Invalid hook: trigger${
+        issue?.path.length ? `.${issue.path.join('.')}` : ''
+      }: ${issue?.message ?? 'not an event_received trigger'}`,
+    );
+  }
+  const { provider, event_type: eventType } = parsed.data;
+  return {
+    on: 'event_received',
+    ...(provider !== undefined && { provider }),
+    event_type: eventType,
+  };
+}
 
 /**
  * Checks a hook and puts it in canonical form: the path canonical, the
@@ -124,20 +179,29 @@ export function toHookDefinition(
   if (templateIssue) {
     throw new InputError(`Invalid hook: payload_template ${templateIssue}`);
   }
-  const trigger: HookTrigger =
-    input.trigger.on === 'attribute_changed'
-      ? {
-          on: 'attribute_changed',
-          path: canonicalPath(input.trigger.path),
-          ...(input.trigger.from !== undefined && { from: input.trigger.from }),
-          ...(input.trigger.to !== undefined && { to: input.trigger.to }),
-        }
-      : { on: input.trigger.on };
+  let trigger: HookTrigger;
+  if (input.trigger.on === 'attribute_changed') {
+    trigger = {
+      on: 'attribute_changed',
+      path: canonicalPath(input.trigger.path),
+      ...(input.trigger.from !== undefined && { from: input.trigger.from }),
+      ...(input.trigger.to !== undefined && { to: input.trigger.to }),
+    };
+  } else if (input.trigger.on === 'event_received') {
+    trigger = receivedTrigger(input.trigger);
+  } else {
+    trigger = { on: input.trigger.on };
+  }
+  const received = trigger.on === 'event_received';
   const payloadTemplate = input.payload_template ?? {};
-  assertKnownPlaceholders(payloadTemplate);
+  assertKnownPlaceholders(payloadTemplate, received);
   const problems = validateEventPayload(
     eventType,
-    renderTemplate(payloadTemplate, SAMPLE),
+    renderTemplate(
+      payloadTemplate,
+      SAMPLE,
+      received ? RECEIVED_SAMPLE : undefined,
+    ),
   );
   if (problems.length) {
     throw new InputError(

@@ -32,7 +32,27 @@ export interface TemplateValues {
   name: string;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
+/**
+ * What a hook on a received SET (`on: event_received`) can use besides the
+ * values above, which it gets for the SET's subject.
+ *
+ * @internal
+ */
+export interface ReceivedTemplateValues {
+  /** The received event type that fired the hook. */
+  event_type: string;
+  /** The id of the provider the SET came from ("" when none). */
+  provider: string;
+  /** The received SET's `iss`, `jti`, and `txn` (its `jti` when it has none). */
+  iss: string;
+  jti: string;
+  txn: string;
+  /** The received event's payload; `{{event.<member>}}` reads a top-level member. */
+  event: Record<string, unknown>;
+}
+
+// `{{event.member}}` reaches into the received event's payload.
+const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_]+)?)\s*\}\}/g;
 const NAMES = new Set<string>([
   'from',
   'to',
@@ -41,6 +61,36 @@ const NAMES = new Set<string>([
   'email',
   'name',
 ]);
+const RECEIVED_NAMES = new Set<string>([
+  ...NAMES,
+  'event_type',
+  'provider',
+  'iss',
+  'jti',
+  'txn',
+]);
+const EVENT_MEMBER = 'event.';
+
+function isKnown(name: string, received: boolean): boolean {
+  if (!received) return NAMES.has(name);
+  return RECEIVED_NAMES.has(name) || name.startsWith(EVENT_MEMBER);
+}
+
+/**
+ * The longest text one `{{event.<member>}}` renders: a received SET is
+ * another party's, and 64 placeholders each copying a large member would
+ * make an event far larger than the SET that caused it.
+ *
+ * @internal
+ */
+export const MAX_EVENT_MEMBER_LENGTH = 4096;
+
+// A payload member as text: strings as they are, anything else as JSON.
+function memberText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.slice(0, MAX_EVENT_MEMBER_LENGTH);
+}
 
 /** How deeply objects and arrays may nest in a payload template. @internal */
 export const MAX_TEMPLATE_DEPTH = 32;
@@ -94,14 +144,18 @@ export function templateProblem(template: unknown): string | undefined {
 }
 
 /** Names every unknown `{{placeholder}}` in a template, so a typo fails when the hook is saved. @internal */
-export function unknownPlaceholders(template: unknown): string[] {
+export function unknownPlaceholders(
+  template: unknown,
+  /** Whether the hook fires on received SETs, which have more values. */
+  received = false,
+): string[] {
   const unknown = new Set<string>();
   const stack: unknown[] = [template];
   while (stack.length) {
     const value = stack.pop();
     if (typeof value === 'string') {
       for (const [, name] of value.matchAll(PLACEHOLDER)) {
-        if (!NAMES.has(name)) unknown.add(name);
+        if (!isKnown(name, received)) unknown.add(name);
       }
     } else if (value && typeof value === 'object') {
       // Reversed, so that the names come out in the template's order (a
@@ -131,11 +185,24 @@ function setOwn(target: object, key: string | number, value: unknown) {
  *
  * @internal
  */
-export function renderTemplate<T>(template: T, values: TemplateValues): T {
-  const fill = (text: string) =>
-    text.replace(PLACEHOLDER, (whole, name: string) =>
-      NAMES.has(name) ? values[name as keyof TemplateValues] : whole,
-    );
+export function renderTemplate<T>(
+  template: T,
+  values: TemplateValues,
+  /** The received SET's values, for a hook on received events. */
+  received?: ReceivedTemplateValues,
+): T {
+  const value = (whole: string, name: string): string => {
+    if (NAMES.has(name)) return values[name as keyof TemplateValues];
+    if (!received || !isKnown(name, true)) return whole;
+    if (name.startsWith(EVENT_MEMBER)) {
+      const member = name.slice(EVENT_MEMBER.length);
+      return Object.hasOwn(received.event, member)
+        ? memberText(received.event[member])
+        : '';
+    }
+    return received[name as Exclude<keyof ReceivedTemplateValues, 'event'>];
+  };
+  const fill = (text: string) => text.replace(PLACEHOLDER, value);
   // Copies the template breadth first: each object or array is made when
   // reached and its members filled in as they are taken from the queue.
   const root: { value?: unknown } = {};
@@ -164,13 +231,15 @@ export function renderTemplate<T>(template: T, values: TemplateValues): T {
 }
 
 /** Refuses a template with unknown placeholders. @internal */
-export function assertKnownPlaceholders(template: unknown) {
-  const unknown = unknownPlaceholders(template);
+export function assertKnownPlaceholders(template: unknown, received = false) {
+  const unknown = unknownPlaceholders(template, received);
   if (unknown.length) {
+    const known = [...(received ? RECEIVED_NAMES : NAMES)].map(n => `{{${n}}}`);
+    if (received) known.push('{{event.<member>}}');
     throw new InputError(
       `Invalid hook: payload_template uses unknown placeholders ${unknown
         .map(n => `{{${n}}}`)
-        .join(', ')}; known are ${[...NAMES].map(n => `{{${n}}}`).join(', ')}`,
+        .join(', ')}; known are ${known.join(', ')}`,
     );
   }
 }

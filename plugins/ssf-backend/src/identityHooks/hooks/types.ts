@@ -26,7 +26,36 @@ export type HookTrigger =
       to?: string;
     }
   | { on: 'user_added' }
-  | { on: 'user_removed' };
+  | { on: 'user_removed' }
+  | EventReceivedTrigger;
+
+/**
+ * Fires on a SET the receiver stored (not on a redelivery, nor on one of our
+ * own). Snake case, as on the wire: the trigger is stored as the API takes it.
+ *
+ * @internal
+ */
+export interface EventReceivedTrigger {
+  on: 'event_received';
+  /** Only SETs from this Security Events Provider (its id); any when absent. */
+  provider?: string;
+  /** The received event type URI, e.g. RISC account-disabled. */
+  event_type: string;
+}
+
+/**
+ * Why a hook fired on a received SET, recorded like an identity change.
+ *
+ * @internal
+ */
+export interface ReceivedEventCause {
+  kind: 'event_received';
+  /** The provider the SET came from, when it is a registered one. */
+  provider?: string;
+  iss: string;
+  jti: string;
+  event_type: string;
+}
 
 /** How the subject of a hook's events names the user. @internal */
 export type SubjectFormat = 'email' | 'iss_sub';

@@ -81,6 +81,10 @@ export class ReceivedEventStore {
    * Inserts the events that are not stored yet; returns the ids of the new
    * ones keyed by `iss jti`. Existing ones are left untouched.
    */
+  transaction<T>(fn: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.#knex.transaction(fn);
+  }
+
   async insertNew(
     events: NewReceivedEvent[],
     tx?: Knex.Transaction,

@@ -19,6 +19,7 @@ import {
   NewReceivedEvent,
   ReceivedEventStore,
 } from './ReceivedEventStore';
+import { ReceivedEventConsumers } from './ReceivedEventConsumers';
 
 /** The outcome of storing a SET. @internal */
 export interface WriteResult {
@@ -51,11 +52,17 @@ const MAX_BATCH = 100;
  */
 export class ReceivedEventWriter {
   readonly #store: ReceivedEventStore;
+  readonly #consumers?: ReceivedEventConsumers;
   #queue: Waiter[] = [];
   #flushing = false;
 
-  constructor(store: ReceivedEventStore) {
+  constructor(
+    store: ReceivedEventStore,
+    /** Run in the transaction that stores a batch, on its new SETs. */
+    consumers?: ReceivedEventConsumers,
+  ) {
     this.#store = store;
+    this.#consumers = consumers;
   }
 
   write(event: NewReceivedEvent): Promise<WriteResult> {
@@ -88,9 +95,7 @@ export class ReceivedEventWriter {
     }
     let inserted: Map<string, string>;
     try {
-      inserted = await this.#store.insertNew(
-        [...firsts.values()].map(w => w.event),
-      );
+      inserted = await this.#insert([...firsts.values()].map(w => w.event));
     } catch (error) {
       if (batch.length === 1) {
         batch[0].reject(error);
@@ -108,5 +113,24 @@ export class ReceivedEventWriter {
         w.resolve({ id, inserted: false });
       }
     }
+  }
+
+  /** Inserts the new SETs and, in the same transaction, runs the consumers on them. */
+  async #insert(events: NewReceivedEvent[]): Promise<Map<string, string>> {
+    const consumers = this.#consumers;
+    if (!consumers?.size) {
+      return this.#store.insertNew(events);
+    }
+    return this.#store.transaction(async tx => {
+      const inserted = await this.#store.insertNew(events, tx);
+      await consumers.onStored(
+        events.flatMap(event => {
+          const id = inserted.get(dedupeKey(event.iss, event.jti));
+          return id === undefined ? [] : [{ id, event }];
+        }),
+        tx,
+      );
+      return inserted;
+    });
   }
 }

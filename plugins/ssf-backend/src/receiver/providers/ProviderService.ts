@@ -128,6 +128,8 @@ export class ProviderService {
       authorizationSecretHash: request.authorization_secret
         ? hashSecret(request.authorization_secret)
         : undefined,
+      ...(request.owner && { owner: request.owner }),
+      ...(request.consumer && { consumer: request.consumer }),
       deliveryMethod: pollEndpointUrl
         ? DELIVERY_METHODS.poll
         : DELIVERY_METHODS.push,
@@ -179,7 +181,7 @@ export class ProviderService {
       authorizationSecretHash = hashSecret(request.authorization_secret);
     }
     const current: ProviderRecord = {
-      ...previous,
+      ...withCatalogRefs(previous, request),
       name: request.name,
       type: request.type,
       ...settings,
@@ -419,4 +421,21 @@ function notFound(id: string) {
   return new NotFoundError(
     `Resource not found: ${id} (SecurityEventsProvider)`,
   );
+}
+
+/**
+ * The provider with the request's `owner` and `consumer` applied: absent
+ * keeps the held value (like the other extensions), `null` removes it.
+ */
+function withCatalogRefs(
+  previous: ProviderRecord,
+  request: ReplaceSecurityEventsProviderRequest,
+): ProviderRecord {
+  const next: ProviderRecord = { ...previous };
+  for (const member of ['owner', 'consumer'] as const) {
+    const sent = request[member];
+    if (sent === null) delete next[member];
+    else if (sent !== undefined) next[member] = sent;
+  }
+  return next;
 }

@@ -44,6 +44,10 @@ export interface ProviderRecord {
   acceptNonUrlIssuer?: boolean;
   /** SHA-256 (hex) of the bearer secret pushes must carry. */
   authorizationSecretHash?: string;
+  /** The catalog entity that owns the provider (a normalised entity ref). */
+  owner?: string;
+  /** The catalog entity that consumes its SETs (a normalised entity ref). */
+  consumer?: string;
   deliveryMethod: DeliveryMethod;
   pollEndpointUrl?: string;
   remoteStreamId?: string;
@@ -150,27 +154,24 @@ export class ProviderStore {
     return this.#knex.transaction(fn);
   }
 
-  async get(
-    id: string,
-    tx?: Knex.Transaction,
-  ): Promise<ProviderRecord | undefined> {
-    const row = await (tx ?? this.#knex)(TABLE).where({ id }).first();
-    return row ? fromRow(row) : undefined;
+  get(id: string, tx?: Knex.Transaction) {
+    return this.#findBy({ id }, tx);
   }
 
-  async getByIssuer(
-    issuer: string,
-    tx?: Knex.Transaction,
-  ): Promise<ProviderRecord | undefined> {
-    const row = await (tx ?? this.#knex)(TABLE).where({ issuer }).first();
-    return row ? fromRow(row) : undefined;
+  getByIssuer(issuer: string, tx?: Knex.Transaction) {
+    return this.#findBy({ issuer }, tx);
   }
 
-  async getByName(
-    name: string,
+  getByName(name: string, tx?: Knex.Transaction) {
+    return this.#findBy({ name }, tx);
+  }
+
+  /** The provider with this id, issuer or name (each is unique). */
+  async #findBy(
+    where: { id: string } | { issuer: string } | { name: string },
     tx?: Knex.Transaction,
   ): Promise<ProviderRecord | undefined> {
-    const row = await (tx ?? this.#knex)(TABLE).where({ name }).first();
+    const row = await (tx ?? this.#knex)(TABLE).where(where).first();
     return row ? fromRow(row) : undefined;
   }
 
@@ -265,6 +266,8 @@ function toRow(p: ProviderRecord) {
     accept_untyped_sets: p.acceptUntypedSets ?? false,
     accept_non_url_issuer: p.acceptNonUrlIssuer ?? false,
     authorization_secret_hash: p.authorizationSecretHash ?? null,
+    owner: p.owner ?? null,
+    consumer: p.consumer ?? null,
     delivery_method: p.deliveryMethod,
     poll_endpoint_url: p.pollEndpointUrl ?? null,
     remote_stream_id: p.remoteStreamId ?? null,
@@ -313,6 +316,8 @@ function fromRow(row: any): ProviderRecord {
     acceptUntypedSets: Boolean(row.accept_untyped_sets),
     acceptNonUrlIssuer: Boolean(row.accept_non_url_issuer),
     authorizationSecretHash: row.authorization_secret_hash ?? undefined,
+    ...(row.owner && { owner: row.owner }),
+    ...(row.consumer && { consumer: row.consumer }),
     deliveryMethod: row.delivery_method,
     pollEndpointUrl: row.poll_endpoint_url ?? undefined,
     remoteStreamId: row.remote_stream_id ?? undefined,

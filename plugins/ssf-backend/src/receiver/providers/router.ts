@@ -30,9 +30,11 @@ import {
 } from '@shared-signals/plugin-ssf-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { audited } from '../../http/audited';
 import { createAdminResolver } from '../../http/userCallers';
 import { PollOutcome } from '../poll/ProviderPoller';
+import { providerMeta, providerMutationEvent } from './providerAudit';
 import { ProviderRecord } from './ProviderStore';
 import { ProviderService } from './ProviderService';
 import {
@@ -78,13 +80,9 @@ export function createProvidersRouter(
       {
         auditor,
         request: req,
-        eventId: 'provider-mutate',
-        severityLevel: actionType === 'delete' ? 'high' : 'medium',
-        meta: { actionType, actor, providerId: req.params.id ?? null },
+        ...providerMutationEvent(actionType, actor, req.params.id ?? null),
         successMeta: provider => ({
-          providerId: provider.id,
-          name: provider.name,
-          issuer: provider.issuer,
+          ...providerMeta(provider),
           ...meta(provider),
         }),
       },
@@ -99,11 +97,7 @@ export function createProvidersRouter(
 
   router.post('/', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
-    const body = parseProviderInput(
-      createSecurityEventsProviderRequestSchema,
-      jsonObjectBody(req),
-      providerTypeCauses,
-    );
+    const body = providerBody(req, createSecurityEventsProviderRequestSchema);
     const created = await mutation(req, 'create', actor, () =>
       providers.create(body),
     );
@@ -117,11 +111,7 @@ export function createProvidersRouter(
 
   router.put('/:id', async (req, res) => {
     const actor = await adminFor(req, ssfProviderManagePermission);
-    const body = parseProviderInput(
-      replaceSecurityEventsProviderRequestSchema,
-      jsonObjectBody(req),
-      providerTypeCauses,
-    );
+    const body = providerBody(req, replaceSecurityEventsProviderRequestSchema);
     const replaced = await mutation(req, 'replace', actor, async () => {
       const { current } = await providers.replace(req.params.id, body);
       return current;
@@ -188,12 +178,18 @@ export function createProvidersRouter(
   return router;
 }
 
-/** The parsed JSON object body; anything else is a 400 in the provider API's shape. */
-function jsonObjectBody(req: Request): unknown {
+/**
+ * A provider as the request's JSON body gives it, read by `schema`; anything
+ * else is a 400 in the provider API's shape.
+ */
+function providerBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+): z.infer<S> {
   if (!req.is('application/json')) {
     throw new ProviderInputError([
       'The request body must be JSON (Content-Type: application/json)',
     ]);
   }
-  return req.body;
+  return parseProviderInput(schema, req.body, providerTypeCauses);
 }

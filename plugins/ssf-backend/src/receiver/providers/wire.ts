@@ -66,6 +66,9 @@ export function toWireProvider(
   if (remote) {
     wire.remote_stream = remote;
   }
+  // Catalog extensions appear only when set, like the others.
+  if (p.owner !== undefined) wire.owner = p.owner;
+  if (p.consumer !== undefined) wire.consumer = p.consumer;
   return wire;
 }
 

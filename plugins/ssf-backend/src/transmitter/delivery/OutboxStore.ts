@@ -157,6 +157,21 @@ export class OutboxStore {
     );
   }
 
+  /** `#changed` for the rows an `UPDATE … RETURNING stream_id` changed. */
+  #changedRows(
+    change: OutboxChange['change'],
+    rows: Array<{ stream_id: string }>,
+    now: Date,
+    tx?: Knex.Transaction,
+  ) {
+    return this.#changed(
+      change,
+      rows.map(r => r.stream_id),
+      now,
+      tx,
+    );
+  }
+
   async insert(entries: NewOutboxEntry[], now: Date, tx?: Knex.Transaction) {
     if (entries.length === 0) return;
     await (tx ?? this.#knex).batchInsert(
@@ -294,12 +309,7 @@ export class OutboxStore {
       .returning('stream_id');
     if (streamId) query.andWhere('stream_id', streamId);
     const rows: Array<{ stream_id: string }> = await query;
-    await this.#changed(
-      'delivered',
-      rows.map(r => r.stream_id),
-      now,
-      tx,
-    );
+    await this.#changedRows('delivered', rows, now, tx);
     return rows.length;
   }
 
@@ -332,11 +342,7 @@ export class OutboxStore {
         last_error_at: now,
       })
       .returning('stream_id');
-    await this.#changed(
-      'failed',
-      rows.map(r => r.stream_id),
-      now,
-    );
+    await this.#changedRows('failed', rows, now);
   }
 
   async markDead(
@@ -441,11 +447,7 @@ export class OutboxStore {
         last_error_at: now,
       })
       .returning('stream_id');
-    await this.#changed(
-      'dropped',
-      rows.map(r => r.stream_id),
-      now,
-    );
+    await this.#changedRows('dropped', rows, now);
     return rows.length;
   }
 
@@ -468,6 +470,27 @@ export class OutboxStore {
   }
 
   /** Removes finished SETs older than the cutoff. */
+  /**
+   * The SETs (any state) with one of these `txn`s, as (txn, event type,
+   * stream): what the relay has already sent where, as long as the history
+   * keeps it.
+   */
+  async sentWithTxns(
+    txns: string[],
+    tx?: Knex.Transaction,
+  ): Promise<Array<{ txn: string; eventType: string; streamId: string }>> {
+    if (txns.length === 0) return [];
+    const rows: Array<{ txn: string; event_type: string; stream_id: string }> =
+      await (tx ?? this.#knex)(TABLE)
+        .whereIn('txn', txns)
+        .distinct('txn', 'event_type', 'stream_id');
+    return rows.map(r => ({
+      txn: r.txn,
+      eventType: r.event_type,
+      streamId: r.stream_id,
+    }));
+  }
+
   async deleteFinishedBefore(cutoff: Date) {
     return this.#knex(TABLE)
       .whereIn('state', ['delivered', 'dropped', 'dead'])

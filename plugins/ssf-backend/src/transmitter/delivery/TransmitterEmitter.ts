@@ -45,6 +45,18 @@ export interface EmitRequest {
   payload: Record<string, unknown>;
   /** Ties together SETs from one cause; made up when absent. */
   txn?: string;
+  /**
+   * Top-level claims beside the standard ones (the relay's `relayed_from`);
+   * never replaces a standard claim.
+   */
+  extensionClaims?: Record<string, unknown>;
+  /**
+   * Skip every stream whose outbox already holds a SET of this type with
+   * this `txn`, or that an earlier event of the same `emitAll` gives one
+   * (the relay's loop guard). Exact inside the caller's transaction, which
+   * sees its own earlier SETs.
+   */
+  oncePerStream?: boolean;
 }
 
 /** The SETs an emit produced, one per stream. @internal */
@@ -60,6 +72,10 @@ export function toWireSets(sets: EmitResult['sets']) {
 
 // At most this many queued emits share one transaction.
 const MAX_GROUP_COMMIT = 250;
+
+/** One SET's (txn, event type, stream), as `oncePerStream` compares them. */
+const sentKey = (txn: string, eventType: string, streamId: string) =>
+  JSON.stringify([txn, eventType, streamId]);
 
 type PreparedEmit = EmitRequest & { txn: string };
 type PlannedEntry = NewOutboxEntry & { request: number };
@@ -148,16 +164,11 @@ export class TransmitterEmitter {
     request: EmitRequest,
     options: { tx?: Knex.Transaction } = {},
   ): Promise<EmitResult> {
+    if (options.tx) {
+      return (await this.emitAll([request], { tx: options.tx }))[0];
+    }
     this.validate(request);
     const prepared = { ...request, txn: request.txn ?? randomUUID() };
-    if (options.tx) {
-      const tx = options.tx;
-      // Planned inside the caller's transaction, so the streams it read are
-      // the ones the SETs are stored for.
-      const { entries, streams } = await this.#plan([prepared], tx);
-      await this.#store(entries, streams, tx);
-      return toResults([prepared], entries)[0];
-    }
     return new Promise<EmitResult>((resolve, reject) => {
       this.#queue.push({ request: prepared, resolve, reject });
       if (!this.#draining) {
@@ -165,6 +176,25 @@ export class TransmitterEmitter {
         setImmediate(() => void this.#drain());
       }
     });
+  }
+
+  /**
+   * `emit` for several events in the caller's transaction, planned and
+   * stored together: one read of the streams and subjects, the SETs signed
+   * in parallel, one insert (the relay emits a batch of received SETs so).
+   * One invalid event refuses them all.
+   */
+  async emitAll(
+    requests: EmitRequest[],
+    options: { tx: Knex.Transaction },
+  ): Promise<EmitResult[]> {
+    for (const request of requests) this.validate(request);
+    const prepared = requests.map(r => ({ ...r, txn: r.txn ?? randomUUID() }));
+    // Planned inside the caller's transaction, so the streams it read are
+    // the ones the SETs are stored for.
+    const { entries, streams } = await this.#plan(prepared, options.tx);
+    await this.#store(entries, streams, options.tx);
+    return toResults(prepared, entries);
   }
 
   async #drain() {
@@ -238,20 +268,44 @@ export class TransmitterEmitter {
       streams.map(s => s.streamId),
       tx,
     );
+    const sent = await this.#alreadySent(requests, tx);
     const planned = await Promise.all(
       requests.map(async (request, index) => {
-        const targets = this.#targets(streams, subjects, request);
+        let targets = this.#targets(streams, subjects, request);
+        if (request.oncePerStream) {
+          // Synchronous, before any await: of two events with one txn and
+          // type, the first in the group takes the stream.
+          targets = targets.filter(s => {
+            const key = sentKey(request.txn, request.type, s.streamId);
+            if (sent.has(key)) return false;
+            sent.add(key);
+            return true;
+          });
+        }
         const entries = await this.#sign(
           targets,
           request.type,
           request.subject,
           request.payload,
           request.txn,
+          request.extensionClaims,
         );
         return entries.map(e => ({ ...e, request: index }));
       }),
     );
     return { entries: planned.flat(), streams };
+  }
+
+  /** (txn, type, stream) of the stored SETs the `oncePerStream` events name. */
+  async #alreadySent(
+    requests: PreparedEmit[],
+    tx?: Knex.Transaction,
+  ): Promise<Set<string>> {
+    const txns = [
+      ...new Set(requests.filter(r => r.oncePerStream).map(r => r.txn)),
+    ];
+    const rows = await this.#outbox.sentWithTxns(txns, tx);
+    return new Set(rows.map(r => sentKey(r.txn, r.eventType, r.streamId)));
   }
 
   /**
@@ -350,6 +404,7 @@ export class TransmitterEmitter {
     subject: SubjectIdentifier,
     payload: Record<string, unknown>,
     txn: string,
+    extensionClaims?: Record<string, unknown>,
   ): Promise<NewOutboxEntry[]> {
     return Promise.all(
       streams.map(async stream => {
@@ -360,6 +415,7 @@ export class TransmitterEmitter {
           subject,
           eventType,
           payload,
+          extensionClaims,
           shape: this.#profiles.forStream(stream).shapeSet,
         });
         return { jti, streamId: stream.streamId, eventType, txn, setJws: jws };

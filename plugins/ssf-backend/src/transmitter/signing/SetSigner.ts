@@ -30,6 +30,11 @@ export interface SetContent {
   subject: SubjectIdentifier;
   eventType: string;
   payload: Record<string, unknown>;
+  /**
+   * Extension claims beside the standard ones (the relay's `relayed_from`);
+   * one named like a standard claim is ignored, never replacing it.
+   */
+  extensionClaims?: Record<string, unknown>;
   /** The stream's receiver profile's reshaping, applied last. */
   shape?: (claims: SsfSetClaims) => SsfSetClaims;
 }
@@ -74,6 +79,9 @@ export class SetSigner {
       sub_id: content.subject,
       events: { [content.eventType]: content.payload },
     };
+    for (const [name, value] of Object.entries(content.extensionClaims ?? {})) {
+      if (!(name in claims)) claims[name] = value;
+    }
     // A profile reshapes claims but never the identity of the SET.
     const payload = JSON.stringify(
       content.shape

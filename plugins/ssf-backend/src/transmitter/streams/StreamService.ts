@@ -227,6 +227,7 @@ export class StreamService {
     request: CreateStreamRequest,
   ): Promise<StreamConfiguration> {
     const clientId = this.#ownerFor(caller, request.client_id);
+    assertCatalogRefsByAdmin(caller, request, {});
     const profile = this.#profiles.get(request.receiver_profile);
     const algorithm = this.#config.signing.algorithm;
     if (
@@ -266,6 +267,8 @@ export class StreamService {
       delivery,
       description: request.description,
       receiverProfile: profile.id,
+      ...(request.owner !== undefined && { owner: request.owner }),
+      ...(request.consumer !== undefined && { consumer: request.consumer }),
       status: 'enabled',
       minVerificationInterval: this.#config.minVerificationIntervalSeconds,
       // Creating it is the receiver's first activity (or, for a stream an
@@ -355,7 +358,7 @@ export class StreamService {
     request: UpdateStreamRequest & { delivery: StreamDeliveryRequest },
   ): Promise<StreamChange> {
     return this.#change(caller, request, async current => ({
-      ...current,
+      ...withCatalogRefs(current, request),
       eventsRequested: dedupe(request.events_requested ?? []),
       description: request.description,
       delivery: await this.#delivery(
@@ -372,7 +375,7 @@ export class StreamService {
     request: UpdateStreamRequest,
   ): Promise<StreamChange> {
     return this.#change(caller, request, async current => ({
-      ...current,
+      ...withCatalogRefs(current, request),
       eventsRequested:
         request.events_requested !== undefined
           ? dedupe(request.events_requested)
@@ -519,6 +522,8 @@ export class StreamService {
       ...(stream.receiverProfile !== DEFAULT_PROFILE_ID && {
         receiver_profile: stream.receiverProfile,
       }),
+      ...(stream.owner !== undefined && { owner: stream.owner }),
+      ...(stream.consumer !== undefined && { consumer: stream.consumer }),
     };
   }
 
@@ -531,6 +536,7 @@ export class StreamService {
     // database connection is held while waiting on the network.
     const before = await this.#visible(caller, request.stream_id);
     this.#assertTransmitterSuppliedUnchanged(request, before);
+    assertCatalogRefsByAdmin(caller, request, before);
     const next = { ...(await apply(before)), updatedAt: this.#now() };
     const adminChange = isAdminDeliveryChange(caller, before, next);
     const afterCommit = await this.#store.transaction(async tx => {
@@ -698,6 +704,48 @@ function keepSecretForSameEndpoint(
     current.authorizationHeader !== undefined
   ) {
     return { ...next, authorizationHeader: current.authorizationHeader };
+  }
+  return next;
+}
+
+/**
+ * `owner` and `consumer` place a stream in the catalog (its owner, and a
+ * dependsOn relation from the consumer), so only a portal admin chooses
+ * them; a receiver may echo the values it read, as with transmitter-supplied
+ * properties.
+ */
+function assertCatalogRefsByAdmin(
+  caller: StreamCaller,
+  request: { owner?: string | null; consumer?: string | null },
+  current: Pick<StreamRecord, 'owner' | 'consumer'>,
+) {
+  if (caller.type === 'admin') return;
+  for (const member of ['owner', 'consumer'] as const) {
+    const sent = request[member];
+    if (sent !== undefined && sent !== (current[member] ?? null)) {
+      throw new InputError(
+        `${member} can only be set by a portal administrator; a receiver may only echo the value it read (${JSON.stringify(
+          current[member] ?? null,
+        )})`,
+      );
+    }
+  }
+}
+
+/**
+ * The stream with the request's `owner` and `consumer` applied: absent keeps
+ * the held value (PUT and PATCH alike, see the request schemas), `null`
+ * removes it.
+ */
+function withCatalogRefs(
+  current: StreamRecord,
+  request: { owner?: string | null; consumer?: string | null },
+): StreamRecord {
+  const next: StreamRecord = { ...current };
+  for (const member of ['owner', 'consumer'] as const) {
+    const sent = request[member];
+    if (sent === null) delete next[member];
+    else if (sent !== undefined) next[member] = sent;
   }
   return next;
 }

@@ -40,6 +40,10 @@ export interface StreamRecord {
   description?: string;
   /** The receiver profile that shapes this stream's SETs (`ssf` by default). */
   receiverProfile: string;
+  /** The catalog entity that owns the stream (a normalised entity ref). */
+  owner?: string;
+  /** The catalog entity that consumes the stream (a normalised entity ref). */
+  consumer?: string;
   status: StreamStatusValue;
   statusReason?: string;
   minVerificationInterval: number;
@@ -92,23 +96,20 @@ export class StreamStore {
     return Number(n);
   }
 
-  async get(
-    streamId: string,
-    tx?: Knex.Transaction,
-  ): Promise<StreamRecord | undefined> {
-    const row = await (tx ?? this.#knex)(TABLE)
-      .where({ stream_id: streamId })
-      .first();
-    return row ? fromRow(row) : undefined;
+  get(streamId: string, tx?: Knex.Transaction) {
+    return this.#findBy({ stream_id: streamId }, tx);
   }
 
-  async getByClientId(
-    clientId: string,
+  getByClientId(clientId: string, tx?: Knex.Transaction) {
+    return this.#findBy({ client_id: clientId }, tx);
+  }
+
+  /** The stream with this id or owning client (each is unique). */
+  async #findBy(
+    where: { stream_id: string } | { client_id: string },
     tx?: Knex.Transaction,
   ): Promise<StreamRecord | undefined> {
-    const row = await (tx ?? this.#knex)(TABLE)
-      .where({ client_id: clientId })
-      .first();
+    const row = await (tx ?? this.#knex)(TABLE).where(where).first();
     return row ? fromRow(row) : undefined;
   }
 
@@ -191,6 +192,8 @@ function toRow(s: StreamRecord) {
     authorization_header: s.delivery.authorizationHeader ?? null,
     description: s.description ?? null,
     receiver_profile: s.receiverProfile,
+    owner: s.owner ?? null,
+    consumer: s.consumer ?? null,
     status: s.status,
     status_reason: s.statusReason ?? null,
     min_verification_interval: s.minVerificationInterval,
@@ -217,6 +220,8 @@ function fromRow(row: any): StreamRecord {
     },
     description: row.description ?? undefined,
     receiverProfile: row.receiver_profile,
+    ...(row.owner && { owner: row.owner }),
+    ...(row.consumer && { consumer: row.consumer }),
     status: row.status,
     statusReason: row.status_reason ?? undefined,
     minVerificationInterval: Number(row.min_verification_interval),

@@ -15,7 +15,14 @@
  */
 
 import { useApi } from '@backstage/core-plugin-api';
-import { Flex, Radio, RadioGroup, Text, TextField } from '@backstage/ui';
+import {
+  Flex,
+  Radio,
+  RadioGroup,
+  Text,
+  TextAreaField,
+  TextField,
+} from '@backstage/ui';
 import { useState } from 'react';
 import { HookDryRunResult, ssfApiRef } from '../../api';
 import { FormDialog, useFormState } from '../common';
@@ -26,6 +33,7 @@ import {
   validateDryRunForm,
 } from './dryRunForm';
 import { DryRunResult } from './DryRunResult';
+import { ReceivedEventFields } from './ReceivedEventFields';
 
 /**
  * Asks the backend what the enabled hooks would emit for a made-up change
@@ -33,6 +41,8 @@ import { DryRunResult } from './DryRunResult';
  */
 export function DryRunDialog(props: {
   defaultPath?: string;
+  /** The event type the hooks on received events most likely watch. */
+  defaultReceivedEventType?: string;
   onClose: () => void;
 }) {
   const { onClose } = props;
@@ -40,7 +50,11 @@ export function DryRunDialog(props: {
   const [result, setResult] = useState<HookDryRunResult>();
   // The dialog stays open after a run, to show what it returned.
   const form = useFormState({
-    initial: () => initialDryRunFormValues(props.defaultPath),
+    initial: () =>
+      initialDryRunFormValues(
+        props.defaultPath,
+        props.defaultReceivedEventType,
+      ),
     validate: validateDryRunForm,
     onSubmit: async values => {
       setResult(await ssfApi.dryRunHooks(toDryRunRequest(values)));
@@ -60,7 +74,14 @@ export function DryRunDialog(props: {
       submitErrorTitle="The dry run failed"
       closeLabel="Close"
       onClose={onClose}
-      result={result && <DryRunResult result={result} />}
+      result={
+        result && (
+          <DryRunResult
+            result={result}
+            received={values.kind === 'event_received'}
+          />
+        )
+      }
     >
       <Text as="p" color="secondary">
         Describe a change to a user to see which hooks would fire and what they
@@ -81,7 +102,27 @@ export function DryRunDialog(props: {
       >
         <Radio value="attribute_changed">An attribute changes</Radio>
         <Radio value="user_removed">The user is removed from the catalog</Radio>
+        <Radio value="event_received">
+          A provider sends an event about the user
+        </Radio>
       </RadioGroup>
+      {values.kind === 'event_received' && (
+        <>
+          <ReceivedEventFields
+            bind={bind}
+            anyProviderLabel="No provider in particular"
+            providerDescription="The provider the SET would come from; hooks for another provider do not fire."
+          />
+          <TextAreaField
+            name="receivedPayload"
+            label="Event payload"
+            description="Optional: the received event's members, a JSON object, for {{event.<member>}} in payload templates."
+            placeholder='{"reason": "fraud"}'
+            rows={3}
+            {...bind('receivedPayload')}
+          />
+        </>
+      )}
       {values.kind === 'attribute_changed' && (
         <>
           <TextField

@@ -49,11 +49,11 @@ function EventCard(props: { event: HookDryRunEvent }) {
   );
 }
 
-/** What a dry run derived from the change, and the events it would emit. */
-export function DryRunResult(props: { result: HookDryRunResult }) {
-  const { changes, events } = props.result;
+/** The changes a dry run derived from the values before and after. */
+function ChangesSeen(props: { changes: HookDryRunResult['changes'] }) {
+  const { changes } = props;
   return (
-    <Flex direction="column" gap="3" role="region" aria-label="Dry-run result">
+    <>
       <Text variant="title-x-small" weight="bold">
         Changes seen
       </Text>
@@ -73,17 +73,43 @@ export function DryRunResult(props: { result: HookDryRunResult }) {
           })}
         </ul>
       )}
+    </>
+  );
+}
+
+/**
+ * What a dry run derived from the change, and the events it would emit. A
+ * received event is no change to the user's attributes: for one, only the
+ * events are shown.
+ */
+export function DryRunResult(props: {
+  result: HookDryRunResult;
+  /** Whether the dry run was of a received event. */
+  received?: boolean;
+}) {
+  const { received } = props;
+  const { changes, events } = props.result;
+  return (
+    <Flex direction="column" gap="3" role="region" aria-label="Dry-run result">
+      {!received && <ChangesSeen changes={changes} />}
       <Text variant="title-x-small" weight="bold">
         Events that would be emitted
       </Text>
-      {events.length === 0 ? (
+      {events.length === 0 && received && (
+        <Text color="secondary">
+          No hook on received events matches this event, so nothing would be
+          emitted. Only enabled hooks are tried.
+        </Text>
+      )}
+      {events.length === 0 && !received && (
         <Text color="secondary">
           No hook matches this change, so nothing would be emitted. Only enabled
           hooks are tried.
         </Text>
-      ) : (
-        events.map((event, i) => <EventCard key={i} event={event} />)
       )}
+      {events.map((event, i) => (
+        <EventCard key={i} event={event} />
+      ))}
     </Flex>
   );
 }

@@ -25,6 +25,7 @@ import {
 import { LifecycleHook, ssfApiRef } from '../../api';
 import { FormDialog, useFormState } from '../common';
 import { EVENT_TYPE_SECTIONS } from '../StreamsTab/eventTypeOptions';
+import { ReceivedEventFields } from './ReceivedEventFields';
 import {
   HookFormValues,
   initialHookFormValues,
@@ -93,7 +94,17 @@ export function HookFormDialog(props: {
         <Radio value="attribute_changed">An attribute of a user changes</Radio>
         <Radio value="user_added">A user is added to the catalog</Radio>
         <Radio value="user_removed">A user is removed from the catalog</Radio>
+        <Radio value="event_received">
+          An event is received from a Security Events Provider
+        </Radio>
       </RadioGroup>
+      {values.triggerKind === 'event_received' && (
+        <ReceivedEventFields
+          bind={bind}
+          anyProviderLabel="Any provider"
+          providerDescription="Fire only on SETs from this provider, or from any of them."
+        />
+      )}
       {values.triggerKind === 'attribute_changed' && (
         <>
           <TextField
@@ -128,21 +139,28 @@ export function HookFormDialog(props: {
         value={values.eventType || null}
         onChange={v => set('eventType', v ? String(v) : '')}
       />
-      <RadioGroup
-        name="subjectFormat"
-        label="Subject format"
-        value={values.subjectFormat}
-        onChange={v =>
-          set('subjectFormat', v as HookFormValues['subjectFormat'])
-        }
-      >
-        <Radio value="email">Email address of the user</Radio>
-        <Radio value="iss_sub">Issuer and subject</Radio>
-      </RadioGroup>
+      {/* A hook on received events is about the received SET's subject. */}
+      {values.triggerKind !== 'event_received' && (
+        <RadioGroup
+          name="subjectFormat"
+          label="Subject format"
+          value={values.subjectFormat}
+          onChange={v =>
+            set('subjectFormat', v as HookFormValues['subjectFormat'])
+          }
+        >
+          <Radio value="email">Email address of the user</Radio>
+          <Radio value="iss_sub">Issuer and subject</Radio>
+        </RadioGroup>
+      )}
       <TextAreaField
         name="payloadTemplate"
         label="Payload template"
-        description="A JSON object for the event's members. String values may use {{from}}, {{to}}, {{path}}, {{identity}}, {{email}} and {{name}}."
+        description={
+          values.triggerKind === 'event_received'
+            ? "A JSON object for the event's members. String values may use {{event_type}}, {{provider}}, {{iss}}, {{jti}}, {{txn}}, {{event.<member>}} (a member of the received event) and {{identity}}, {{email}} and {{name}} of its subject."
+            : "A JSON object for the event's members. String values may use {{from}}, {{to}}, {{path}}, {{identity}}, {{email}} and {{name}}."
+        }
         rows={6}
         {...bind('payloadTemplate')}
       />

@@ -29,6 +29,7 @@ import {
   hookFiring,
   lifecycleStatus,
   mockSsfApi,
+  provider,
 } from '../../__testUtils__/fixtures';
 import { openDialog, press, typeIn } from '../../__testUtils__/interactions';
 import { tabRender } from '../../__testUtils__/render';
@@ -265,6 +266,129 @@ describe('HooksTab', () => {
       ).toBeInTheDocument();
       await waitFor(() => expect(api.listHooks).toHaveBeenCalledTimes(2));
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+
+    it('creates a hook on a received event, with its type and provider', async () => {
+      const api = hooksApi({
+        listHooks: async () => [],
+        listProviders: async () => [provider()],
+        createHook: async input => hook({ name: input.name }),
+      });
+      render(api);
+      const form = await openCreateDialog();
+      await typeIn(form, /Name/, 'okta-disabled');
+      await userEvent.click(
+        form.getByRole('radio', { name: /An event is received/ }),
+      );
+      // Identity-change fields give way to those of the received event.
+      expect(
+        form.queryByRole('textbox', { name: /Attribute path/ }),
+      ).not.toBeInTheDocument();
+      expect(
+        form.queryByRole('radio', { name: /Issuer and subject/ }),
+      ).not.toBeInTheDocument();
+      await userEvent.click(form.getByRole('button', { name: /Event type$/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'session-revoked' }),
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/Enter the received event type/),
+      ).toBeInTheDocument();
+
+      const eventType = form.getByRole('textbox', {
+        name: /Received event type/,
+      });
+      await replaceText(eventType, 'account disabled');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/must be an absolute URI/),
+      ).toBeInTheDocument();
+
+      // A known type is picked from the list; the field takes any URI.
+      await userEvent.clear(eventType);
+      await userEvent.click(
+        form.getByRole('button', { name: /Known event types/ }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'account-disabled' }),
+      );
+      expect(eventType).toHaveValue(
+        'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+      );
+      await userEvent.click(form.getByRole('button', { name: /Provider$/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: /Okta/ }),
+      );
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+
+      await waitFor(() =>
+        expect(api.createHook).toHaveBeenCalledWith({
+          name: 'okta-disabled',
+          trigger: {
+            on: 'event_received',
+            provider: 'sse1abc',
+            event_type:
+              'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+          },
+          event_type: CAEP_EVENT_TYPES.sessionRevoked,
+          payload_template: {},
+          subject_format: 'email',
+        }),
+      );
+    });
+
+    it('edits a hook on a received event, keeping a provider that is no longer listed', async () => {
+      const received = hook({
+        trigger: {
+          on: 'event_received',
+          provider: 'gone1',
+          event_type: 'https://vendor.example/secevent/user-flagged',
+        },
+      });
+      const api = hooksApi({
+        listHooks: async () => [received],
+        listProviders: async () => [provider()],
+        replaceHook: async (_id, input) => hook({ name: input.name }),
+      });
+      render(api);
+      const form = await openDialog('Edit lifecycle-suspended-session-revoked');
+      expect(
+        form.getByRole('radio', { name: /An event is received/ }),
+      ).toBeChecked();
+      expect(
+        form.getByRole('textbox', { name: /Received event type/ }),
+      ).toHaveValue('https://vendor.example/secevent/user-flagged');
+      expect(
+        await form.findByRole('button', { name: /Provider$/ }),
+      ).toHaveTextContent('gone1');
+      await userEvent.click(form.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.replaceHook).toHaveBeenCalledWith(
+          'hook_1',
+          expect.objectContaining({ trigger: received.trigger }),
+        ),
+      );
+
+      // Any provider: the trigger names none.
+      await openDialog('Edit lifecycle-suspended-session-revoked');
+      const again = within(await screen.findByRole('dialog'));
+      await userEvent.click(again.getByRole('button', { name: /Provider$/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Any provider' }),
+      );
+      await userEvent.click(again.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.replaceHook).toHaveBeenLastCalledWith(
+          'hook_1',
+          expect.objectContaining({
+            trigger: {
+              on: 'event_received',
+              event_type: 'https://vendor.example/secevent/user-flagged',
+            },
+          }),
+        ),
+      );
     });
 
     it("sends an RE2 pattern the browser's RegExp refuses, and shows the backend's refusal of a backreference", async () => {
@@ -510,6 +634,75 @@ describe('HooksTab', () => {
           removed: true,
         },
       });
+    });
+
+    it('sends a received-event sample for the hooks on received events', async () => {
+      const accountDisabled =
+        'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+      const api = hooksApi({
+        listHooks: async () => [
+          hook(),
+          hook({
+            id: 'hook_3',
+            name: 'okta-disabled',
+            trigger: { on: 'event_received', event_type: accountDisabled },
+          }),
+        ],
+        listProviders: async () => [provider()],
+        dryRunHooks: async () => ({
+          changes: [],
+          events: [
+            {
+              hook_id: 'hook_3',
+              hook_name: 'okta-disabled',
+              event_type: CAEP_EVENT_TYPES.sessionRevoked,
+              subject: { format: 'email', email: 'jdoe@example.com' },
+              payload: { initiating_entity: 'policy' },
+              streams: ['stream-1'],
+            },
+          ],
+        }),
+      });
+      const dialog = await openDryRun(api);
+      await typeIn(dialog, /User email/, 'jdoe@example.com');
+      await userEvent.click(
+        dialog.getByRole('radio', { name: /A provider sends an event/ }),
+      );
+      // The type the enabled hook on received events watches is filled in.
+      expect(
+        dialog.getByRole('textbox', { name: /Received event type/ }),
+      ).toHaveValue(accountDisabled);
+      await userEvent.click(dialog.getByRole('button', { name: /Provider$/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: /Okta/ }),
+      );
+      const payload = dialog.getByRole('textbox', { name: /Event payload/ });
+      await replaceText(payload, '["fraud"]');
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+      expect(
+        await dialog.findByText(/The event payload must be a JSON object/),
+      ).toBeInTheDocument();
+      await replaceText(payload, '{"reason": "fraud"}');
+      await userEvent.click(
+        dialog.getByRole('button', { name: 'Run dry run' }),
+      );
+
+      const event = within(
+        await dialog.findByRole('region', { name: 'Event from okta-disabled' }),
+      );
+      expect(api.dryRunHooks).toHaveBeenCalledWith({
+        received_event: {
+          event_type: accountDisabled,
+          subject: { format: 'email', email: 'jdoe@example.com' },
+          provider: 'sse1abc',
+          payload: { reason: 'fraud' },
+        },
+      });
+      expect(event.getByText('1 stream: stream-1')).toBeInTheDocument();
+      // A received event changes no attribute: no "changes seen" for it.
+      expect(dialog.queryByText('Changes seen')).not.toBeInTheDocument();
     });
 
     it('shows a refused dry run in words', async () => {

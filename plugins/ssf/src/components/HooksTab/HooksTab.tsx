@@ -49,6 +49,18 @@ function watchedPath(hooks: LifecycleHook[] | undefined): string | undefined {
     : undefined;
 }
 
+/** The received event type the first enabled hook on received events watches. */
+function watchedReceivedEventType(
+  hooks: LifecycleHook[] | undefined,
+): string | undefined {
+  const watching = hooks
+    ?.filter(h => h.enabled)
+    .find(h => h.trigger.on === 'event_received');
+  return watching?.trigger.on === 'event_received'
+    ? watching.trigger.event_type
+    : undefined;
+}
+
 /**
  * The Lifecycle hooks tab: the hooks that turn identity changes into
  * security events, a dry run, recent firings and the catalog
@@ -157,6 +169,7 @@ export function HooksTab() {
       {dryRunning && (
         <DryRunDialog
           defaultPath={watchedPath(hooks.value)}
+          defaultReceivedEventType={watchedReceivedEventType(hooks.value)}
           onClose={() => setDryRunning(false)}
         />
       )}

@@ -71,3 +71,57 @@ describe('toDryRunRequest', () => {
     });
   });
 });
+
+describe('a received-event sample', () => {
+  const accountDisabled =
+    'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+  const received = {
+    ...initialDryRunFormValues(LIFECYCLE_PATH, accountDisabled),
+    email: 'jdoe@example.com',
+    kind: 'event_received' as const,
+  };
+
+  it('starts with the watched type, and needs an absolute URI and a JSON object', () => {
+    expect(received.receivedEventType).toBe(accountDisabled);
+    expect(validateDryRunForm({ ...received, path: '' })).toEqual({});
+    const errors = validateDryRunForm({
+      ...received,
+      receivedEventType: 'account-disabled',
+      receivedPayload: '[1]',
+    });
+    expect(errors.receivedEventType).toContain('must be an absolute URI');
+    expect(errors.receivedPayload).toBe(
+      'The event payload must be a JSON object, such as {"reason": "fraud"}',
+    );
+    expect(
+      validateDryRunForm({ ...received, receivedPayload: '{' }).receivedPayload,
+    ).toContain('Not valid JSON');
+    expect(
+      validateDryRunForm({ ...received, receivedEventType: ' ' })
+        .receivedEventType,
+    ).toContain('Enter the received event type');
+  });
+
+  it('sends received_event, with the provider and payload only when given', () => {
+    expect(toDryRunRequest(received)).toEqual({
+      received_event: {
+        event_type: accountDisabled,
+        subject: { format: 'email', email: 'jdoe@example.com' },
+      },
+    });
+    expect(
+      toDryRunRequest({
+        ...received,
+        receivedProvider: 'sse1abc',
+        receivedPayload: '{"reason": "fraud"}',
+      }),
+    ).toEqual({
+      received_event: {
+        event_type: accountDisabled,
+        subject: { format: 'email', email: 'jdoe@example.com' },
+        provider: 'sse1abc',
+        payload: { reason: 'fraud' },
+      },
+    });
+  });
+});

@@ -16,22 +16,68 @@
 
 import { simpleSubjectSchema } from '@shared-signals/plugin-ssf-common';
 import { HookDryRunRequest } from '../../api';
+import { receivedEventTypeError } from './hookForm';
 
-/** What the dry-run form edits: a user and how it changed. */
+/**
+ * What the dry-run form edits: a user and how it changed, or a SET about
+ * the user received from a provider (for the hooks on received events).
+ */
 export interface DryRunFormValues {
   email: string;
-  kind: 'attribute_changed' | 'user_removed';
+  kind: 'attribute_changed' | 'user_removed' | 'event_received';
   path: string;
   before: string;
   after: string;
+  /** The received event's type URI. */
+  receivedEventType: string;
+  /** The provider it would come from; empty for none in particular. */
+  receivedProvider: string;
+  /** The received event's payload, JSON text; empty for none. */
+  receivedPayload: string;
 }
 
 /** Field name to error message. */
 export type DryRunFormErrors = Partial<Record<keyof DryRunFormValues, string>>;
 
-/** Empty values, with the attribute path the hooks most likely watch. */
-export function initialDryRunFormValues(path = ''): DryRunFormValues {
-  return { email: '', kind: 'attribute_changed', path, before: '', after: '' };
+/**
+ * Empty values, with the attribute path and the received event type the
+ * hooks most likely watch.
+ */
+export function initialDryRunFormValues(
+  path = '',
+  receivedEventType = '',
+): DryRunFormValues {
+  return {
+    email: '',
+    kind: 'attribute_changed',
+    path,
+    before: '',
+    after: '',
+    receivedEventType,
+    receivedProvider: '',
+    receivedPayload: '',
+  };
+}
+
+/** The received event's payload as an object, or the reason it is not one. */
+export function parseReceivedPayload(
+  text: string,
+): Record<string, unknown> | undefined | Error {
+  if (!text.trim()) {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return new Error(`Not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return new Error(
+      'The event payload must be a JSON object, such as {"reason": "fraud"}',
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Checks the form as the backend will; an empty object means valid. */
@@ -50,6 +96,16 @@ export function validateDryRunForm(values: DryRunFormValues): DryRunFormErrors {
   if (values.kind === 'attribute_changed' && !values.path.trim()) {
     errors.path = 'Enter the attribute path that changed';
   }
+  if (values.kind === 'event_received') {
+    const typeError = receivedEventTypeError(values.receivedEventType.trim());
+    if (typeError) {
+      errors.receivedEventType = typeError;
+    }
+    const payload = parseReceivedPayload(values.receivedPayload);
+    if (payload instanceof Error) {
+      errors.receivedPayload = payload.message;
+    }
+  }
   return errors;
 }
 
@@ -62,6 +118,17 @@ export function toDryRunRequest(values: DryRunFormValues): HookDryRunRequest {
   const subject = { format: 'email' as const, email: values.email.trim() };
   if (values.kind === 'user_removed') {
     return { change: { subject, removed: true } };
+  }
+  if (values.kind === 'event_received') {
+    const payload = parseReceivedPayload(values.receivedPayload);
+    return {
+      received_event: {
+        event_type: values.receivedEventType.trim(),
+        subject,
+        ...(values.receivedProvider && { provider: values.receivedProvider }),
+        ...(payload && !(payload instanceof Error) && { payload }),
+      },
+    };
   }
   const path = values.path.trim();
   return {

@@ -34,6 +34,8 @@ const valid: HookFormValues = {
   eventType: CAEP_EVENT_TYPES.sessionRevoked,
   subjectFormat: 'email',
   payloadTemplate: '{"initiating_entity": "policy"}',
+  receivedEventType: '',
+  receivedProvider: '',
 };
 
 describe('validateHookForm', () => {
@@ -155,5 +157,71 @@ describe('toHookInput', () => {
       payload_template: saved.payload_template,
       subject_format: saved.subject_format,
     });
+  });
+});
+
+describe('hooks on received events', () => {
+  const accountDisabled =
+    'https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+  const received: HookFormValues = {
+    ...valid,
+    triggerKind: 'event_received',
+    path: '',
+    receivedEventType: ` ${accountDisabled} `,
+    receivedProvider: 'sse1abc',
+  };
+
+  it('needs the received event type as an absolute URI of at most 512 characters', () => {
+    expect(validateHookForm(received)).toEqual({});
+    // Any absolute URI: a provider may send types of its own.
+    expect(
+      validateHookForm({
+        ...received,
+        receivedEventType: 'urn:example:secevent:flagged',
+      }),
+    ).toEqual({});
+    expect(
+      validateHookForm({ ...received, receivedEventType: '' })
+        .receivedEventType,
+    ).toContain('Enter the received event type');
+    expect(
+      validateHookForm({ ...received, receivedEventType: 'account disabled' })
+        .receivedEventType,
+    ).toContain('must be an absolute URI');
+    expect(
+      validateHookForm({
+        ...received,
+        receivedEventType: `https://e.example/${'a'.repeat(500)}`,
+      }).receivedEventType,
+    ).toBe('The event type must be at most 512 characters (it has 518)');
+    // Identity-change hooks need no received event type.
+    expect(validateHookForm(valid).receivedEventType).toBeUndefined();
+  });
+
+  it('sends the trigger, without a provider for any provider', () => {
+    expect(toHookInput(received).trigger).toEqual({
+      on: 'event_received',
+      provider: 'sse1abc',
+      event_type: accountDisabled,
+    });
+    expect(toHookInput({ ...received, receivedProvider: '' }).trigger).toEqual({
+      on: 'event_received',
+      event_type: accountDisabled,
+    });
+  });
+
+  it('round-trips a saved hook on received events through the form', () => {
+    const saved = hook({
+      trigger: {
+        on: 'event_received',
+        provider: 'sse1abc',
+        event_type: accountDisabled,
+      },
+    });
+    const values = initialHookFormValues(saved);
+    expect(values.triggerKind).toBe('event_received');
+    expect(values.receivedEventType).toBe(accountDisabled);
+    expect(values.receivedProvider).toBe('sse1abc');
+    expect(toHookInput(values, saved.enabled).trigger).toEqual(saved.trigger);
   });
 });

@@ -40,6 +40,10 @@ export interface HookFormValues {
   eventType: string;
   subjectFormat: HookSubjectFormat;
   payloadTemplate: string;
+  /** On a received event: its type URI, from any provider's SETs. */
+  receivedEventType: string;
+  /** On a received event: the provider's ID, or empty for any provider. */
+  receivedProvider: string;
 }
 
 /** Field name to error message. */
@@ -49,6 +53,7 @@ export type HookFormErrors = Partial<Record<keyof HookFormValues, string>>;
 export function initialHookFormValues(hook?: LifecycleHook): HookFormValues {
   const trigger = hook?.trigger;
   const attribute = trigger?.on === 'attribute_changed' ? trigger : undefined;
+  const received = trigger?.on === 'event_received' ? trigger : undefined;
   return {
     name: hook?.name ?? '',
     description: hook?.description ?? '',
@@ -59,6 +64,8 @@ export function initialHookFormValues(hook?: LifecycleHook): HookFormValues {
     eventType: hook?.event_type ?? '',
     subjectFormat: hook?.subject_format ?? 'email',
     payloadTemplate: JSON.stringify(hook?.payload_template ?? {}, null, 2),
+    receivedEventType: received?.event_type ?? '',
+    receivedProvider: received?.provider ?? '',
   };
 }
 
@@ -84,6 +91,27 @@ export function parsePayloadTemplate(
     );
   }
   return value as Record<string, unknown>;
+}
+
+/** The longest received event type the backend takes. */
+export const MAX_RECEIVED_EVENT_TYPE_LENGTH = 512;
+
+// As the backend: an absolute URI (RFC 3986 §4.3), as SET event types are
+// (RFC 8417 §2.2); any such URI, since a provider may send types of its own.
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+
+/** What is wrong with a received event type, if anything. */
+export function receivedEventTypeError(eventType: string): string | undefined {
+  if (!eventType) {
+    return 'Enter the received event type, such as https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+  }
+  if (eventType.length > MAX_RECEIVED_EVENT_TYPE_LENGTH) {
+    return `The event type must be at most ${MAX_RECEIVED_EVENT_TYPE_LENGTH} characters (it has ${eventType.length})`;
+  }
+  if (!ABSOLUTE_URI.test(eventType)) {
+    return 'The received event type must be an absolute URI, such as https://schemas.openid.net/secevent/risc/event-type/account-disabled';
+  }
+  return undefined;
 }
 
 /** The longest trigger pattern the backend takes. */
@@ -127,6 +155,11 @@ export function validateHookForm(values: HookFormValues): HookFormErrors {
       errors.to = patternError(values.to);
     }
   }
+  if (values.triggerKind === 'event_received') {
+    errors.receivedEventType = receivedEventTypeError(
+      values.receivedEventType.trim(),
+    );
+  }
   if (!values.eventType) {
     errors.eventType = 'Choose the event type to emit';
   }
@@ -140,6 +173,14 @@ export function validateHookForm(values: HookFormValues): HookFormErrors {
 }
 
 function toTrigger(values: HookFormValues): LifecycleHookTrigger {
+  if (values.triggerKind === 'event_received') {
+    // No provider: the hook fires on SETs from any of them.
+    return {
+      on: 'event_received',
+      ...(values.receivedProvider && { provider: values.receivedProvider }),
+      event_type: values.receivedEventType.trim(),
+    };
+  }
   if (values.triggerKind !== 'attribute_changed') {
     return { on: values.triggerKind };
   }

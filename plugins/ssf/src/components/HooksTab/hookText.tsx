@@ -31,6 +31,19 @@ export function TriggerText(props: { trigger: LifecycleHookTrigger }) {
   if (trigger.on === 'user_removed') {
     return <>User removed from the catalog</>;
   }
+  if (trigger.on === 'event_received') {
+    return (
+      <>
+        <code>{trigger.event_type}</code> received
+        {trigger.provider && (
+          <>
+            {' '}
+            from provider <code>{trigger.provider}</code>
+          </>
+        )}
+      </>
+    );
+  }
   const parts: ReactNode[] = [<code key="path">{trigger.path}</code>];
   parts.push(' changes');
   if (trigger.from) {
@@ -88,6 +101,12 @@ export function describeChange(change: IdentityChange | HookFiring['change']): {
   }
   if (change.kind === 'user_removed') {
     return { title: 'User removed' };
+  }
+  if (change.kind === 'event_received') {
+    return {
+      title: change.event_type,
+      description: `Received from ${change.iss}`,
+    };
   }
   return {
     title: change.path ?? '—',

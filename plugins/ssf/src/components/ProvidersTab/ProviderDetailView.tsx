@@ -18,7 +18,13 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Flex, Grid } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
 import { ssfTranslationRef } from '../../translation';
-import { DetailHeader, Field, SectionCard, formatTime } from '../common';
+import {
+  DetailHeader,
+  EntityRefLink,
+  Field,
+  SectionCard,
+  formatTime,
+} from '../common';
 import { ProviderIngestionChart } from './ProviderIngestionChart';
 import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { useProviderActions } from './useProviderActions';
@@ -70,6 +76,12 @@ export function ProviderDetailView(props: {
           </Field>
           <Field label={t('providerDetail.fields.lastVerification')}>
             {formatTime(p.remote_stream?.last_verified_at)}
+          </Field>
+          <Field label={t('providerDetail.fields.owner')}>
+            <EntityRefLink entityRef={p.owner} />
+          </Field>
+          <Field label={t('providerDetail.fields.consumer')}>
+            <EntityRefLink entityRef={p.consumer} />
           </Field>
         </Grid.Root>
       </SectionCard>

@@ -19,6 +19,7 @@ import { PasswordField, Radio, RadioGroup, TextField } from '@backstage/ui';
 import { SecurityEventsProvider } from '@shared-signals/plugin-ssf-common';
 import { ssfApiRef } from '../../api';
 import { ErrorPanel, FormDialog, useFormState } from '../common';
+import { CatalogRefFields } from '../common/CatalogRefFields';
 import { useAllowInsecureUrls } from '../StreamsTab/useAllowInsecureUrls';
 import {
   ProviderFormValues,
@@ -38,9 +39,10 @@ export function ProviderFormDialog(props: {
   const allowInsecureUrls = useAllowInsecureUrls();
   const form = useFormState({
     initial: () => initialProviderFormValues(provider),
-    validate: values => validateProviderForm(values, allowInsecureUrls),
+    validate: values =>
+      validateProviderForm(values, allowInsecureUrls, provider),
     onSubmit: async values => {
-      const request = toProviderRequest(values);
+      const request = toProviderRequest(values, provider);
       if (provider) {
         await ssfApi.replaceProvider(provider.id, request);
       } else {
@@ -130,6 +132,7 @@ export function ProviderFormDialog(props: {
         }
         {...bind('authorizationSecret')}
       />
+      <CatalogRefFields bind={bind} what="provider" />
       {formError && (
         <ErrorPanel
           title="The provider is not valid"

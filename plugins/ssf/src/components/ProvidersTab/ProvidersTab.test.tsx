@@ -244,6 +244,52 @@ describe('ProvidersTab', () => {
       ).toBeInTheDocument();
     });
 
+    it('shows the owner and consumer as catalog links, and keeps, sets or clears them on edit', async () => {
+      const okta = provider({ owner: 'group:default/security' });
+      const api = mockSsfApi({
+        listProviders: async () => [okta],
+        replaceProvider: async () => okta,
+      });
+      render(api, { url: '/ssf/providers/sse1abc' });
+      const toolbar = await screen.findByRole('toolbar', {
+        name: 'Provider actions',
+      });
+      expect(
+        screen.getByRole('link', { name: 'group:default/security' }),
+      ).toHaveAttribute('href', '/catalog/default/group/security');
+      expect(
+        screen.getByText('Consuming component').parentElement,
+      ).toHaveTextContent('—');
+
+      await userEvent.click(
+        within(toolbar).getByRole('button', { name: 'Edit Okta' }),
+      );
+      const form = within(await screen.findByRole('dialog'));
+      expect(form.getByRole('textbox', { name: /Owner/ })).toHaveValue(
+        'group:default/security',
+      );
+      await typeIn(form, /Consuming component/, 'siem siem');
+      await userEvent.click(form.getByRole('button', { name: 'Save' }));
+      expect(
+        await form.findByText(/Enter a catalog entity ref, such as component:/),
+      ).toBeInTheDocument();
+      expect(api.replaceProvider).not.toHaveBeenCalled();
+
+      const consumer = form.getByRole('textbox', {
+        name: /Consuming component/,
+      });
+      await userEvent.clear(consumer);
+      await userEvent.type(consumer, 'siem');
+      await userEvent.clear(form.getByRole('textbox', { name: /Owner/ }));
+      await userEvent.click(form.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.replaceProvider).toHaveBeenCalledWith(
+          'sse1abc',
+          expect.objectContaining({ owner: null, consumer: 'siem' }),
+        ),
+      );
+    });
+
     it('says so when the provider of a URL does not exist', async () => {
       render(mockSsfApi({ listProviders: async () => [provider()] }), {
         url: '/ssf/providers/gone',

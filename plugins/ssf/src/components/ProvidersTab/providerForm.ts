@@ -20,6 +20,7 @@ import {
   SecurityEventsProvider,
   createSecurityEventsProviderRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
+import { catalogRefError, catalogRefUpdate } from '../common/catalogRefs';
 
 /** What the provider form edits. */
 export interface ProviderFormValues {
@@ -33,6 +34,10 @@ export interface ProviderFormValues {
   pollEndpointUrl: string;
   /** Write-only; empty keeps the current secret when editing. */
   authorizationSecret: string;
+  /** The catalog entity that owns the provider; empty for none. */
+  owner: string;
+  /** The catalog component that consumes its SETs; empty for none. */
+  consumer: string;
 }
 
 /** Field name (or `form`) to error message. */
@@ -55,6 +60,8 @@ export function initialProviderFormValues(
       provider?.delivery?.method === DELIVERY_METHODS.poll ? 'poll' : 'push',
     pollEndpointUrl: provider?.delivery?.endpoint_url ?? '',
     authorizationSecret: '',
+    owner: provider?.owner ?? '',
+    consumer: provider?.consumer ?? '',
   };
 }
 
@@ -77,10 +84,21 @@ function urlError(
   return `The ${what} must use https`;
 }
 
-/** The create or replace body for the form's values. */
+/**
+ * The create or replace body for the form's values. Replacing `provider`,
+ * an unchanged `owner` or `consumer` is left out (the backend keeps it) and
+ * an emptied one is sent as `null` (it removes it).
+ */
 export function toProviderRequest(
   values: ProviderFormValues,
+  provider?: SecurityEventsProvider,
 ): CreateSecurityEventsProviderRequest {
+  const owner = catalogRefUpdate('owner', values.owner, provider?.owner);
+  const consumer = catalogRefUpdate(
+    'consumer',
+    values.consumer,
+    provider?.consumer,
+  );
   return {
     name: values.name.trim(),
     type: 'SSF',
@@ -98,6 +116,8 @@ export function toProviderRequest(
     ...(values.authorizationSecret && {
       authorization_secret: values.authorizationSecret,
     }),
+    ...(owner !== undefined && { owner }),
+    ...(consumer !== undefined && { consumer }),
   };
 }
 
@@ -108,12 +128,15 @@ const FIELD_BY_PATH: Record<string, keyof ProviderFormErrors> = {
   'settings.jwks_url': 'jwksUrl',
   'delivery.endpoint_url': 'pollEndpointUrl',
   authorization_secret: 'authorizationSecret',
+  owner: 'owner',
+  consumer: 'consumer',
 };
 
 /** Checks the form as the backend will; an empty object means valid. */
 export function validateProviderForm(
   values: ProviderFormValues,
   allowInsecureUrls: boolean,
+  provider?: SecurityEventsProvider,
 ): ProviderFormErrors {
   const errors: ProviderFormErrors = {};
   if (!values.name.trim()) {
@@ -136,8 +159,10 @@ export function validateProviderForm(
       allowInsecureUrls,
     );
   }
+  errors.owner = catalogRefError('owner', values.owner);
+  errors.consumer = catalogRefError('consumer', values.consumer);
   const result = createSecurityEventsProviderRequestSchema.safeParse(
-    toProviderRequest(values),
+    toProviderRequest(values, provider),
   );
   if (!result.success) {
     for (const issue of result.error.issues) {

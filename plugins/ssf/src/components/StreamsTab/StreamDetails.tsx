@@ -19,7 +19,13 @@ import { Grid } from '@backstage/ui';
 import { DELIVERY_METHODS } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile } from '../../api';
 import { ssfTranslationRef } from '../../translation';
-import { Field, SectionCard, eventTypeLabel, formatTime } from '../common';
+import {
+  EntityRefLink,
+  Field,
+  SectionCard,
+  eventTypeLabel,
+  formatTime,
+} from '../common';
 import { receiverProfileTitle, streamProfileId } from './receiverProfiles';
 import { StatusText } from './StatusText';
 
@@ -50,6 +56,12 @@ export function StreamDetails(props: {
           {receiverProfileTitle(streamProfileId(s), profiles)}
         </Field>
         <Field label="Description">{s.description || '—'}</Field>
+        <Field label="Owner">
+          <EntityRefLink entityRef={s.owner} />
+        </Field>
+        <Field label="Consuming component">
+          <EntityRefLink entityRef={s.consumer} />
+        </Field>
         <Field label="Delivery">
           {deliveryMethodLabel(s.delivery.method)} · {s.delivery.endpoint_url}
         </Field>

@@ -29,6 +29,7 @@ import {
 } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile, ssfApiRef } from '../../api';
 import { ErrorPanel, FormDialog, useFormState } from '../common';
+import { CatalogRefFields } from '../common/CatalogRefFields';
 import { EVENT_TYPE_SECTIONS, eventTypeSections } from './eventTypeOptions';
 import {
   ReceiverProfilesState,
@@ -293,6 +294,7 @@ export function StreamFormDialog(props: {
         value={values.events}
         onChange={v => set('events', (v as string[]) ?? [])}
       />
+      <CatalogRefFields bind={bind} what="stream" />
       {formError && (
         <ErrorPanel
           title="The stream is not valid"

@@ -225,6 +225,37 @@ describe('StreamsTab', () => {
       );
     });
 
+    it('creates a stream with an owner and a consuming component, refusing a bad ref', async () => {
+      const api = mockSsfApi({
+        listStreams: async () => [],
+        listReceiverProfiles: async () => [],
+        createStream: async () => adminStream(),
+      });
+      render(api);
+      const form = await openCreateDialog();
+      await userEvent.click(form.getByRole('radio', { name: /Poll/ }));
+      await typeIn(form, /Owner/, 'group:default/');
+      await typeIn(form, /Consuming component/, 'component:default/siem');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      expect(
+        await form.findByText(/Enter a catalog entity ref, such as group:/),
+      ).toBeInTheDocument();
+      expect(api.createStream).not.toHaveBeenCalled();
+
+      const owner = form.getByRole('textbox', { name: /Owner/ });
+      await userEvent.clear(owner);
+      await userEvent.type(owner, 'team-a');
+      await userEvent.click(form.getByRole('button', { name: 'Create' }));
+      await waitFor(() =>
+        expect(api.createStream).toHaveBeenCalledWith({
+          delivery: { method: DELIVERY_METHODS.poll },
+          events_requested: [],
+          owner: 'team-a',
+          consumer: 'component:default/siem',
+        }),
+      );
+    });
+
     it('keeps the dialog open with the backend refusal in words', async () => {
       const api = mockSsfApi({
         listStreams: async () => [],
@@ -663,6 +694,40 @@ describe('StreamsTab', () => {
       await pressInDialog('Delete');
       await waitFor(() =>
         expect(api.deleteStream).toHaveBeenCalledWith('stream-1'),
+      );
+    });
+
+    it('shows the owner and consumer as links to their catalog pages, and clears one on edit', async () => {
+      const api = detailApi({
+        listStreams: async () => [
+          adminStream({
+            owner: 'group:default/team-a',
+            consumer: 'component:default/siem',
+          }),
+        ],
+        updateStream: async () => adminStream(),
+      });
+      const toolbar = await openDetail(api);
+      expect(
+        screen.getByRole('link', { name: 'group:default/team-a' }),
+      ).toHaveAttribute('href', '/catalog/default/group/team-a');
+      expect(
+        screen.getByRole('link', { name: 'component:default/siem' }),
+      ).toHaveAttribute('href', '/catalog/default/component/siem');
+
+      const dialog = await openDialogIn(toolbar, 'Edit');
+      expect(dialog.getByRole('textbox', { name: /Owner/ })).toHaveValue(
+        'group:default/team-a',
+      );
+      await userEvent.clear(
+        dialog.getByRole('textbox', { name: /Consuming component/ }),
+      );
+      await userEvent.click(dialog.getByRole('button', { name: 'Save' }));
+      await waitFor(() =>
+        expect(api.updateStream).toHaveBeenCalledWith({
+          stream_id: 'stream-1',
+          consumer: null,
+        }),
       );
     });
 

@@ -45,6 +45,8 @@ const valid: StreamFormValues = {
   endpointUrl: 'https://receiver.example.com/events',
   authorizationHeader: 'Bearer s3cret',
   events: [CAEP_EVENT_TYPES.sessionRevoked],
+  owner: '',
+  consumer: '',
 };
 const create = { mode: 'create', allowInsecureUrls: false } as const;
 
@@ -171,6 +173,71 @@ describe('requests', () => {
     });
   });
 
+  it('sends the owner and consumer given, and checks them as catalog refs', () => {
+    const values = {
+      ...valid,
+      owner: ' team-a ',
+      consumer: 'component:default/siem',
+    };
+    expect(validateStreamForm(values, create)).toEqual({});
+    expect(toCreateStreamRequest(values)).toMatchObject({
+      owner: 'team-a',
+      consumer: 'component:default/siem',
+    });
+    expect(toCreateStreamRequest(valid)).not.toHaveProperty('owner');
+    expect(toCreateStreamRequest(valid)).not.toHaveProperty('consumer');
+    const errors = validateStreamForm(
+      { ...valid, owner: 'group:default/', consumer: 'a b' },
+      create,
+    );
+    expect(errors.owner).toContain('Enter a catalog entity ref');
+    expect(errors.owner).toContain('group:default/example');
+    expect(errors.consumer).toContain('component:default/example');
+    expect(
+      validateStreamForm({ ...valid, owner: 'x'.repeat(513) }, create).owner,
+    ).toBe('The entity ref must be at most 512 characters');
+    // The shared schema's refusal lands on the field too.
+    expect(
+      schemaErrors({ ...toCreateStreamRequest(valid), owner: 'a b' }, 'create')
+        .owner,
+    ).toContain('owner');
+  });
+
+  it('on edit, keeps an unchanged owner, sets a new one and clears an emptied one', () => {
+    const stream = adminStream({
+      owner: 'group:default/team-a',
+      consumer: 'component:default/siem',
+    });
+    const values = initialStreamFormValues(stream);
+    expect(values.owner).toBe('group:default/team-a');
+    expect(values.consumer).toBe('component:default/siem');
+    expect(toUpdateStreamRequest(stream, values)).toEqual({
+      stream_id: 'stream-1',
+    });
+    // Another spelling of the same entity is no change.
+    expect(
+      toUpdateStreamRequest(stream, { ...values, owner: 'team-a' }),
+    ).toEqual({ stream_id: 'stream-1' });
+    expect(
+      toUpdateStreamRequest(stream, {
+        ...values,
+        owner: 'group:default/team-b',
+        consumer: '',
+      }),
+    ).toEqual({
+      stream_id: 'stream-1',
+      owner: 'group:default/team-b',
+      consumer: null,
+    });
+    // Nothing held, nothing given: nothing sent.
+    expect(
+      toUpdateStreamRequest(
+        adminStream(),
+        initialStreamFormValues(adminStream()),
+      ),
+    ).toEqual({ stream_id: 'stream-1' });
+  });
+
   it('maps schema issues to fields', () => {
     expect(
       schemaErrors(
@@ -284,6 +351,8 @@ describe('receiver profiles', () => {
       'clientId',
       'description',
       'events',
+      'owner',
+      'consumer',
     ]);
     expect(
       placeStreamFormErrors(

@@ -24,6 +24,7 @@ import {
   updateStreamRequestSchema,
 } from '@shared-signals/plugin-ssf-common';
 import { AdminStream, ReceiverProfile } from '../../api';
+import { catalogRefError, catalogRefUpdate } from '../common/catalogRefs';
 
 // The limits the backend enforces (STREAM_LIMITS from ssf-common); checked
 // here first so that the form can say which field is wrong and why.
@@ -77,6 +78,10 @@ export interface StreamFormValues {
   /** Write-only: empty means "leave as it is" when editing. */
   authorizationHeader: string;
   events: string[];
+  /** The catalog entity that owns the stream; empty for none. */
+  owner: string;
+  /** The catalog component that consumes the stream; empty for none. */
+  consumer: string;
 }
 
 /** Field name (or `form` for the form as a whole) to error message. */
@@ -114,6 +119,8 @@ export function initialStreamFormValues(
         : '',
     authorizationHeader: '',
     events: stream ? [...stream.events_requested] : [],
+    owner: stream?.owner ?? '',
+    consumer: stream?.consumer ?? '',
   };
 }
 
@@ -307,6 +314,14 @@ export function validateStreamForm(
   } else if (values.events.length > MAX_EVENTS_REQUESTED) {
     errors.events = `Choose at most ${MAX_EVENTS_REQUESTED} event types`;
   }
+  const owner = catalogRefError('owner', values.owner);
+  if (owner) {
+    errors.owner = owner;
+  }
+  const consumer = catalogRefError('consumer', values.consumer);
+  if (consumer) {
+    errors.consumer = consumer;
+  }
   return errors;
 }
 
@@ -321,6 +336,13 @@ function delivery(values: StreamFormValues): CreateStreamRequest['delivery'] {
       authorization_header: values.authorizationHeader,
     }),
   };
+}
+
+/** The `owner` and `consumer` members of a create body: those given. */
+function catalogRefs(values: StreamFormValues) {
+  const owner = values.owner.trim();
+  const consumer = values.consumer.trim();
+  return { ...(owner && { owner }), ...(consumer && { consumer }) };
 }
 
 /**
@@ -345,6 +367,7 @@ export function toCreateStreamRequest(
         endpoint_url: oktaEndpointUrl(values.orgUrl) ?? values.orgUrl.trim(),
       },
       events_requested: events,
+      ...catalogRefs(values),
     };
   }
   const clientId = values.clientId.trim();
@@ -357,6 +380,7 @@ export function toCreateStreamRequest(
     ...((layout === 'ssf' || events.length > 0) && {
       events_requested: events,
     }),
+    ...catalogRefs(values),
   };
 }
 
@@ -389,6 +413,18 @@ export function toUpdateStreamRequest(
   ) {
     request.delivery = delivery(values);
   }
+  const owner = catalogRefUpdate('owner', values.owner, stream.owner);
+  if (owner !== undefined) {
+    request.owner = owner;
+  }
+  const consumer = catalogRefUpdate(
+    'consumer',
+    values.consumer,
+    stream.consumer,
+  );
+  if (consumer !== undefined) {
+    request.consumer = consumer;
+  }
   return request;
 }
 
@@ -401,6 +437,8 @@ const FIELD_BY_PATH: Record<string, keyof StreamFormErrors> = {
   'delivery.authorization_header': 'authorizationHeader',
   'delivery.method': 'method',
   events_requested: 'events',
+  owner: 'owner',
+  consumer: 'consumer',
 };
 
 // The Okta form has no delivery fields: the org URL is where they come from.
@@ -418,7 +456,15 @@ export function streamFormFields(
   mode: StreamFormOptions['mode'],
 ): Array<keyof StreamFormValues> {
   if (mode === 'create' && streamFormLayout(values.profile) === 'okta') {
-    return ['profile', 'orgUrl', 'clientId', 'description', 'events'];
+    return [
+      'profile',
+      'orgUrl',
+      'clientId',
+      'description',
+      'events',
+      'owner',
+      'consumer',
+    ];
   }
   return [
     ...(mode === 'create' ? (['profile'] as const) : []),
@@ -429,6 +475,8 @@ export function streamFormFields(
       ? (['endpointUrl', 'authorizationHeader'] as const)
       : []),
     'events',
+    'owner',
+    'consumer',
   ];
 }
 
