@@ -48,6 +48,45 @@ export interface Config {
        */
       deadLetterInterval?: HumanDuration | string;
     };
+    /**
+     * Security signals about the organisation's people: which received and
+     * sent SETs name a catalog user (the user's "Security signals" card),
+     * and the optional notice to that user.
+     */
+    people?: {
+      /**
+       * Issuers whose `iss_sub` subjects name catalog users by the value of
+       * one of their annotations, e.g. `{ issuer: 'https://acme.okta.com',
+       * annotation: 'okta.com/user-id' }`. A user's email
+       * (`spec.profile.email`) and the lifecycle hooks' own `iss_sub` (their
+       * subject issuer and the user's entity ref) always match.
+       */
+      identities?: Array<{
+        /** The `iss` of the subjects, exactly as the provider sends it. */
+        issuer: string;
+        /** The user annotation holding the `sub`. */
+        annotation: string;
+      }>;
+      /**
+       * Backstage notifications to the user a provider reports about, and
+       * to the members of their groups. Off by default.
+       */
+      notifications?: {
+        /** Whether people are told. Default false. */
+        enabled?: boolean;
+        /**
+         * The received event types that are told. Default CAEP
+         * session-revoked, RISC credential-compromise and RISC
+         * account-disabled.
+         */
+        eventTypes?: string[];
+        /**
+         * Whether the members of the user's groups (`memberOf`) are told as
+         * well. Default true.
+         */
+        groups?: boolean;
+      };
+    };
     transmitter?: {
       /**
        * The transmitter's issuer: the `iss` of every SET and of the metadata.

@@ -41,9 +41,9 @@ const SHARED = [
 ];
 const TOP_LEVEL = ['plugin.ts', 'index.ts', 'router.ts'];
 // Top-level wiring beside plugin.ts (the agent actions, the catalog's
-// view, the relay): they use the concerns' services, and so, like plugin.ts, only
+// view, the relay, the people index): they use the concerns' services, and so, like plugin.ts, only
 // through their index.ts.
-const WIRING = ['actions', 'catalog', 'relay'];
+const WIRING = ['actions', 'catalog', 'people', 'relay'];
 
 function productionFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

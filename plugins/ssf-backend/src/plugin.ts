@@ -37,6 +37,7 @@ import {
 import { registerSsfActions } from './actions';
 import { createCatalogRouter } from './catalog';
 import { createIdentityHooks } from './identityHooks';
+import { createPeople } from './people';
 import { createRelay } from './relay';
 import {
   createReceiver,
@@ -140,16 +141,13 @@ export const ssfPlugin = createBackendPlugin({
 
         // Alerts as Backstage notifications; off without the notifications
         // backend or without ssf.notifications.recipients.
-        const alerts = SsfAlerts.fromConfig({
+        const notifications = (await notificationsInstalled({
+          instanceMetadata: deps.instanceMetadata,
           config,
-          logger,
-          notifications: (await notificationsInstalled({
-            instanceMetadata: deps.instanceMetadata,
-            config,
-          }))
-            ? deps.notifications
-            : undefined,
-        });
+        }))
+          ? deps.notifications
+          : undefined;
+        const alerts = SsfAlerts.fromConfig({ config, logger, notifications });
         const permissions = posture.watch(deps.permissions);
 
         // Live admin pages: ids of changed streams, providers and hooks as
@@ -233,6 +231,25 @@ export const ssfPlugin = createBackendPlugin({
         });
         receivedEventConsumers.add(relay.consumer);
 
+        // People: which received and sent SETs name which catalog user (the
+        // Security signals card), and the optional notice to that user.
+        const people = createPeople({
+          config,
+          knex,
+          transmitter,
+          subjectIssuer: identityHooks.subjectIssuer,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          httpAuth: deps.httpAuth,
+          permissions,
+          notifications,
+          logger,
+        });
+        receivedEventConsumers.add(people.consumer);
+        deps.lifecycle.addShutdownHook(async () => {
+          await people.notifier?.flush();
+        });
+
         // Actions for agents (the MCP actions backend): the routes' services,
         // with the routes' permission checks, for the invoking user.
         registerSsfActions({
@@ -262,6 +279,7 @@ export const ssfPlugin = createBackendPlugin({
               relay.router,
               receiver.router,
               identityHooks.router,
+              people.router,
               createCatalogRouter({
                 httpAuth: deps.httpAuth,
                 transmitter,

@@ -51,6 +51,7 @@ describe('the types generated from the backend OpenAPI documents', () => {
       'catalog',
       'hooks',
       'ingestion',
+      'people',
       'poll',
       'providers',
       'streams',

@@ -14,11 +14,52 @@
  * limitations under the License.
  */
 
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { ssfPlugin } from '../plugin';
+
+/**
+ * Who may do what in a test backend: every permission check answers this
+ * one result, or what the function gives for the permission's name and the
+ * caller's entity ref (a user's, or a service's subject).
+ */
+export type TestPermission =
+  | AuthorizeResult.ALLOW
+  | AuthorizeResult.DENY
+  | ((permission: string, principal: string) => AuthorizeResult);
+
+function principalOf(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.userEntityRef ?? p.subject ?? 'none';
+}
+
+/** The permissions service answering as `decide` says, basic and conditional checks alike. */
+function permissionsAnswering(
+  decide: (permission: string, principal: string) => AuthorizeResult,
+) {
+  const answer = async (
+    requests: Array<{ permission: { name: string } }>,
+    options: { credentials: BackstageCredentials },
+  ) =>
+    requests.map(r => ({
+      result: decide(r.permission.name, principalOf(options.credentials)),
+    })) as any;
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({ authorize: answer, authorizeConditional: answer }),
+  });
+}
 
 /**
  * The features of a backend with only the SSF plugin: its database is
@@ -30,8 +71,9 @@ import { ssfPlugin } from '../plugin';
 export function ssfBackendFeatures(options: {
   knex: Knex;
   config?: JsonObject;
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  permission?: TestPermission;
 }) {
+  const permission = options.permission ?? AuthorizeResult.ALLOW;
   return [
     ssfPlugin,
     mockServices.database.factory({ knex: options.knex }),
@@ -41,8 +83,8 @@ export function ssfBackendFeatures(options: {
         ...options.config,
       },
     }),
-    mockServices.permissions.factory({
-      result: options.permission ?? AuthorizeResult.ALLOW,
-    }),
+    typeof permission === 'function'
+      ? permissionsAnswering(permission)
+      : mockServices.permissions.factory({ result: permission }),
   ];
 }

@@ -20,11 +20,10 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { ssfBackendFeatures } from './ssfBackendFeatures';
+import { ssfBackendFeatures, TestPermission } from './ssfBackendFeatures';
 import { PUSH } from './specUris';
 
 /** An Authorization header for a receiver whose OAuth client ID is `clientId`. */
@@ -46,7 +45,7 @@ export async function startSsfBackend(options: {
   config?: JsonObject;
   /** Share this database instead of making a fresh one (several replicas). */
   knex?: Knex;
-  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  permission?: TestPermission;
   extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const knex = options.knex ?? (await options.databases.init(options.id));

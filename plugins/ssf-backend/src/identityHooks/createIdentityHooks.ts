@@ -67,6 +67,12 @@ export interface IdentityHooks {
    * when the lifecycle hooks are off.
    */
   receivedEventConsumer?: ReceivedEventConsumer;
+  /**
+   * The `iss` of the `iss_sub` subjects the hooks send, whose `sub` is the
+   * user's entity ref (`ssf.lifecycle.subject.issuer`, by default the
+   * transmitter's issuer): one of every user's identities.
+   */
+  subjectIssuer: string;
 }
 
 const BODY_LIMITS = { '/identity-changes': IDENTITY_CHANGES_BODY_LIMIT };
@@ -107,7 +113,11 @@ export async function createIdentityHooks(options: {
   );
   if (!config.enabled) {
     logger.info('Lifecycle hooks are off (ssf.lifecycle.enabled: false)');
-    return { router: Router(), bodyLimits: BODY_LIMITS };
+    return {
+      router: Router(),
+      bodyLimits: BODY_LIMITS,
+      subjectIssuer: config.subject.issuer,
+    };
   }
 
   const hooks = new HookStore(knex);
@@ -229,6 +239,7 @@ export async function createIdentityHooks(options: {
       auditor: options.auditor,
     }),
     bodyLimits: BODY_LIMITS,
+    subjectIssuer: config.subject.issuer,
     receivedEventConsumer: new ReceivedEventHooks({
       hooks,
       firings,

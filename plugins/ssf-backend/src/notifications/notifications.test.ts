@@ -33,7 +33,11 @@ import { useCleanups } from '../__testUtils__/cleanups';
 import { describeOnEachDatabase } from '../__testUtils__/databases';
 import { manualScheduler } from '../__testUtils__/manualScheduler';
 import { startTestReceiver, waitFor } from '../__testUtils__/receiver';
-import { SESSION_REVOKED } from '../__testUtils__/specUris';
+import {
+  ACCOUNT_DISABLED,
+  CREDENTIAL_CHANGE,
+  SESSION_REVOKED,
+} from '../__testUtils__/specUris';
 import {
   createPushStream,
   emitEvent,
@@ -47,7 +51,20 @@ import {
   RECEIVER_AUDIENCE,
   TestTransmitter,
 } from '../receiver/__testUtils__/testTransmitter';
-import { push } from '../receiver/__testUtils__/receiverBackend';
+import {
+  addProvider,
+  push,
+  receiverConfig,
+} from '../receiver/__testUtils__/receiverBackend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  BOB,
+  IDP_USER_ID,
+  JANE,
+  JANE_IDP_ID,
+  LEAD,
+  PEOPLE,
+} from '../people/__testUtils__/people';
 import { FAST_DELIVERY } from '../transmitter/__testUtils__/transmitterBackend';
 
 jest.setTimeout(90_000);
@@ -293,6 +310,77 @@ describeOnEachDatabase('notifications', (databases, id) => {
       scope: 'ssf:lifecycle:catalog-reconciliation',
     });
     expect(told.payload.description).toContain('20 of 30');
+  });
+
+  describe('to the people a provider reports about (ssf.people.notifications)', () => {
+    /** A portal receiving from a test identity provider, with the people of PEOPLE in its catalog. */
+    async function startWithPeople(notify?: JsonObject) {
+      const idp = await TestTransmitter.start();
+      cleanUp(() => idp.close());
+      const started = await start({
+        config: {
+          ssf: {
+            ...(receiverConfig().ssf as object),
+            lifecycle: { defaultHooks: false, catalog: { enabled: false } },
+            people: {
+              identities: [{ issuer: idp.issuer, annotation: IDP_USER_ID }],
+              ...(notify && { notifications: notify }),
+            },
+          },
+        },
+        extraFeatures: [catalogServiceMock.factory({ entities: PEOPLE })],
+      });
+      await addProvider(started.server, idp, { name: 'Test IdP' });
+      /** Pushes a SET of `type` about Jane by her id at the provider. */
+      const pushAboutJane = async (type: string, jti: string) => {
+        const set = await idp.sign({
+          jti,
+          sub_id: { format: 'iss_sub', iss: idp.issuer, sub: JANE_IDP_ID },
+          events: { [type]: { reason: 'hijacking' } },
+        });
+        expect((await push(started.server, set)).status).toBe(202);
+        return set;
+      };
+      return { ...started, pushAboutJane };
+    }
+
+    it('tells the user and the members of their groups, once per received SET', async () => {
+      const { server, notificationsOf, onlyNotificationOf, pushAboutJane } =
+        await startWithPeople({ enabled: true });
+      const set = await pushAboutJane(ACCOUNT_DISABLED, 'disabled-1');
+
+      const told = await onlyNotificationOf('the notice to Jane', JANE);
+      expect(told.origin).toBe('plugin:ssf');
+      expect(told.payload).toMatchObject({
+        title: 'Security signal about jane doe: account disabled',
+        severity: 'high',
+        topic: 'ssf-security-signal',
+      });
+      expect(told.payload.description).toContain(JANE);
+      expect(told.payload.description).toContain('hijacking');
+      // Her team's lead, through the group's members.
+      await onlyNotificationOf('the notice to her lead', LEAD);
+
+      // The same SET again (a provider's retry): stored once, told once.
+      expect((await push(server, set)).status).toBe(202);
+      // An event type not told (CAEP credential-change).
+      await pushAboutJane(CREDENTIAL_CHANGE, 'changed-1');
+      await new Promise(r => setTimeout(r, 500));
+      expect((await notificationsOf(JANE)).totalCount).toBe(1);
+      expect((await notificationsOf(LEAD)).totalCount).toBe(1);
+      expect((await notificationsOf(BOB)).totalCount).toBe(0);
+    });
+
+    it('tells nobody unless turned on, and not the groups when told not to', async () => {
+      const off = await startWithPeople();
+      await off.pushAboutJane(ACCOUNT_DISABLED, 'disabled-1');
+      const onlyUser = await startWithPeople({ enabled: true, groups: false });
+      await onlyUser.pushAboutJane(SESSION_REVOKED, 'revoked-1');
+      await onlyUser.onlyNotificationOf('the notice to Jane', JANE);
+      await new Promise(r => setTimeout(r, 500));
+      expect((await off.notificationsOf(JANE)).totalCount).toBe(0);
+      expect((await onlyUser.notificationsOf(LEAD)).totalCount).toBe(0);
+    });
   });
 
   it('keeps working without the notifications backend', async () => {

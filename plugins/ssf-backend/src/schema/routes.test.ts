@@ -108,6 +108,7 @@ describe('the written HTTP contract (src/schema)', () => {
       'catalog.yaml',
       'hooks.yaml',
       'ingestion.yaml',
+      'people.yaml',
       'poll.yaml',
       'providers.yaml',
       'streams.yaml',

@@ -24,8 +24,11 @@ export { toWireSets } from './delivery/TransmitterEmitter';
 export type {
   EmitRequest,
   EmitResult,
+  StoredSet,
+  StoredSetListener,
   TransmitterEmitter,
 } from './delivery/TransmitterEmitter';
+export type { OutboxState } from './delivery/OutboxStore';
 export { canonicalSubject, subjectKey } from './streams/subjectMatching';
 // For the agent actions (src/actions), which act as a portal admin would.
 export type { StreamCaller } from './streams/StreamService';

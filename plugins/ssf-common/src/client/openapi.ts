@@ -23,6 +23,7 @@ import type { paths as AdminPaths } from '../generated/admin';
 import type { paths as CatalogPaths } from '../generated/catalog';
 import type { paths as HooksPaths } from '../generated/hooks';
 import type { paths as IngestionPaths } from '../generated/ingestion';
+import type { paths as PeoplePaths } from '../generated/people';
 import type { paths as PollPaths } from '../generated/poll';
 import type { paths as ProvidersPaths } from '../generated/providers';
 import type { paths as StreamsPaths } from '../generated/streams';
@@ -47,6 +48,11 @@ export type {
   components as SsfIngestionComponents,
   operations as SsfIngestionOperations,
 } from '../generated/ingestion';
+export type {
+  paths as SsfPeoplePaths,
+  components as SsfPeopleComponents,
+  operations as SsfPeopleOperations,
+} from '../generated/people';
 export type {
   paths as SsfPollPaths,
   components as SsfPollComponents,
@@ -76,4 +82,5 @@ export type SsfApiPaths = StreamsPaths &
   ProvidersPaths &
   HooksPaths &
   IngestionPaths &
-  CatalogPaths;
+  CatalogPaths &
+  PeoplePaths;

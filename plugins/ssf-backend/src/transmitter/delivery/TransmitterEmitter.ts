@@ -78,7 +78,31 @@ const sentKey = (txn: string, eventType: string, streamId: string) =>
   JSON.stringify([txn, eventType, streamId]);
 
 type PreparedEmit = EmitRequest & { txn: string };
-type PlannedEntry = NewOutboxEntry & { request: number };
+type PlannedEntry = NewOutboxEntry & {
+  request: number;
+  subject: SubjectIdentifier;
+};
+
+/** A SET just written to the outbox, as the store listeners see it. @internal */
+export interface StoredSet {
+  jti: string;
+  streamId: string;
+  eventType: string;
+  /** The event's subject; absent for stream events (verification, stream-updated). */
+  subject?: SubjectIdentifier;
+}
+
+/**
+ * Runs in the transaction that writes SETs to the outbox, after the write:
+ * what it writes is committed exactly with them (the people index is one).
+ *
+ * @internal
+ */
+export type StoredSetListener = (
+  sets: StoredSet[],
+  storedAt: Date,
+  tx: Knex.Transaction,
+) => Promise<void>;
 
 function toResults(
   requests: PreparedEmit[],
@@ -117,6 +141,7 @@ export class TransmitterEmitter {
     reject: (error: unknown) => void;
   }> = [];
   #draining = false;
+  readonly #storeListeners: StoredSetListener[] = [];
 
   constructor(options: {
     knex: Knex;
@@ -148,6 +173,15 @@ export class TransmitterEmitter {
     this.#local = options.localDelivery;
     this.#metrics = options.metrics;
     this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Adds a listener run in every transaction that writes SETs, after the
+   * write (see {@link StoredSetListener}); if it throws, the emit fails and
+   * nothing is stored.
+   */
+  onStored(listener: StoredSetListener): void {
+    this.#storeListeners.push(listener);
   }
 
   /**
@@ -290,7 +324,11 @@ export class TransmitterEmitter {
           request.txn,
           request.extensionClaims,
         );
-        return entries.map(e => ({ ...e, request: index }));
+        return entries.map(e => ({
+          ...e,
+          request: index,
+          subject: request.subject,
+        }));
       }),
     );
     return { entries: planned.flat(), streams };
@@ -424,7 +462,7 @@ export class TransmitterEmitter {
   }
 
   async #store(
-    entries: NewOutboxEntry[],
+    entries: Array<NewOutboxEntry & { subject?: SubjectIdentifier }>,
     streams: StreamRecord[],
     tx: Knex.Transaction,
   ) {
@@ -458,6 +496,18 @@ export class TransmitterEmitter {
     );
     try {
       await this.#outbox.insert(entries, now, tx);
+      for (const listener of this.#storeListeners) {
+        await listener(
+          entries.map(e => ({
+            jti: e.jti,
+            streamId: e.streamId,
+            eventType: e.eventType,
+            subject: e.subject,
+          })),
+          now,
+          tx,
+        );
+      }
       const touched = new Set(entries.map(e => e.streamId));
       for (const stream of streams) {
         if (stream.status === 'paused' && touched.has(stream.streamId)) {
