@@ -16,14 +16,12 @@
 
 import { Knex } from 'knex';
 import type { ReceivedEventConsumer, StoredReceivedEvent } from '../receiver';
-import { setSubject } from '../receiver';
+import { subjectOfClaims } from '../receiver';
 import type { StoredSet } from '../transmitter';
 import type { AffectedPeopleNotifier } from './AffectedPeopleNotifier';
 import { identifiersNamedBy, personKey } from './identifiers';
 import { reasonOf } from './reasons';
 import { SubjectIndexStore } from './SubjectIndexStore';
-
-type Json = Record<string, unknown>;
 
 /**
  * Writes the people index as SETs are stored, in their transaction: a
@@ -53,8 +51,7 @@ export class PeopleIndexer implements ReceivedEventConsumer {
     tx: Knex.Transaction,
   ): Promise<void> {
     const named = events.flatMap(({ id, event }) => {
-      const events = isObject(event.claims.events) ? event.claims.events : {};
-      const subject = setSubject(event.claims, events as Record<string, Json>);
+      const subject = subjectOfClaims(event.claims);
       const identifiers = subject ? identifiersNamedBy(subject.subId) : [];
       return identifiers.length ? [{ id, event, identifiers }] : [];
     });
@@ -103,6 +100,3 @@ export class PeopleIndexer implements ReceivedEventConsumer {
     if (entries.length) await this.#store.addSent(entries, tx);
   };
 }
-
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);

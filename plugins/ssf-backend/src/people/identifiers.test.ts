@@ -95,9 +95,7 @@ describe('who a SET names', () => {
     expect(personKey(email('Jane@Example.COM'))).toBe(
       personKey(email('jane@example.com')),
     );
-    expect(personKey(issSub(IDP, 'U1'))).not.toBe(
-      personKey(issSub(IDP, 'u1')),
-    );
+    expect(personKey(issSub(IDP, 'U1'))).not.toBe(personKey(issSub(IDP, 'u1')));
     expect(personKey(issSub(IDP, 'u1'))).not.toBe(
       personKey(issSub(`${IDP}/`, 'u1')),
     );

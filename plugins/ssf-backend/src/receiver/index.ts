@@ -29,7 +29,7 @@ export { providerMeta, providerMutationEvent } from './providers/providerAudit';
 export { toWire as toWireReceivedEvent } from './events/router';
 // For the relay (src/relay), whose routes are provider routes and which
 // re-sends received SETs with the subject the receiver read from them.
-export { setSubject } from './ingestion/subjects';
+export { eventsOf, setSubject, subjectOfClaims } from './ingestion/subjects';
 // For the people index (src/people), which reads who a SET names.
 export { normaliseSubject } from './ingestion/subjects';
 export {

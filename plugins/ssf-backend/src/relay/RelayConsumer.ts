@@ -19,6 +19,7 @@ import { isError } from '@backstage/errors';
 import { SubjectIdentifier } from '@shared-signals/plugin-ssf-common';
 import { Knex } from 'knex';
 import {
+  eventsOf,
   ReceivedEventConsumer,
   setSubject,
   StoredReceivedEvent,
@@ -117,12 +118,9 @@ export class RelayConsumer implements ReceivedEventConsumer {
     { id, event }: StoredReceivedEvent,
     type: string,
   ): EmitRequest | undefined {
-    const events = isObject(event.claims.events) ? event.claims.events : {};
+    const events = eventsOf(event.claims);
     const payload = events[type];
-    const subject = setSubject(
-      event.claims,
-      events as Record<string, Json>,
-    )?.subId;
+    const subject = setSubject(event.claims, events)?.subId;
     const txn = event.txn ?? event.jti;
     const skip = (why: string) => {
       this.#logger.warn(

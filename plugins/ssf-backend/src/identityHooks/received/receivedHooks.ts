@@ -18,7 +18,7 @@ import {
   SubjectIdentifier,
   subjectSchema,
 } from '@shared-signals/plugin-ssf-common';
-import { setSubject, StoredReceivedEvent } from '../../receiver';
+import { eventsOf, setSubject, StoredReceivedEvent } from '../../receiver';
 import { renderTemplate, TemplateValues } from '../hooks/templates';
 import {
   EventReceivedTrigger,
@@ -55,9 +55,6 @@ export interface PlannedReceivedEvent {
   txn: string;
 }
 
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * A stored SET as the hooks see it, or undefined when it names no subject
  * an event of ours can name (a hook's event must be about someone).
@@ -67,12 +64,8 @@ const isObject = (v: unknown): v is Json =>
 export function toReceivedSet({
   event,
 }: StoredReceivedEvent): ReceivedSet | undefined {
-  const events = isObject(event.claims.events)
-    ? Object.fromEntries(
-        Object.entries(event.claims.events).filter(([, v]) => isObject(v)),
-      )
-    : {};
-  const found = setSubject(event.claims, events as Record<string, Json>);
+  const events = eventsOf(event.claims);
+  const found = setSubject(event.claims, events);
   const subject = subjectSchema.safeParse(found?.subId);
   if (!subject.success) return undefined;
   return {
@@ -81,7 +74,7 @@ export function toReceivedSet({
     jti: event.jti,
     ...(event.txn !== undefined && { txn: event.txn }),
     subject: subject.data as SubjectIdentifier,
-    events: events as Record<string, Json>,
+    events,
     receivedAt: event.receivedAt,
   };
 }

@@ -99,6 +99,28 @@ export function setSubject(
 }
 
 /**
+ * The events of a stored SET's claims that are JSON objects (RFC 8417 §2.2
+ * makes each one an object; a stored SET was checked so, this keeps its
+ * readers safe anyway).
+ *
+ * @internal
+ */
+export function eventsOf(claims: Json): Record<string, Json> {
+  return isObject(claims.events)
+    ? Object.fromEntries(
+        Object.entries(claims.events).filter((entry): entry is [string, Json] =>
+          isObject(entry[1]),
+        ),
+      )
+    : {};
+}
+
+/** {@link setSubject} of a stored SET's claims. @internal */
+export function subjectOfClaims(claims: Json): SetSubject | undefined {
+  return setSubject(claims, eventsOf(claims));
+}
+
+/**
  * A subject identifier in the form RFC 9493 and SSF 1.0 §3 give it, from
  * the forms pre-1.0 transmitters send:
  *
