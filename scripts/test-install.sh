@@ -6,7 +6,8 @@
 # temporary folder, adds the tarballs and exactly the lines of code and config
 # the root README's "Install into your portal" shows, installs, starts the
 # app, and checks: SSF metadata answers, a receiver creates a stream with an
-# external access token, the scaffolder lists the SSF actions, and the Shared
+# external access token, the catalog lists that stream as a Resource, the
+# scaffolder lists the SSF actions, and the Shared
 # Signals page renders in Chromium. Ends with "test:install: N passed, M failed".
 #
 # SSF_INSTALL_KEEP=1 keeps the temporary app (its path is printed).
@@ -16,7 +17,7 @@ ensure_deps
 cd "$SSF_ROOT"
 
 CREATE_APP_VERSION=0.9.2 # the create-app of Backstage 1.55, as backstage.json
-PACKAGES=(ssf-common ssf-node ssf-backend ssf scaffolder-backend-module-ssf permission-backend-module-ssf-policy)
+PACKAGES=(ssf-common ssf-node ssf-backend ssf scaffolder-backend-module-ssf catalog-backend-module-ssf permission-backend-module-ssf-policy)
 BACKEND_PORT=7401
 APP_PORT=3401
 READY_TIMEOUT="${SSF_INSTALL_READY_TIMEOUT:-300}"

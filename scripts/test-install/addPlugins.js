@@ -63,6 +63,7 @@ function addDependencies(workspace, names) {
 addDependencies('packages/backend', [
   '@shared-signals/plugin-ssf-backend',
   '@shared-signals/plugin-scaffolder-backend-module-ssf',
+  '@shared-signals/plugin-catalog-backend-module-ssf',
 ]);
 // 2. yarn --cwd packages/app add @shared-signals/plugin-ssf
 addDependencies('packages/app', ['@shared-signals/plugin-ssf']);

@@ -77,6 +77,7 @@ async function main() {
   });
 
   let clientId;
+  let streamId;
   await check(
     'a receiver creates a stream with an external access token',
     async () => {
@@ -111,9 +112,36 @@ async function main() {
         `no token answered ${unauthenticated.status}`,
       );
       clientId = body.aud;
+      streamId = body.stream_id;
       return `stream ${body.stream_id}, poll endpoint ${body.delivery.endpoint_url}`;
     },
   );
+
+  await check('the catalog lists the stream as a Resource', async () => {
+    assert(streamId, 'no stream was created');
+    const token = await guestToken();
+    const url = `${backendUrl}/api/catalog/entities/by-name/resource/default/ssf-stream-${streamId}`;
+    // The entity provider's first refresh comes 15 s after start, and the
+    // catalog then processes the entity: give it two refreshes.
+    const deadline = Date.now() + 150_000;
+    let res;
+    for (;;) {
+      res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status === 200 || Date.now() > deadline) break;
+      await new Promise(r => setTimeout(r, 2000));
+    }
+    const entity = await json(res);
+    assert(res.status === 200, `answered ${res.status}`);
+    assert(
+      entity.spec?.type === 'ssf-stream',
+      `spec.type is ${entity.spec?.type}`,
+    );
+    assert(
+      entity.metadata?.annotations?.['shared-signals/stream-id'] === streamId,
+      'the stream-id annotation is missing',
+    );
+    return `resource:default/ssf-stream-${streamId}`;
+  });
 
   await check('the scaffolder lists the SSF actions', async () => {
     const token = await guestToken();

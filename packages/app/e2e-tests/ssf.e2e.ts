@@ -654,7 +654,11 @@ let providerUrl: string;
  * A session-revoked SET about `email` from the test provider's issuer,
  * signed with `key` (the provider's published key unless told otherwise).
  */
-function providerSet(email: string, key: CryptoKey = signingKey) {
+function providerSet(
+  email: string,
+  key: CryptoKey = signingKey,
+  reason = 'End-to-end test',
+) {
   return new SignJWT({
     jti: randomUUID(),
     aud: SSF_URL,
@@ -662,7 +666,7 @@ function providerSet(email: string, key: CryptoKey = signingKey) {
     events: {
       [SESSION_REVOKED]: {
         event_timestamp: Math.floor(Date.now() / 1000),
-        reason_admin: { en: 'End-to-end test' },
+        reason_admin: { en: reason },
       },
     },
   })
@@ -985,6 +989,206 @@ step(
     await shot('transmitter');
   },
   ['open the Shared Signals page on the Streams tab'],
+);
+
+// ---------------------------------------------------------------------------
+// The catalog: streams as Resources, their consumers, and people
+
+const STREAM_TITLE = 'End-to-end test receiver';
+const CONSUMER = 'component:default/example-website';
+const OWNER = 'group:default/guests';
+/** A user of examples/org.yaml, whom the test provider reports about. */
+const CATALOG_USER = { ref: 'user:default/alice', email: 'alice@example.com' };
+const signalReason = `E2E security signal ${runId}`;
+
+/** A guest's Backstage token, for reading the catalog API directly. */
+async function guestToken(): Promise<string> {
+  const res = await fetch(
+    `${BACKEND_URL}/api/auth/guest/refresh?env=development`,
+  );
+  const body = await res.json();
+  return body.backstageIdentity.token;
+}
+
+/** Takes a screenshot of `card` only, scrolled into view. */
+async function cardShot(card: Locator, name: string) {
+  await card.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  await card.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`) });
+}
+
+/** The catalog card whose heading is `title`. */
+function catalogCard(title: string) {
+  return page
+    .locator('article, [class*="MuiCard"], [class*="bui-Card"]')
+    .filter({ has: page.getByRole('heading', { name: title, exact: true }) })
+    .first();
+}
+
+let streamEntityName: string;
+
+step(
+  'the stream is a Resource in the catalog, with the owner and consumer set on its page',
+  async () => {
+    await page.goto(`${APP_URL}/ssf/streams`);
+    await openStreamDetail();
+    await page
+      .getByRole('toolbar', { name: 'Stream actions' })
+      .getByRole('button', { name: 'Edit', exact: true })
+      .click();
+    const d = dialog(/^Edit stream/);
+    await d.getByRole('textbox', { name: /^Owner/ }).fill(OWNER);
+    await d
+      .getByRole('textbox', { name: /Consuming component/ })
+      .fill(CONSUMER);
+    await d.getByRole('button', { name: 'Save', exact: true }).click();
+    await d.waitFor({ state: 'hidden' });
+
+    const { json } = await receiverApi('GET', '/streams');
+    const streamId: string = json[0].stream_id;
+    check(json[0].consumer === CONSUMER, `consumer is ${json[0].consumer}`);
+    streamEntityName = `ssf-stream-${streamId}`;
+    // The catalog module reads the streams every 15 s in the dev portal
+    // (catalog.providers.ssf.schedule); the catalog then processes them.
+    const token = await guestToken();
+    const entity = await eventually(
+      'the stream entity with its relations',
+      async () => {
+        const res = await fetch(
+          `${BACKEND_URL}/api/catalog/entities/by-name/resource/default/${streamEntityName}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        if (!res.ok) return undefined;
+        const e = await res.json();
+        const relations = (e.relations ?? []).map(
+          (r: { type: string; targetRef: string }) =>
+            `${r.type} ${r.targetRef}`,
+        );
+        return relations.includes(`dependencyOf ${CONSUMER}`) &&
+          relations.includes(`ownedBy ${OWNER}`)
+          ? e
+          : undefined;
+      },
+      60_000,
+    );
+    check(entity.spec.type === 'ssf-stream', `spec.type ${entity.spec.type}`);
+    check(
+      entity.metadata.annotations['shared-signals/stream-id'] === streamId,
+      'the stream-id annotation',
+    );
+
+    await page.goto(`${APP_URL}/catalog/default/resource/${streamEntityName}`);
+    await visible(page.getByRole('heading', { name: STREAM_TITLE }).first());
+    await visible(page.getByText('ssf-stream').first());
+    const link = page.getByRole('link', {
+      name: /Stream in the Shared Signals admin page/,
+    });
+    await visible(link);
+    const href = await link.getAttribute('href');
+    check(
+      href?.endsWith(`/ssf/streams/${streamId}`),
+      `the admin page link is ${href}`,
+    );
+    await visible(
+      catalogCard('Relations').getByText('example-website').first(),
+    );
+    await shot('catalog-stream-resource');
+  },
+  ['create a push stream for dev-receiver-a'],
+);
+
+step(
+  "the consuming component's relations graph has an edge to the stream",
+  async () => {
+    await page.goto(`${APP_URL}/catalog/default/component/example-website`);
+    const graph = catalogCard('Relations');
+    await visible(graph);
+    // The graph's nodes and edge labels are SVG text.
+    await visible(graph.locator('svg text', { hasText: STREAM_TITLE }).first());
+    await visible(graph.locator('svg text', { hasText: 'dependsOn' }).first());
+    // And the component lists it among the resources it depends on.
+    const resources = catalogCard('Depends on resources');
+    await visible(resources.getByRole('link', { name: STREAM_TITLE }));
+    await cardShot(graph, 'catalog-graph-stream-edge');
+  },
+  [
+    'the stream is a Resource in the catalog, with the owner and consumer set on its page',
+  ],
+);
+
+step(
+  "the provider page's relay rule re-sends its session-revoked SETs to the portal's streams",
+  async () => {
+    await page.goto(providerUrl);
+    await page
+      .getByRole('button', { name: `Edit relay of ${providerName}` })
+      .click();
+    const d = dialog(/^Relay events from/);
+    await d.getByRole('button', { name: /Event types to relay/ }).click();
+    await page.getByRole('option', { name: 'session-revoked' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'hidden' });
+    await d.getByRole('button', { name: 'Save', exact: true }).click();
+    await d.waitFor({ state: 'hidden' });
+    await visible(page.getByText('The relay rule was saved.'));
+    const section = page.getByRole('region', {
+      name: "Relay to the portal's streams",
+    });
+    await visible(section.getByText('session-revoked').first());
+    await cardShot(section, 'provider-relay');
+  },
+  ['a provider opens at its own URL, with its remote stream'],
+);
+
+step(
+  "a user's Security signals card lists the SET a provider pushed about them, and its relay",
+  async () => {
+    const set = await providerSet(CATALOG_USER.email, signingKey, signalReason);
+    const receivedJti = decodeJwt(set).jti;
+    const res = await pushToReceiver(set);
+    check(res.status === 202, `push answered ${res.status} ${res.text}`);
+    // Relayed: a SET of the portal's transmitter reaches the stream's
+    // receiver, naming the one it was received as.
+    const relayed = await eventually('the relayed SET at the receiver', () =>
+      pushes.find(p => {
+        const claims = decodeJwt(p.body) as Record<string, any>;
+        return claims.relayed_from?.jti === receivedJti;
+      }),
+    );
+    const relayedClaims = decodeJwt(relayed.body) as Record<string, any>;
+    check(
+      relayedClaims.iss === SSF_URL &&
+        relayedClaims.relayed_from.iss === `${receiverUrl}/idp` &&
+        relayedClaims.relayed_from.provider_id === providerId,
+      `the relayed SET is ${JSON.stringify(relayedClaims)}`,
+    );
+
+    await page.goto(`${APP_URL}/catalog/default/user/alice`);
+    const card = catalogCard('Security signals');
+    await visible(card);
+    const received = card
+      .getByRole('region', { name: 'Received' })
+      .getByRole('row')
+      .filter({ hasText: signalReason });
+    await visible(received);
+    const text = await received.innerText();
+    check(text.includes(providerName), `the row names the provider: ${text}`);
+    check(/session.revoked/i.test(text), `the row names the event: ${text}`);
+    const sent = card
+      .getByRole('region', { name: 'Sent' })
+      .getByRole('row')
+      .filter({ hasText: signalReason });
+    await visible(sent);
+    check(
+      (await sent.innerText()).includes(STREAM_TITLE),
+      `the sent row names the stream: ${await sent.innerText()}`,
+    );
+    await visible(card.getByText(CATALOG_USER.email).first());
+    await cardShot(card, 'security-signals-card');
+  },
+  [
+    "the provider page's relay rule re-sends its session-revoked SETs to the portal's streams",
+  ],
 );
 
 // ---------------------------------------------------------------------------

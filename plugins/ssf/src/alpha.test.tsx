@@ -14,12 +14,19 @@
  * limitations under the License.
  */
 
-import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  mockApis,
+  renderInTestApp,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ssfApiRef } from './api';
-import { pageApi } from './__testUtils__/fixtures';
+import { mockSsfApi, pageApi } from './__testUtils__/fixtures';
 import {
   findStreamDetail,
   openProviderFromTab,
@@ -89,5 +96,47 @@ describe('the Shared Signals plugin (new frontend system)', () => {
       'transmitter',
     ]);
     expect(ssfTranslationRef.id).toBe('ssf');
+  });
+
+  it("adds the Security signals card to users' entity pages", async () => {
+    const card = ssfPlugin.getExtension('entity-card:ssf/security-signals');
+    const api = mockSsfApi({
+      getPersonSignals: async () => ({
+        entity_ref: 'user:default/jane',
+        identities: [],
+        received: [],
+        sent: [],
+      }),
+    });
+    const tester = createExtensionTester(card, { apis: [[ssfApiRef, api]] });
+    // On users' pages only.
+    const shownOn = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    const entity = (kind: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind,
+      metadata: { name: 'jane', namespace: 'default' },
+    });
+    expect(shownOn?.(entity('User'))).toBe(true);
+    expect(shownOn?.(entity('Component'))).toBe(false);
+
+    renderInTestApp(
+      <EntityProvider
+        entity={{
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'jane', namespace: 'default' },
+        }}
+      >
+        {tester.reactElement()}
+      </EntityProvider>,
+      { apis: [[ssfApiRef, api]] },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Security signals' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No security signals about this user'),
+    ).toBeInTheDocument();
+    expect(api.getPersonSignals).toHaveBeenCalledWith('user:default/jane', 20);
   });
 });

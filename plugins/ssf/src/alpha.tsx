@@ -22,6 +22,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { RiBroadcastLine } from '@remixicon/react';
 import { SsfClient, ssfApiRef } from './api';
 import { providerRouteRef, streamRouteRef, tabRouteRefs } from './alphaRoutes';
@@ -76,6 +77,21 @@ const ssfTabs = [
   tab('transmitter'),
 ];
 
+// On a user's entity page: the security events received and sent about
+// them. Its own chunk, so that entity pages do not load the admin page.
+const securitySignalsCard = EntityCardBlueprint.make({
+  name: 'security-signals',
+  params: {
+    filter: { kind: 'user' },
+    loader: () =>
+      import('./components/SecuritySignalsCard').then(m => (
+        <m.NfsSignalLinks>
+          <m.SecuritySignalsCard />
+        </m.NfsSignalLinks>
+      )),
+  },
+});
+
 /**
  * The Shared Signals plugin for the new frontend system: one page, `/ssf`,
  * with a tab each for streams, providers, received events, lifecycle hooks
@@ -83,7 +99,8 @@ const ssfTabs = [
  * `receivedEvents`, `hooks`, `transmitter`), and so do one stream
  * (`stream`, `/ssf/streams/:streamId`) and one provider (`provider`,
  * `/ssf/providers/:providerId`). The page's texts are in
- * {@link ssfTranslationRef}.
+ * {@link ssfTranslationRef}. On user entity pages it adds the "Security
+ * signals" card (`entity-card:ssf/security-signals`).
  *
  * @alpha
  */
@@ -102,5 +119,5 @@ export default createFrontendPlugin({
     stream: streamRouteRef,
     provider: providerRouteRef,
   },
-  extensions: [ssfApi, ssfPage, ...ssfTabs],
+  extensions: [ssfApi, ssfPage, ...ssfTabs, securitySignalsCard],
 });

@@ -16,7 +16,8 @@
 
 /**
  * Admin pages for Shared Signals (SSF) in Backstage: transmitter streams,
- * Security Events Providers, received events and lifecycle hooks.
+ * Security Events Providers, received events and lifecycle hooks; and a
+ * "Security signals" card for user entity pages.
  *
  * The new frontend system plugin is the default export of `./alpha`; this
  * entry point serves apps on the legacy frontend system.
@@ -24,6 +25,6 @@
  * @packageDocumentation
  */
 
-export { ssfPlugin, SsfPage } from './plugin';
+export { EntitySecuritySignalsCard, ssfPlugin, SsfPage } from './plugin';
 export { rootRouteRef as ssfRootRouteRef } from './routes';
 export * from './api';

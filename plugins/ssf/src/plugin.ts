@@ -16,6 +16,7 @@
 
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -70,5 +71,25 @@ export const SsfPage: () => JSX.Element = ssfPlugin.provide(
     name: 'SsfPage',
     component: () => import('./components/SsfPage').then(m => m.SsfLegacyPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The "Security signals" card of a user's entity page (legacy frontend
+ * system): the recent security events received and sent about the user,
+ * for an entity page's `kind:user` layout. It links to the Shared Signals
+ * page when the app mounts {@link SsfPage}.
+ *
+ * @public
+ */
+export const EntitySecuritySignalsCard: () => JSX.Element = ssfPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySecuritySignalsCard',
+    component: {
+      lazy: () =>
+        import('./components/SecuritySignalsCard').then(
+          m => m.LegacySecuritySignalsCard,
+        ),
+    },
   }),
 );

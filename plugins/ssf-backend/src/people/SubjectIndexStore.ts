@@ -132,7 +132,7 @@ export class SubjectIndexStore {
       rows,
       r => String(r.id),
       limit,
-      (r, keys) => ({
+      (r, found) => ({
         id: String(r.id),
         providerId: r.provider_id ?? undefined,
         providerName: r.provider_name ?? undefined,
@@ -140,7 +140,7 @@ export class SubjectIndexStore {
         eventType: r.event_type,
         receivedAt: toDate(r.received_at),
         claims: JSON.parse(r.claims_json),
-        keys,
+        keys: found,
       }),
     );
   }
@@ -171,7 +171,7 @@ export class SubjectIndexStore {
       rows,
       r => r.jti,
       limit,
-      (r, keys) => ({
+      (r, found) => ({
         jti: r.jti,
         streamId: r.stream_id,
         streamDescription: r.stream_description ?? undefined,
@@ -179,7 +179,7 @@ export class SubjectIndexStore {
         createdAt: toDate(r.created_at),
         state: r.state,
         set: r.set_jws,
-        keys,
+        keys: found,
       }),
     );
   }

@@ -55,10 +55,20 @@ export const relayRuleRequestSchema = z
   })
   .strict();
 
-/** A provider's relay rule as the API shows it. @internal */
-export function toWireRelayRule(rule: RelayRule | undefined) {
+/**
+ * A provider's relay rule as the API shows it, with the event types a rule
+ * may name (what the transmitter sends and SSF lets a stream subscribe to),
+ * for the admin page's choice.
+ *
+ * @internal
+ */
+export function toWireRelayRule(
+  rule: RelayRule | undefined,
+  eventsSupported: readonly string[],
+) {
   return {
     event_types: rule?.eventTypes ?? [],
+    relayable_event_types: eventsSupported.filter(isSubscribableEventType),
     ...(rule?.updatedAt && { updated_at: rule.updatedAt.toISOString() }),
     ...(rule?.updatedBy && { updated_by: rule.updatedBy }),
   };
@@ -93,7 +103,9 @@ export function createRelayRouter(options: {
   router.get(path, async (req, res) => {
     await adminFor(req, ssfProviderReadPermission);
     const provider = await receiver.providers.get(req.params.id);
-    res.json(toWireRelayRule(await rules.get(provider.id)));
+    res.json(
+      toWireRelayRule(await rules.get(provider.id), options.eventsSupported),
+    );
   });
 
   router.put(path, async (req, res) => {
@@ -124,7 +136,7 @@ export function createRelayRouter(options: {
         });
       },
     );
-    res.json(toWireRelayRule(stored));
+    res.json(toWireRelayRule(stored, options.eventsSupported));
   });
 
   router.use(

@@ -471,6 +471,8 @@ export interface components {
     };
     RelayRule: {
       event_types: string[];
+      /** The event types a rule may name (those of `ssf.transmitter.eventsSupported` a stream can subscribe to). */
+      relayable_event_types: string[];
       /** Format: date-time */
       updated_at?: string;
       /** The entity ref of the user who last changed it. */

@@ -200,6 +200,14 @@ export function mockSsfApi(
     listHookFirings: notSetUp('listHookFirings'),
     getLifecycleStatus: notSetUp('getLifecycleStatus'),
     reconcileLifecycle: notSetUp('reconcileLifecycle'),
+    // A provider's detail page always reads its relay rule: by default it
+    // relays nothing, so tests about other sections need not set it up.
+    getProviderRelay: jest.fn(async () => ({
+      event_types: [],
+      relayable_event_types: [],
+    })),
+    setProviderRelay: notSetUp('setProviderRelay'),
+    getPersonSignals: notSetUp('getPersonSignals'),
   } as unknown as jest.Mocked<SsfApi>;
   for (const [key, fn] of Object.entries(overrides)) {
     (api as any)[key] = jest.fn(fn as any);

@@ -19,6 +19,7 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { screen } from '@testing-library/react';
@@ -36,7 +37,8 @@ import { SsfTabPath } from '../tabs';
  * renders, so each render gets a cache of its own.
  *
  * The page's routes are mounted where the new frontend system mounts them
- * by default (`/ssf`, `/ssf/streams`, …), so links resolve as in the app.
+ * by default (`/ssf`, `/ssf/streams`, …), and the catalog's entity pages at
+ * `/catalog/:namespace/:kind/:name`, so links resolve as in the app.
  * With `tab`, the element is rendered at that tab's path, as the page
  * renders it, starting at `url` (the tab's list by default).
  *
@@ -82,6 +84,8 @@ export function renderTab(
         '/ssf/received-events': tabRouteRefs['received-events'],
         '/ssf/hooks': tabRouteRefs.hooks,
         '/ssf/transmitter': tabRouteRefs.transmitter,
+        // Where the catalog's entity pages are in most apps.
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
       },
       ...(tab && {
         mountPath: `/ssf/${tab}/*`,

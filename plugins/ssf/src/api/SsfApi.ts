@@ -39,7 +39,10 @@ import {
   LifecycleHookInput,
   LifecycleStatus,
   Page,
+  PersonSignals,
   ProviderHistory,
+  ProviderRelayRule,
+  ProviderRelayRuleRequest,
   ReceivedEventDetail,
   ReceivedEventsQuery,
   ReceiverProfile,
@@ -171,6 +174,27 @@ export interface SsfApi {
     id: string,
     request: UpdateProviderRemoteStreamRequest,
   ): Promise<SecurityEventsProviderRemoteStream>;
+
+  /**
+   * Which event types received from the provider are re-sent to the
+   * portal's streams (no event types when it relays nothing).
+   */
+  getProviderRelay(providerId: string): Promise<ProviderRelayRule>;
+  /**
+   * Replaces the provider's relay rule; every event type must be one the
+   * transmitter supports (else the backend answers 400).
+   */
+  setProviderRelay(
+    providerId: string,
+    rule: ProviderRelayRuleRequest,
+  ): Promise<ProviderRelayRule>;
+
+  /**
+   * The recent security events about one catalog user (`user:…` entity
+   * ref), at most `limit` received and `limit` sent ones (the backend's
+   * default when absent).
+   */
+  getPersonSignals(entityRef: string, limit?: number): Promise<PersonSignals>;
 }
 
 /**

@@ -299,6 +299,91 @@ describe('SsfClient', () => {
     });
   });
 
+  it("reads and replaces a provider's relay rule", async () => {
+    const rule = {
+      event_types: [
+        'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
+      ],
+      updated_at: '2026-12-01T10:00:00Z',
+      updated_by: 'user:default/admin',
+    };
+    const fetch = jest.fn(async () => response(200, rule));
+    const api = client(fetch);
+    const base = 'http://backstage/api/ssf/security-events-providers';
+
+    await expect(api.getProviderRelay('p/1')).resolves.toEqual(rule);
+    expect(fetch).toHaveBeenLastCalledWith(`${base}/p%2F1/relay`, {
+      method: 'GET',
+    });
+
+    fetch.mockResolvedValueOnce(response(200, rule));
+    await expect(
+      api.setProviderRelay('p1', { event_types: rule.event_types }),
+    ).resolves.toEqual(rule);
+    expect(fetch).toHaveBeenLastCalledWith(`${base}/p1/relay`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ event_types: rule.event_types }),
+    });
+
+    // The relay routes answer in the provider API's (seed) error body.
+    fetch.mockResolvedValueOnce(
+      response(400, {
+        errorCode: 'E0000001',
+        errorSummary: 'Api validation failed: event_types',
+        errorLink: 'E0000001',
+        errorId: 'x',
+        errorCauses: [
+          {
+            errorSummary:
+              "event_types.0: 'https://e/x' is not sent by this transmitter",
+          },
+        ],
+      }),
+    );
+    await expect(
+      api.setProviderRelay('p1', { event_types: ['https://e/x'] }),
+    ).rejects.toMatchObject({
+      message:
+        "Api validation failed: event_types: event_types.0: 'https://e/x' is not sent by this transmitter",
+      statusCode: 400,
+    });
+  });
+
+  it("reads a user's security signals by entity ref and limit", async () => {
+    const signals = {
+      entity_ref: 'user:default/jane',
+      identities: [{ format: 'email', email: 'jane@example.com' }],
+      received: [],
+    };
+    const fetch = jest.fn(async () => response(200, signals));
+    const api = client(fetch);
+
+    await expect(api.getPersonSignals('user:default/jane', 5)).resolves.toEqual(
+      signals,
+    );
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/people/signals?entity_ref=user%3Adefault%2Fjane&limit=5',
+      { method: 'GET' },
+    );
+
+    // Without a limit the backend's default applies: none is sent.
+    await api.getPersonSignals('user:default/jane');
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backstage/api/ssf/people/signals?entity_ref=user%3Adefault%2Fjane',
+      { method: 'GET' },
+    );
+
+    fetch.mockResolvedValueOnce(
+      response(403, {
+        error: { name: 'NotAllowedError', message: '' },
+      }),
+    );
+    await expect(
+      api.getPersonSignals('user:default/jane'),
+    ).rejects.toMatchObject({ statusCode: 403 });
+  });
+
   it('reads the stream and provider histories over the given hours', async () => {
     const streamHistory = {
       bucket_seconds: 3600,

@@ -43,7 +43,10 @@ import {
   LifecycleHookInput,
   LifecycleStatus,
   Page,
+  PersonSignals,
   ProviderHistory,
+  ProviderRelayRule,
+  ProviderRelayRuleRequest,
   ReceivedEventDetail,
   ReceivedEventsQuery,
   ReceiverProfile,
@@ -370,6 +373,34 @@ export class SsfClient implements SsfApi {
           body: request,
         },
       ),
+    );
+  }
+
+  getProviderRelay(providerId: string): Promise<ProviderRelayRule> {
+    return dataOf(
+      this.#api.request('get', '/security-events-providers/{id}/relay', {
+        params: { path: { id: providerId } },
+      }),
+    );
+  }
+
+  setProviderRelay(
+    providerId: string,
+    rule: ProviderRelayRuleRequest,
+  ): Promise<ProviderRelayRule> {
+    return dataOf(
+      this.#api.request('put', '/security-events-providers/{id}/relay', {
+        params: { path: { id: providerId } },
+        body: rule,
+      }),
+    );
+  }
+
+  getPersonSignals(entityRef: string, limit?: number): Promise<PersonSignals> {
+    return dataOf(
+      this.#api.request('get', '/people/signals', {
+        params: { query: { entity_ref: entityRef, limit } },
+      }),
     );
   }
 }

@@ -25,6 +25,7 @@ import type {
   SsfAdminOperations,
   SsfHooksComponents,
   SsfHooksOperations,
+  SsfPeopleComponents,
   SsfProvidersComponents,
   SsfProvidersOperations,
   SsfStreamsComponents,
@@ -268,3 +269,53 @@ export type UpdateProviderRemoteStreamRequest =
  * @public
  */
 export type SecurityPosture = SsfAdminComponents['schemas']['SecurityPosture'];
+
+/**
+ * Which event types received from a provider the portal re-sends to its own
+ * streams, as new SETs of its transmitter (`GET` and `PUT` of
+ * `/security-events-providers/:id/relay`), and which it may name
+ * (`relayable_event_types`). No event types relays nothing.
+ *
+ * @public
+ */
+export type ProviderRelayRule = SsfProvidersComponents['schemas']['RelayRule'];
+
+/**
+ * The body that replaces a provider's relay rule: event types the
+ * transmitter supports (`events_supported`), at most 64.
+ *
+ * @public
+ */
+export type ProviderRelayRuleRequest =
+  SsfProvidersComponents['schemas']['RelayRuleRequest'];
+
+/**
+ * A subject identifier a user was matched by (`email` or `iss_sub`).
+ *
+ * @public
+ */
+export type PersonIdentity = SsfPeopleComponents['schemas']['PersonIdentity'];
+
+/**
+ * A received event about a user.
+ *
+ * @public
+ */
+export type PersonReceivedEvent =
+  SsfPeopleComponents['schemas']['PersonReceivedEvent'];
+
+/**
+ * An event sent about a user, with where its delivery stands.
+ *
+ * @public
+ */
+export type PersonSentEvent = SsfPeopleComponents['schemas']['PersonSentEvent'];
+
+/**
+ * `GET /people/signals`: the recent security events about one catalog user.
+ * `received` is absent when the caller lacks `ssf.provider.read`, `sent`
+ * when they lack `ssf.stream.read`.
+ *
+ * @public
+ */
+export type PersonSignals = SsfPeopleComponents['schemas']['PersonSignals'];

@@ -26,12 +26,13 @@ import {
   formatTime,
 } from '../common';
 import { ProviderIngestionChart } from './ProviderIngestionChart';
+import { ProviderRelay } from './ProviderRelay';
 import { ProviderRemoteStream } from './ProviderRemoteStream';
 import { useProviderActions } from './useProviderActions';
 
 /**
- * One provider: its settings, the management actions, and its stream at the
- * transmitter.
+ * One provider: its settings, the management actions, its stream at the
+ * transmitter, and what the portal relays of what it receives.
  */
 export function ProviderDetailView(props: {
   provider: SecurityEventsProvider;
@@ -87,6 +88,7 @@ export function ProviderDetailView(props: {
       </SectionCard>
       <ProviderIngestionChart providerId={p.id} />
       <ProviderRemoteStream key={p.id} provider={p} onChanged={onChanged} />
+      <ProviderRelay key={`relay-${p.id}`} provider={p} />
       {actions.dialogs}
     </Flex>
   );

@@ -137,6 +137,28 @@ describe('ReceivedEventsTab', () => {
     expect(api.getReceivedEvent).toHaveBeenCalledWith('41');
   });
 
+  it('opens the event named in ?event= beside the list', async () => {
+    const api = mockSsfApi({
+      listProviders: async () => [provider()],
+      listReceivedEvents: async () => ({ items: [receivedEvent()] }),
+      getReceivedEvent: async () => ({
+        ...receivedEvent({ id: '7' }),
+        set: compactSet({ jti: 'jti-7' }),
+        claims: {},
+      }),
+    });
+    renderTab(<ReceivedEventsTab />, {
+      api,
+      tab: 'received-events',
+      url: '/ssf/received-events?event=7',
+    });
+    expect(
+      await screen.findByRole('region', { name: 'Received event' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Event 7')).toBeInTheDocument();
+    expect(api.getReceivedEvent).toHaveBeenCalledWith('7');
+  });
+
   it('shows a loading state and backend errors in words', async () => {
     let reject: (e: Error) => void = () => {};
     render(

@@ -19,6 +19,7 @@ import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { CellText, ColumnConfig, Flex, Grid, Table } from '@backstage/ui';
 import { ReceivedSecurityEvent } from '@shared-signals/plugin-ssf-common';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ssfApiRef } from '../../api';
@@ -47,7 +48,12 @@ export function ReceivedEventsTab() {
     undefined,
   ]);
   const page = cursors.length - 1;
-  const [selected, setSelected] = useState<string>();
+  // `?event=<id>` opens that event beside the list: how other pages (the
+  // Security signals card) link to one received event.
+  const [searchParams] = useSearchParams();
+  const [selected, setSelected] = useState<string | undefined>(
+    () => searchParams.get('event') ?? undefined,
+  );
   const events = useAsyncRetry(
     () =>
       ssfApi.listReceivedEvents({

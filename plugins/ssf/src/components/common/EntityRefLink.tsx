@@ -14,38 +14,50 @@
  * limitations under the License.
  */
 
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Link } from '@backstage/ui';
+import { useMountedRouteRef } from './useMountedRouteRef';
 
-// The plugin does not depend on the catalog's React package (a heavy one),
-// so the link is the catalog's entity route spelt out; its path,
-// /catalog/:namespace/:kind/:name, is the one every Backstage app mounts.
 const NORMALISED_REF = /^([^:/]+):([^:/]+)\/([^:/]+)$/;
 
 /**
- * The catalog page of a normalised entity ref (`kind:namespace/name`, as the
- * backend returns `owner` and `consumer`), or undefined for anything else.
+ * The catalog entity route's parameters of a normalised entity ref
+ * (`kind:namespace/name`, as the backend returns `owner` and `consumer`),
+ * or undefined for anything else. As the catalog's own links: kind and
+ * namespace in lower case, each part URL-encoded (the route function puts
+ * them in the path as they are).
  */
-export function catalogEntityPath(ref: string): string | undefined {
+export function catalogEntityRouteParams(
+  ref: string,
+): { kind: string; namespace: string; name: string } | undefined {
   const match = NORMALISED_REF.exec(ref);
   if (!match) {
     return undefined;
   }
-  // As the catalog's own links: kind and namespace in lower case.
-  const [, kind, namespace, name] = match.map(encodeURIComponent);
-  return `/catalog/${namespace.toLocaleLowerCase(
-    'en-US',
-  )}/${kind.toLocaleLowerCase('en-US')}/${name}`;
+  const [, kind, namespace, name] = match;
+  return {
+    kind: encodeURIComponent(kind.toLocaleLowerCase('en-US')),
+    namespace: encodeURIComponent(namespace.toLocaleLowerCase('en-US')),
+    name: encodeURIComponent(name),
+  };
 }
 
 /**
  * A catalog entity ref as a link to its catalog page; `—` when there is no
- * ref, and the ref as plain text when it is not one the link can be made of.
+ * ref. The link follows wherever the app mounts the catalog's entity page
+ * (`entityRouteRef`); the ref is plain text when the app has no catalog, or
+ * when it is not one the link can be made of.
  */
 export function EntityRefLink(props: { entityRef?: string }) {
   const { entityRef } = props;
+  const entityRoute = useMountedRouteRef(entityRouteRef);
   if (!entityRef) {
     return <>—</>;
   }
-  const path = catalogEntityPath(entityRef);
-  return path ? <Link href={path}>{entityRef}</Link> : <>{entityRef}</>;
+  const params = catalogEntityRouteParams(entityRef);
+  return entityRoute && params ? (
+    <Link href={entityRoute(params)}>{entityRef}</Link>
+  ) : (
+    <>{entityRef}</>
+  );
 }

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { catalogEntityPath } from './EntityRefLink';
+import { catalogEntityRouteParams } from './EntityRefLink';
 import { catalogRefError, catalogRefUpdate } from './catalogRefs';
 
 describe('catalogRefError', () => {
@@ -52,14 +52,20 @@ describe('catalogRefUpdate', () => {
   });
 });
 
-describe('catalogEntityPath', () => {
-  it("is the catalog's entity route of a normalised ref", () => {
-    expect(catalogEntityPath('group:default/team-a')).toBe(
-      '/catalog/default/group/team-a',
-    );
-    expect(catalogEntityPath('Component:Prod/Siem')).toBe(
-      '/catalog/prod/component/Siem',
-    );
-    expect(catalogEntityPath('team-a')).toBeUndefined();
+describe('catalogEntityRouteParams', () => {
+  it("gives the catalog's entity route parameters of a normalised ref", () => {
+    expect(catalogEntityRouteParams('group:default/team-a')).toEqual({
+      kind: 'group',
+      namespace: 'default',
+      name: 'team-a',
+    });
+    // Kind and namespace in lower case, as the catalog links; each encoded.
+    expect(catalogEntityRouteParams('Component:Prod/Siem #1')).toEqual({
+      kind: 'component',
+      namespace: 'prod',
+      name: 'Siem%20%231',
+    });
+    expect(catalogEntityRouteParams('team-a')).toBeUndefined();
+    expect(catalogEntityRouteParams('group:team-a')).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ export { CopyButton } from './CopyButton';
 export { DetailFallback } from './DetailFallback';
 export { DetailHeader } from './DetailHeader';
 export { EmptyState } from './EmptyState';
-export { EntityRefLink, catalogEntityPath } from './EntityRefLink';
+export { EntityRefLink, catalogEntityRouteParams } from './EntityRefLink';
 export { ErrorPanel } from './ErrorPanel';
 export { eventTypeLabel } from './eventTypeLabel';
 export { Field } from './Field';
