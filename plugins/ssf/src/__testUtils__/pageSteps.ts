@@ -20,21 +20,28 @@ import userEvent from '@testing-library/user-event';
 // Steps of the tests that render the whole page (either frontend system),
 // on the data of `pageApi()`.
 
+// The first render of the whole app loads the page's lazy tab modules, which
+// jest transforms on first import: on a loaded machine that takes longer
+// than testing-library's default second. A wait, not a timing assertion.
+const FIRST_LOAD = { timeout: 15_000 };
+
 /**
  * Waits for the detail of the stream of `clientId`, expects its heading,
  * and returns its actions toolbar.
  */
 export async function findStreamDetail(clientId: string) {
-  const toolbar = await screen.findByRole('toolbar', {
-    name: 'Stream actions',
-  });
+  const toolbar = await screen.findByRole(
+    'toolbar',
+    { name: 'Stream actions' },
+    FIRST_LOAD,
+  );
   expect(screen.getByRole('heading', { name: clientId })).toBeInTheDocument();
   return toolbar;
 }
 
 /** Opens the stream of receiver-a from the list the page opens on. */
 export async function openStreamFromList() {
-  await userEvent.click(await screen.findByText('receiver-a'));
+  await userEvent.click(await screen.findByText('receiver-a', {}, FIRST_LOAD));
   expect(
     await screen.findByRole('toolbar', { name: 'Stream actions' }),
   ).toBeInTheDocument();
