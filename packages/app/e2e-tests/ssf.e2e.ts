@@ -1185,6 +1185,21 @@ step(
     );
     await visible(card.getByText(CATALOG_USER.email).first());
     await cardShot(card, 'security-signals-card');
+
+    // The rows lead to the Shared Signals page: the received event opened
+    // beside the list, the stream's detail.
+    await received.getByRole('link').first().click();
+    await page.waitForURL(/\/ssf\/received-events\?event=/);
+    const panel = page.getByRole('region', { name: 'Received event' });
+    await visible(panel.getByText(signalReason).first());
+    await page.goBack();
+    await card
+      .getByRole('region', { name: 'Sent' })
+      .getByRole('link', { name: STREAM_TITLE })
+      .first()
+      .click();
+    await page.waitForURL(/\/ssf\/streams\/[^/?]+$/);
+    await visible(page.getByRole('toolbar', { name: 'Stream actions' }));
   },
   [
     "the provider page's relay rule re-sends its session-revoked SETs to the portal's streams",
