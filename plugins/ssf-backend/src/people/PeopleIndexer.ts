@@ -91,10 +91,16 @@ export class PeopleIndexer implements ReceivedEventConsumer {
     storedAt: Date,
     tx: Knex.Transaction,
   ): Promise<void> => {
+    // One emit gives a SET per stream with the same subject object: its
+    // keys are worked out once.
+    const keysOf = new Map<object, string[]>();
     const entries = sets.flatMap(set => {
-      const keys = set.subject
-        ? identifiersNamedBy(set.subject).map(personKey)
-        : [];
+      if (!set.subject) return [];
+      let keys = keysOf.get(set.subject);
+      if (!keys) {
+        keys = identifiersNamedBy(set.subject).map(personKey);
+        keysOf.set(set.subject, keys);
+      }
       return keys.length ? [{ ref: set.jti, keys, at: storedAt }] : [];
     });
     if (entries.length) await this.#store.addSent(entries, tx);
